@@ -1,0 +1,558 @@
+//! Source contracts: what each extract the platform receives must look like.
+//!
+//! Contracts live in `pipelines/sources/*.toml`, code lists in `pipelines/codes/*.toml` and the
+//! para. 7 providers in `pipelines/providers.toml`, so analysts change them without touching
+//! Rust. Loading checks the contracts against each other (columns named in keys, references and
+//! date orders exist; code lists and providers are known) so that a typo fails before any data
+//! is read, with the contract file and field named.
+
+use serde::Deserialize;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ContractError {
+    #[error("cannot read {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: {message}")]
+    Syntax { path: PathBuf, message: String },
+    #[error("{path}: {message}")]
+    Invalid { path: PathBuf, message: String },
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Titles {
+    pub kk: String,
+    pub ru: String,
+    #[serde(default)]
+    pub en: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Frequency {
+    Monthly,
+    Quarterly,
+    HalfYearly,
+    Annual,
+    OnChange,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Partition {
+    None,
+    Year,
+    Month,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ColumnType {
+    String,
+    Integer,
+    Float,
+    Date,
+    Bool,
+    Code,
+    Iin,
+    Bin,
+    List,
+}
+
+/// What happens to a personal-data column at ingest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Personal {
+    /// Replaced by a keyed pseudonym (column `person_id` in the lake).
+    Pseudonymise,
+    /// Checked, then never written anywhere.
+    Drop,
+    /// A date kept as its year only (`<name>` becomes `birth_year`-style `<stem>_year`).
+    Year,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Column {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub ty: ColumnType,
+    #[serde(default)]
+    pub required: bool,
+    /// `other=value` or `other!=value`: required only on rows where the condition holds.
+    pub required_if: Option<String>,
+    pub codes: Option<Vec<String>>,
+    pub codes_from: Option<String>,
+    pub pattern: Option<String>,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    /// `source.column` whose values this column must be among.
+    pub references: Option<String>,
+    pub personal: Option<Personal>,
+    /// Type of a list's items.
+    pub item: Option<ColumnType>,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    #[serde(default)]
+    pub description: String,
+    /// On an IIN column: the birth-date column its digits are compared with (a flag, never a
+    /// rejection: IINs are not reissued when a birth date is corrected).
+    pub iin_birth_date: Option<String>,
+    /// On an IIN column: the sex column (codes M/F) its century-and-sex digit is compared with.
+    pub iin_sex: Option<String>,
+    #[serde(default)]
+    pub not_before: Vec<String>,
+    #[serde(default)]
+    pub not_after: Vec<String>,
+}
+
+impl Column {
+    /// The column's name in the lake, or None when it never enters the lake.
+    pub fn lake_name(&self) -> Option<String> {
+        match self.personal {
+            None => Some(self.name.clone()),
+            Some(Personal::Drop) => None,
+            Some(Personal::Pseudonymise) => Some(PERSON_ID.to_string()),
+            Some(Personal::Year) => Some(format!(
+                "{}_year",
+                self.name.strip_suffix("_date").unwrap_or(&self.name)
+            )),
+        }
+    }
+
+    /// The type values are parsed as (for lists, the items' type).
+    pub fn value_type(&self) -> ColumnType {
+        if self.ty == ColumnType::List {
+            self.item.unwrap_or(ColumnType::String)
+        } else {
+            self.ty
+        }
+    }
+}
+
+/// Lake column that holds the keyed pseudonym of an IIN.
+pub const PERSON_ID: &str = "person_id";
+
+#[derive(Debug, Clone)]
+pub struct Condition {
+    pub column: String,
+    pub value: String,
+    pub equals: bool,
+}
+
+impl Condition {
+    fn parse(text: &str) -> Option<Condition> {
+        let (column, value, equals) = if let Some((c, v)) = text.split_once("!=") {
+            (c, v, false)
+        } else {
+            let (c, v) = text.split_once('=')?;
+            (c, v, true)
+        };
+        Some(Condition {
+            column: column.trim().to_string(),
+            value: value.trim().to_string(),
+            equals,
+        })
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Contract {
+    pub id: String,
+    pub version: u32,
+    pub title: Titles,
+    pub provider: String,
+    pub frequency: Frequency,
+    /// Glob patterns, relative to the folder being ingested, of the files of this source.
+    pub files: Vec<String>,
+    pub partition: Partition,
+    pub partition_by: Option<String>,
+    pub key: Vec<String>,
+    #[serde(rename = "column")]
+    pub columns: Vec<Column>,
+    #[serde(skip)]
+    pub path: PathBuf,
+}
+
+impl Contract {
+    pub fn column(&self, name: &str) -> Option<&Column> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+
+    pub fn column_index(&self, name: &str) -> Option<usize> {
+        self.columns.iter().position(|c| c.name == name)
+    }
+
+    pub fn required_if(&self, column: &Column) -> Option<Condition> {
+        column.required_if.as_deref().and_then(Condition::parse)
+    }
+
+    /// Whether a path (relative to the ingested folder, `/`-separated) belongs to this source.
+    pub fn matches(&self, rel_path: &str) -> bool {
+        self.files.iter().any(|p| glob_match(p, rel_path))
+    }
+
+    /// Sources this one references (other than itself), for ordering the ingest.
+    pub fn dependencies(&self) -> BTreeSet<String> {
+        self.columns
+            .iter()
+            .filter_map(|c| c.references.as_deref())
+            .filter_map(|r| r.split_once('.').map(|(s, _)| s.to_string()))
+            .filter(|s| *s != self.id)
+            .collect()
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Code {
+    pub code: String,
+    pub kk: String,
+    pub ru: String,
+    #[serde(default)]
+    pub en: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct CodeList {
+    pub id: String,
+    pub title: Titles,
+    #[serde(rename = "code")]
+    pub codes: Vec<Code>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Provider {
+    pub id: String,
+    pub kk: String,
+    pub ru: String,
+    #[serde(default)]
+    pub en: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct ProvidersFile {
+    provider: Vec<Provider>,
+}
+
+/// Every contract, code list and provider of a pipelines folder, checked against each other.
+#[derive(Debug, Clone)]
+pub struct Catalog {
+    pub root: PathBuf,
+    /// In dependency order: a source comes after every source it references.
+    pub contracts: Vec<Contract>,
+    pub code_lists: BTreeMap<String, CodeList>,
+    pub providers: Vec<Provider>,
+}
+
+impl Catalog {
+    pub fn load(root: &Path) -> Result<Catalog, ContractError> {
+        let providers: ProvidersFile = read_toml(&root.join("providers.toml"))?;
+        let mut code_lists = BTreeMap::new();
+        for path in toml_files(&root.join("codes"))? {
+            let list: CodeList = read_toml(&path)?;
+            code_lists.insert(list.id.clone(), list);
+        }
+        let mut contracts = Vec::new();
+        for path in toml_files(&root.join("sources"))? {
+            let mut contract: Contract = read_toml(&path)?;
+            contract.path = path;
+            contracts.push(contract);
+        }
+        if contracts.is_empty() {
+            return Err(ContractError::Invalid {
+                path: root.join("sources"),
+                message: "no source contracts (*.toml) found".into(),
+            });
+        }
+        let catalog = Catalog {
+            root: root.to_path_buf(),
+            contracts: dependency_order(contracts)?,
+            code_lists,
+            providers: providers.provider,
+        };
+        catalog.check()?;
+        Ok(catalog)
+    }
+
+    pub fn contract(&self, id: &str) -> Option<&Contract> {
+        self.contracts.iter().find(|c| c.id == id)
+    }
+
+    /// The allowed codes of a column, from `codes` or `codes_from`.
+    pub fn allowed_codes(&self, column: &Column) -> Option<Vec<String>> {
+        if let Some(codes) = &column.codes {
+            return Some(codes.clone());
+        }
+        let list = self.code_lists.get(column.codes_from.as_deref()?)?;
+        Some(list.codes.iter().map(|c| c.code.clone()).collect())
+    }
+
+    fn check(&self) -> Result<(), ContractError> {
+        let mut ids = BTreeSet::new();
+        for c in &self.contracts {
+            let invalid = |message: String| ContractError::Invalid {
+                path: c.path.clone(),
+                message,
+            };
+            if !ids.insert(c.id.clone()) {
+                return Err(invalid(format!("source id `{}` is declared twice", c.id)));
+            }
+            if !self.providers.iter().any(|p| p.id == c.provider) {
+                return Err(invalid(format!(
+                    "provider `{}` is not in providers.toml",
+                    c.provider
+                )));
+            }
+            let mut names = BTreeSet::new();
+            for col in &c.columns {
+                if !names.insert(col.name.as_str()) {
+                    return Err(invalid(format!("column `{}` is declared twice", col.name)));
+                }
+            }
+            for k in &c.key {
+                if c.column(k).is_none() {
+                    return Err(invalid(format!("key column `{k}` is not declared")));
+                }
+            }
+            match (c.partition, &c.partition_by) {
+                (Partition::None, _) => {}
+                (_, None) => {
+                    return Err(invalid("`partition_by` is needed to partition".into()));
+                }
+                (_, Some(by)) => match c.column(by) {
+                    Some(col) if col.required && col.personal.is_none() => {
+                        let ok = col.ty == ColumnType::Date
+                            || (col.ty == ColumnType::Integer && c.partition == Partition::Year);
+                        if !ok {
+                            return Err(invalid(format!(
+                                "partition_by `{by}` must be a date (or an integer year)"
+                            )));
+                        }
+                    }
+                    _ => {
+                        return Err(invalid(format!(
+                            "partition_by `{by}` must name a required, non-personal column"
+                        )));
+                    }
+                },
+            }
+            for col in &c.columns {
+                let at = |m: String| invalid(format!("column `{}`: {m}", col.name));
+                if let Some(list) = &col.codes_from
+                    && !self.code_lists.contains_key(list)
+                {
+                    return Err(at(format!("code list `{list}` is not in codes/")));
+                }
+                if matches!(col.value_type(), ColumnType::Code)
+                    && col.codes.is_none()
+                    && col.codes_from.is_none()
+                {
+                    return Err(at("a code column needs `codes` or `codes_from`".into()));
+                }
+                if let Some(p) = &col.pattern
+                    && let Err(e) = regex::Regex::new(p)
+                {
+                    return Err(at(format!("pattern does not compile: {e}")));
+                }
+                if let Some(r) = &col.references {
+                    let Some((src, target)) = r.split_once('.') else {
+                        return Err(at(format!("references `{r}` must be `source.column`")));
+                    };
+                    let known = if src == c.id {
+                        c.column(target).is_some()
+                    } else {
+                        self.contract(src).and_then(|s| s.column(target)).is_some()
+                    };
+                    if !known {
+                        return Err(at(format!("references unknown column `{r}`")));
+                    }
+                }
+                if let Some(cond) = &col.required_if {
+                    match Condition::parse(cond) {
+                        Some(cnd) if c.column(&cnd.column).is_some() => {}
+                        _ => {
+                            return Err(at(format!(
+                                "required_if `{cond}` must be `column=value` or `column!=value` with a declared column"
+                            )));
+                        }
+                    }
+                }
+                for other in col.not_before.iter().chain(&col.not_after) {
+                    if c.column(other).map(|o| o.ty) != Some(ColumnType::Date) {
+                        return Err(at(format!("date order names `{other}`, not a date column")));
+                    }
+                }
+                for other in col.iin_birth_date.iter().chain(&col.iin_sex) {
+                    if c.column(other).is_none() {
+                        return Err(at(format!("IIN cross-check names unknown column `{other}`")));
+                    }
+                }
+                if col.personal == Some(Personal::Year) && col.ty != ColumnType::Date {
+                    return Err(at("`personal = \"year\"` applies to dates only".into()));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn read_toml<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, ContractError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ContractError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    toml::from_str(&text).map_err(|e| ContractError::Syntax {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })
+}
+
+fn toml_files(dir: &Path) -> Result<Vec<PathBuf>, ContractError> {
+    let entries = std::fs::read_dir(dir).map_err(|source| ContractError::Io {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+/// Orders contracts so that each follows the sources it references; a cycle is an error
+/// because references are checked against what is already in the lake.
+fn dependency_order(mut pending: Vec<Contract>) -> Result<Vec<Contract>, ContractError> {
+    let mut ordered: Vec<Contract> = Vec::new();
+    while !pending.is_empty() {
+        let done: BTreeSet<String> = ordered.iter().map(|c| c.id.clone()).collect();
+        let all: BTreeSet<String> = done
+            .iter()
+            .cloned()
+            .chain(pending.iter().map(|c| c.id.clone()))
+            .collect();
+        let ready = pending.iter().position(|c| {
+            c.dependencies()
+                .iter()
+                .all(|d| done.contains(d) || !all.contains(d))
+        });
+        match ready {
+            Some(i) => ordered.push(pending.remove(i)),
+            None => {
+                let names: Vec<_> = pending.iter().map(|c| c.id.as_str()).collect();
+                return Err(ContractError::Invalid {
+                    path: pending[0].path.clone(),
+                    message: format!("references form a cycle among: {}", names.join(", ")),
+                });
+            }
+        }
+    }
+    Ok(ordered)
+}
+
+/// Matches `/`-separated paths against patterns with `*` (within one segment) and `**`
+/// (any number of segments). Small on purpose: contracts only need these two forms.
+pub fn glob_match(pattern: &str, path: &str) -> bool {
+    let pat: Vec<&str> = pattern.split('/').collect();
+    let segs: Vec<&str> = path.split('/').collect();
+    match_segments(&pat, &segs)
+}
+
+fn match_segments(pat: &[&str], segs: &[&str]) -> bool {
+    match pat.split_first() {
+        None => segs.is_empty(),
+        Some((&"**", rest)) => (0..=segs.len()).any(|i| match_segments(rest, &segs[i..])),
+        Some((p, rest)) => match segs.split_first() {
+            Some((s, srest)) => wildcard(p, s) && match_segments(rest, srest),
+            None => false,
+        },
+    }
+}
+
+fn wildcard(pattern: &str, text: &str) -> bool {
+    let Some((head, tail)) = pattern.split_once('*') else {
+        return pattern == text;
+    };
+    if !text.starts_with(head) {
+        return false;
+    }
+    let rest = &text[head.len()..];
+    (0..=rest.len())
+        .filter(|i| rest.is_char_boundary(*i))
+        .any(|i| wildcard(tail, &rest[i..]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs_match_one_segment_and_any_depth() {
+        assert!(glob_match("nco/*", "nco/nco.xlsx"));
+        assert!(!glob_match("nco/*", "nco/sub/nco.xlsx"));
+        assert!(glob_match(
+            "recognition_results/**/*",
+            "recognition_results/2024/03/x.csv"
+        ));
+        assert!(glob_match("recognition_results/**/*", "recognition_results/x.csv"));
+        assert!(glob_match("a/*.csv", "a/b.csv"));
+        assert!(!glob_match("a/*.csv", "a/b.xlsx"));
+    }
+
+    #[test]
+    fn the_project_contracts_load_and_are_ordered_by_reference() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("pipelines");
+        let catalog = Catalog::load(&root).expect("project contracts load");
+        let pos = |id: &str| catalog.contracts.iter().position(|c| c.id == id).unwrap();
+        assert!(pos("nco") < pos("professions"));
+        assert!(pos("centres") < pos("recognition_results"));
+        assert!(pos("recognition_results") < pos("certificates"));
+        assert!(catalog.contracts.len() >= 17);
+    }
+
+    #[test]
+    fn personal_columns_get_their_lake_names() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("pipelines");
+        let catalog = Catalog::load(&root).unwrap();
+        let rr = catalog.contract("recognition_results").unwrap();
+        assert_eq!(rr.column("iin").unwrap().lake_name().as_deref(), Some("person_id"));
+        assert_eq!(rr.column("full_name").unwrap().lake_name(), None);
+        assert_eq!(
+            rr.column("birth_date").unwrap().lake_name().as_deref(),
+            Some("birth_year")
+        );
+    }
+
+    #[test]
+    fn a_reference_to_an_unknown_column_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("pipelines");
+        std::fs::create_dir_all(dir.path().join("sources")).unwrap();
+        std::fs::create_dir_all(dir.path().join("codes")).unwrap();
+        std::fs::copy(root.join("providers.toml"), dir.path().join("providers.toml")).unwrap();
+        std::fs::write(
+            dir.path().join("sources/a.toml"),
+            r#"id = "a"
+version = 1
+title = { kk = "a", ru = "a" }
+provider = "ministry"
+frequency = "annual"
+files = ["a/*"]
+partition = "none"
+key = ["x"]
+[[column]]
+name = "x"
+type = "string"
+references = "b.y"
+"#,
+        )
+        .unwrap();
+        let err = Catalog::load(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("a.toml") && err.contains("b.y"), "{err}");
+    }
+}

@@ -1,0 +1,175 @@
+//! Kazakhstan's 12-digit identifiers: the IIN (a person) and the BIN (an organisation).
+//!
+//! Both share one check digit. What a malformed number or a wrong check digit means is a bad
+//! row; what the IIN's date and sex digits say is only compared with the row's own columns,
+//! since Decree No. 853 of 26 August 2013 ended the rule that the digits must match and IINs
+//! are not reissued when a birth date is corrected.
+
+use chrono::NaiveDate;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IdError {
+    /// Not exactly twelve ASCII digits.
+    NotTwelveDigits,
+    /// Both weightings give 10: such a number is never issued.
+    NeverIssued,
+    WrongCheckDigit {
+        expected: u8,
+        found: u8,
+    },
+    /// IIN: the first six digits with the century digit do not form a date.
+    NoBirthDate,
+    /// IIN: the seventh digit is not 1 to 6.
+    BadCenturyDigit(u8),
+    /// BIN: the fifth digit (type) is not 4, 5 or 6, or the sixth (kind) not 0 to 3.
+    BadBinType,
+}
+
+impl std::fmt::Display for IdError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            IdError::NotTwelveDigits => write!(f, "must be exactly 12 digits"),
+            IdError::NeverIssued => write!(f, "no valid check digit exists for these digits"),
+            IdError::WrongCheckDigit { expected, found } => {
+                write!(f, "wrong check digit: {found}, expected {expected}")
+            }
+            IdError::NoBirthDate => write!(f, "digits 1-6 are not a date"),
+            IdError::BadCenturyDigit(d) => write!(f, "7th digit {d} is not 1-6"),
+            IdError::BadBinType => write!(f, "5th and 6th digits are not a BIN's type and kind"),
+        }
+    }
+}
+
+/// The check digit of the first eleven digits, or None when both weightings give 10.
+pub fn check_digit(first11: &[u8]) -> Option<u8> {
+    let weighted = |weights: &[u32]| -> u32 {
+        first11
+            .iter()
+            .zip(weights)
+            .map(|(d, w)| u32::from(*d) * w)
+            .sum::<u32>()
+            % 11
+    };
+    let first = weighted(&[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    if first != 10 {
+        return Some(first as u8);
+    }
+    let second = weighted(&[3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2]);
+    (second != 10).then_some(second as u8)
+}
+
+fn digits(text: &str) -> Result<[u8; 12], IdError> {
+    let bytes = text.as_bytes();
+    if bytes.len() != 12 || !bytes.iter().all(u8::is_ascii_digit) {
+        return Err(IdError::NotTwelveDigits);
+    }
+    let mut out = [0u8; 12];
+    for (o, b) in out.iter_mut().zip(bytes) {
+        *o = b - b'0';
+    }
+    Ok(out)
+}
+
+fn verify_check(d: &[u8; 12]) -> Result<(), IdError> {
+    match check_digit(&d[..11]) {
+        None => Err(IdError::NeverIssued),
+        Some(c) if c != d[11] => Err(IdError::WrongCheckDigit {
+            expected: c,
+            found: d[11],
+        }),
+        Some(_) => Ok(()),
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sex {
+    Male,
+    Female,
+}
+
+/// What an IIN's digits say about its holder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IinFacts {
+    pub birth_date: NaiveDate,
+    pub sex: Sex,
+}
+
+pub fn parse_iin(text: &str) -> Result<IinFacts, IdError> {
+    let d = digits(text)?;
+    let century = match d[6] {
+        1 | 2 => 1800,
+        3 | 4 => 1900,
+        5 | 6 => 2000,
+        other => return Err(IdError::BadCenturyDigit(other)),
+    };
+    let year = century + i32::from(d[0] * 10 + d[1]);
+    let month = u32::from(d[2] * 10 + d[3]);
+    let day = u32::from(d[4] * 10 + d[5]);
+    let birth_date = NaiveDate::from_ymd_opt(year, month, day).ok_or(IdError::NoBirthDate)?;
+    verify_check(&d)?;
+    let sex = if d[6] % 2 == 1 { Sex::Male } else { Sex::Female };
+    Ok(IinFacts { birth_date, sex })
+}
+
+pub fn parse_bin(text: &str) -> Result<(), IdError> {
+    let d = digits(text)?;
+    if !(4..=6).contains(&d[4]) || d[5] > 3 {
+        return Err(IdError::BadBinType);
+    }
+    verify_check(&d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A complete number from its first seven digits, with the first serial that has a check
+    /// digit (some eleven-digit prefixes have none).
+    fn with_check(first7: &str) -> String {
+        (0..10_000)
+            .find_map(|serial| {
+                let first11 = format!("{first7}{serial:04}");
+                let d: Vec<u8> = first11.bytes().map(|b| b - b'0').collect();
+                check_digit(&d).map(|c| format!("{first11}{c}"))
+            })
+            .unwrap()
+    }
+
+    #[test]
+    fn a_valid_iin_gives_birth_date_and_sex() {
+        let iin = with_check("8503153");
+        let facts = parse_iin(&iin).unwrap();
+        assert_eq!(facts.birth_date, NaiveDate::from_ymd_opt(1985, 3, 15).unwrap());
+        assert_eq!(facts.sex, Sex::Male);
+        let iin = with_check("0402296");
+        let facts = parse_iin(&iin).unwrap();
+        assert_eq!(facts.birth_date, NaiveDate::from_ymd_opt(2004, 2, 29).unwrap());
+        assert_eq!(facts.sex, Sex::Female);
+    }
+
+    #[test]
+    fn the_second_weighting_is_used_when_the_first_gives_ten() {
+        // 1*1+...: choose digits whose first weighted sum is 10 mod 11.
+        let first11 = [0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0]; // weight 10 -> 10
+        assert_eq!(check_digit(&first11), Some(1)); // second weights: 1*1 = 1
+    }
+
+    #[test]
+    fn malformed_and_wrong_check_digits_are_told_apart() {
+        assert_eq!(parse_iin("12345"), Err(IdError::NotTwelveDigits));
+        assert_eq!(parse_iin("85031540012a"), Err(IdError::NotTwelveDigits));
+        let good = with_check("8503154");
+        let last = good.as_bytes()[11] - b'0';
+        let bad = format!("{}{}", &good[..11], (last + 1) % 10);
+        assert!(matches!(parse_iin(&bad), Err(IdError::WrongCheckDigit { .. })));
+        assert_eq!(parse_iin(&with_check("8513314")), Err(IdError::NoBirthDate));
+        assert_eq!(parse_iin(&with_check("8503158")), Err(IdError::BadCenturyDigit(8)));
+    }
+
+    #[test]
+    fn bins_check_type_kind_and_check_digit() {
+        assert_eq!(parse_bin(&with_check("0804400")), Ok(()));
+        assert_eq!(parse_bin(&with_check("0804700")), Err(IdError::BadBinType));
+        assert_eq!(parse_bin(&with_check("0804470")), Err(IdError::BadBinType));
+    }
+}

@@ -1,0 +1,893 @@
+//! `nqs ingest DIR`: every declared source's files are read, validated and written to the
+//! lake; every row is either accepted or quarantined with its reason, and the manifest records
+//! per file its checksum and counts (rows read = accepted + quarantined).
+//!
+//! Sources are processed in dependency order so that a reference (a centre's BIN in a
+//! recognition result, say) is checked against what the lake holds once this run's earlier
+//! sources are in. A file's identity is its path relative to DIR: sending a file again under
+//! the same path replaces its earlier rows; an unchanged file is skipped.
+
+pub mod read;
+
+use crate::contract::{Catalog, ColumnType, Contract, Partition};
+use crate::lake::{self, FileEntry, Lake, LakeError, PartitionKey, Staging};
+use crate::pseudonym::Pseudonymiser;
+use crate::validate::{CellError, CheckedRow, HeaderReport, RejectedRow, Validator, Value};
+use chrono::Datelike;
+use polars::prelude::*;
+use rayon::prelude::*;
+use read::{RawTable, ReadError};
+use sha2::Digest;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    #[error("{}: cannot be read: {cause}", path.display())]
+    Read { path: PathBuf, cause: ReadError },
+    #[error("{}: {message}", path.display())]
+    Input { path: PathBuf, message: String },
+    #[error(transparent)]
+    Lake(#[from] LakeError),
+    #[error("building the table for `{source_id}`: {cause}")]
+    Table { source_id: String, cause: PolarsError },
+}
+
+pub struct IngestOptions<'a> {
+    pub input: &'a Path,
+    pub lake: &'a Path,
+    pub pseudonymiser: &'a Pseudonymiser,
+    /// Called with (file, files done, files in all) as files are read.
+    pub progress: &'a (dyn Fn(&str, u64, u64) + Sync),
+}
+
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct SourceReport {
+    pub files_ingested: u64,
+    pub files_unchanged: u64,
+    pub rows_read: u64,
+    pub accepted: u64,
+    pub quarantined: u64,
+    pub flagged: u64,
+    /// Quarantine reasons (with the column) and how many rows each.
+    pub reasons: BTreeMap<String, u64>,
+    pub missing_columns: BTreeMap<String, Vec<String>>,
+    pub ignored_columns: BTreeMap<String, Vec<String>>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct IngestReport {
+    pub run_id: String,
+    pub sources: BTreeMap<String, SourceReport>,
+    /// Files under DIR that no contract claims: reported, never silently dropped.
+    pub unmatched_files: Vec<String>,
+}
+
+impl IngestReport {
+    pub fn totals(&self) -> SourceReport {
+        let mut t = SourceReport::default();
+        for s in self.sources.values() {
+            t.files_ingested += s.files_ingested;
+            t.files_unchanged += s.files_unchanged;
+            t.rows_read += s.rows_read;
+            t.accepted += s.accepted;
+            t.quarantined += s.quarantined;
+            t.flagged += s.flagged;
+        }
+        t
+    }
+}
+
+struct InputFile {
+    rel: String,
+    path: PathBuf,
+    sha256: String,
+    bytes: u64,
+}
+
+/// One file after row-level checks.
+struct CheckedFile {
+    input: InputFile,
+    table_format: read::Format,
+    encoding: Option<read::Encoding>,
+    rows_read: u64,
+    accepted: Vec<CheckedRow>,
+    rejected: Vec<RejectedRow>,
+    header: HeaderReport,
+}
+
+pub fn ingest(catalog: &Catalog, opts: &IngestOptions) -> Result<IngestReport, IngestError> {
+    let lake = Lake::new(opts.lake);
+    let mut manifest = lake.manifest()?;
+    let fingerprint = opts.pseudonymiser.fingerprint();
+    lake.check_key(&manifest, &fingerprint)?;
+    manifest.key_fingerprint = fingerprint;
+
+    let (by_source, unmatched) = discover(catalog, opts.input)?;
+    let run_id = run_id();
+    let mut staging = Staging::new(&lake)?;
+    let mut report = IngestReport {
+        run_id: run_id.clone(),
+        sources: BTreeMap::new(),
+        unmatched_files: unmatched,
+    };
+    let total_files: u64 = by_source.values().map(|v| v.len() as u64).sum();
+    let done = std::sync::atomic::AtomicU64::new(0);
+    let mut values_cache: HashMap<(String, String), HashSet<String>> = HashMap::new();
+
+    for contract in &catalog.contracts {
+        let files = by_source.get(&contract.id).map(Vec::as_slice).unwrap_or(&[]);
+        let mut source_report = SourceReport::default();
+        let mut changed = Vec::new();
+        for f in files {
+            let unchanged = manifest.files.get(&f.rel).is_some_and(|e| {
+                e.sha256 == f.sha256
+                    && e.contract_version == contract.version
+                    && e.source == contract.id
+            });
+            if unchanged {
+                source_report.files_unchanged += 1;
+                done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            } else {
+                changed.push(f);
+            }
+        }
+        if changed.is_empty() {
+            report.sources.insert(contract.id.clone(), source_report);
+            continue;
+        }
+        let checked: Vec<CheckedFile> = changed
+            .par_iter()
+            .map(|f| {
+                let r = check_file(catalog, contract, f, opts.pseudonymiser);
+                let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                (opts.progress)(&f.rel, n, total_files);
+                r
+            })
+            .collect::<Result<_, _>>()?;
+        let replaced: BTreeSet<String> = checked.iter().map(|c| c.input.rel.clone()).collect();
+        let mut checked = checked;
+        cross_checks(
+            contract,
+            &lake,
+            &staging,
+            &replaced,
+            &mut checked,
+            &mut values_cache,
+        )?;
+        let partitions = write_source(contract, &lake, &mut staging, &replaced, &checked)?;
+        write_quarantine(contract, &lake, &mut staging, &replaced, &checked)?;
+        // Later sources may reference this one: drop what was cached of its old state.
+        values_cache.retain(|(s, _), _| *s != contract.id);
+
+        for c in checked {
+            let flagged = c.accepted.iter().filter(|r| !r.flags.is_empty()).count() as u64;
+            for r in &c.rejected {
+                let first = &r.errors[0];
+                let reason = if first.column.is_empty() {
+                    first.reason.clone()
+                } else {
+                    format!("{}: {}", first.column, first.reason)
+                };
+                *source_report.reasons.entry(reason).or_default() += 1;
+            }
+            source_report.files_ingested += 1;
+            source_report.rows_read += c.rows_read;
+            source_report.accepted += c.accepted.len() as u64;
+            source_report.quarantined += c.rejected.len() as u64;
+            source_report.flagged += flagged;
+            if !c.header.missing.is_empty() {
+                source_report
+                    .missing_columns
+                    .insert(c.input.rel.clone(), c.header.missing.clone());
+            }
+            if !c.header.ignored.is_empty() {
+                source_report
+                    .ignored_columns
+                    .insert(c.input.rel.clone(), c.header.ignored.clone());
+            }
+            manifest.files.insert(
+                c.input.rel.clone(),
+                FileEntry {
+                    source: contract.id.clone(),
+                    sha256: c.input.sha256.clone(),
+                    bytes: c.input.bytes,
+                    format: format!("{:?}", c.table_format).to_lowercase(),
+                    encoding: c.encoding.map(|e| match e {
+                        read::Encoding::Utf8 => "utf-8".to_string(),
+                        read::Encoding::Windows1251 => "windows-1251".to_string(),
+                    }),
+                    contract_version: contract.version,
+                    rows_read: c.rows_read,
+                    accepted: c.accepted.len() as u64,
+                    quarantined: c.rejected.len() as u64,
+                    flagged,
+                    partitions: partitions
+                        .get(&c.input.rel)
+                        .map(|p| p.iter().map(|k| k.rel_dir()).collect())
+                        .unwrap_or_default(),
+                    missing_columns: c.header.missing.clone(),
+                    ignored_columns: c.header.ignored.clone(),
+                    run_id: run_id.clone(),
+                },
+            );
+        }
+        report.sources.insert(contract.id.clone(), source_report);
+    }
+
+    lake.write_manifest(&mut staging, &manifest)?;
+    let run_record = serde_json::to_string_pretty(&serde_json::json!({
+        "run_id": run_id,
+        "input": opts.input.display().to_string(),
+        "report": &report,
+    }))
+    .expect("report serialises");
+    staging.write_bytes(
+        &lake.root().join("_runs").join(format!("{run_id}.json")),
+        run_record.as_bytes(),
+    )?;
+    staging.commit()?;
+    Ok(report)
+}
+
+fn run_id() -> String {
+    format!(
+        "{}-{}",
+        chrono::Utc::now().format("%Y%m%dT%H%M%SZ"),
+        std::process::id()
+    )
+}
+
+/// Every file under `input`, assigned to the one contract whose globs claim it.
+fn discover(
+    catalog: &Catalog,
+    input: &Path,
+) -> Result<(BTreeMap<String, Vec<InputFile>>, Vec<String>), IngestError> {
+    if !input.is_dir() {
+        return Err(IngestError::Input {
+            path: input.to_path_buf(),
+            message: "is not a folder: pass the folder that holds the extracts".into(),
+        });
+    }
+    let mut paths = Vec::new();
+    let mut stack = vec![input.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let entries = std::fs::read_dir(&dir).map_err(|e| IngestError::Input {
+            path: dir.clone(),
+            message: e.to_string(),
+        })?;
+        for e in entries.flatten() {
+            let p = e.path();
+            let hidden = p
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with('.'));
+            if hidden {
+                continue;
+            }
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                paths.push(p);
+            }
+        }
+    }
+    paths.sort();
+    let mut by_source: BTreeMap<String, Vec<InputFile>> = BTreeMap::new();
+    let mut unmatched = Vec::new();
+    for path in paths {
+        let rel = path
+            .strip_prefix(input)
+            .unwrap_or(&path)
+            .to_string_lossy()
+            .replace('\\', "/");
+        // The data set's own description files are not extracts.
+        if !rel.contains('/') && (rel.starts_with("README") || rel == "GENERATED.json") {
+            continue;
+        }
+        let claims: Vec<&Contract> = catalog.contracts.iter().filter(|c| c.matches(&rel)).collect();
+        match claims.as_slice() {
+            [] => unmatched.push(rel),
+            [c] => {
+                let bytes = std::fs::read(&path).map_err(|cause| IngestError::Read {
+                    path: path.clone(),
+                    cause: ReadError::Io(cause),
+                })?;
+                by_source.entry(c.id.clone()).or_default().push(InputFile {
+                    sha256: hex::encode(sha2::Sha256::digest(&bytes)),
+                    bytes: bytes.len() as u64,
+                    rel,
+                    path,
+                });
+            }
+            many => {
+                let ids: Vec<&str> = many.iter().map(|c| c.id.as_str()).collect();
+                return Err(IngestError::Input {
+                    path,
+                    message: format!(
+                        "is claimed by several source contracts ({}); make their `files` patterns disjoint",
+                        ids.join(", ")
+                    ),
+                });
+            }
+        }
+    }
+    Ok((by_source, unmatched))
+}
+
+fn check_file(
+    catalog: &Catalog,
+    contract: &Contract,
+    input: &InputFile,
+    pseudonymiser: &Pseudonymiser,
+) -> Result<CheckedFile, IngestError> {
+    let bytes = std::fs::read(&input.path).map_err(|cause| IngestError::Read {
+        path: input.path.clone(),
+        cause: ReadError::Io(cause),
+    })?;
+    let table: RawTable = read::read_table(&input.path, &bytes).map_err(|cause| IngestError::Read {
+        path: input.path.clone(),
+        cause,
+    })?;
+    let (validator, header) = Validator::new(catalog, contract, &table.headers, pseudonymiser);
+    let mut accepted = Vec::with_capacity(table.rows.len());
+    let mut rejected = Vec::new();
+    for row in &table.rows {
+        match validator.check(row) {
+            Ok(r) => accepted.push(r),
+            Err(r) => rejected.push(r),
+        }
+    }
+    Ok(CheckedFile {
+        rows_read: table.rows.len() as u64,
+        table_format: table.format,
+        encoding: table.encoding,
+        input: InputFile {
+            rel: input.rel.clone(),
+            path: input.path.clone(),
+            sha256: input.sha256.clone(),
+            bytes: input.bytes,
+        },
+        accepted,
+        rejected,
+        header,
+    })
+}
+
+/// Duplicate keys (against the lake's other files and within this run) and references to
+/// other sources. A row that fails moves from accepted to rejected.
+fn cross_checks(
+    contract: &Contract,
+    lake: &Lake,
+    staging: &Staging,
+    replaced: &BTreeSet<String>,
+    files: &mut [CheckedFile],
+    cache: &mut HashMap<(String, String), HashSet<String>>,
+) -> Result<(), IngestError> {
+    let key_idx: Vec<usize> = contract
+        .key
+        .iter()
+        .map(|k| contract.column_index(k).expect("checked at load"))
+        .collect();
+    let key_lake_names: Vec<String> = key_idx
+        .iter()
+        .map(|&i| contract.columns[i].lake_name().expect("keys are not dropped"))
+        .collect();
+    let mut seen: HashMap<String, String> =
+        lake_keys(contract, lake, staging, replaced, &key_lake_names)?;
+
+    let references: Vec<(usize, String, String)> = contract
+        .columns
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| {
+            let (s, col) = c.references.as_deref()?.split_once('.')?;
+            Some((i, s.to_string(), col.to_string()))
+        })
+        .collect();
+    for (_, s, col) in &references {
+        if *s != contract.id && !cache.contains_key(&(s.clone(), col.clone())) {
+            let values = lake_values(lake, staging, s, col)?;
+            cache.insert((s.clone(), col.clone()), values);
+        }
+    }
+    // A self-reference (an NCO code's parent) is checked against this run's accepted rows
+    // and the lake's other files.
+    let mut own: HashMap<String, HashSet<String>> = HashMap::new();
+    for (_, s, col) in references.iter().filter(|(_, s, _)| *s == contract.id) {
+        let mut values = lake_values_except(lake, staging, s, col, replaced)?;
+        let ci = contract.column_index(col).expect("checked at load");
+        for f in files.iter() {
+            for r in &f.accepted {
+                if let Some(k) = r.values[ci].key_text() {
+                    values.insert(k);
+                }
+            }
+        }
+        own.insert(col.clone(), values);
+    }
+
+    for f in files.iter_mut() {
+        let rows = std::mem::take(&mut f.accepted);
+        for row in rows {
+            let mut errors = Vec::new();
+            let key: Vec<String> = key_idx
+                .iter()
+                .map(|&i| row.values[i].key_text().unwrap_or_default())
+                .collect();
+            let key = key.join(" | ");
+            let here = format!("{} row {}", f.input.rel, row.number);
+            if let Some(first) = seen.get(&key) {
+                errors.push(CellError {
+                    column: contract.key.join(", "),
+                    value: Some(key.clone()),
+                    reason: format!("duplicate key: also in {first}"),
+                });
+            }
+            for (i, s, col) in &references {
+                let set = if *s == contract.id {
+                    &own[col]
+                } else {
+                    &cache[&(s.clone(), col.clone())]
+                };
+                let items: Vec<&Value> = match &row.values[*i] {
+                    Value::Null => vec![],
+                    Value::List(items) => items.iter().collect(),
+                    v => vec![v],
+                };
+                for item in items {
+                    let text = item.key_text().unwrap_or_default();
+                    if !set.contains(&text) {
+                        errors.push(CellError {
+                            column: contract.columns[*i].name.clone(),
+                            value: Some(text),
+                            reason: format!("not found in `{s}.{col}`"),
+                        });
+                    }
+                }
+            }
+            if errors.is_empty() {
+                seen.insert(key, here);
+                f.accepted.push(row);
+            } else {
+                let record = reference_record(contract, &row);
+                f.rejected.push(RejectedRow {
+                    number: row.number,
+                    errors,
+                    record,
+                });
+            }
+        }
+        f.rejected.sort_by_key(|r| r.number);
+    }
+    Ok(())
+}
+
+/// A rejected row's record, from values already stripped of personal data.
+fn reference_record(contract: &Contract, row: &CheckedRow) -> String {
+    let mut map = serde_json::Map::new();
+    for (col, v) in contract.columns.iter().zip(&row.values) {
+        if let Some(name) = col.lake_name() {
+            map.insert(
+                name,
+                v.key_text()
+                    .map_or(serde_json::Value::Null, serde_json::Value::String),
+            );
+        }
+    }
+    serde_json::Value::Object(map).to_string()
+}
+
+fn source_frames(
+    lake: &Lake,
+    staging: &Staging,
+    source: &str,
+) -> Result<Vec<DataFrame>, IngestError> {
+    let mut out = Vec::new();
+    for key in lake.partitions(source) {
+        if let Some(p) = staging.current(&lake.partition_path(source, key)) {
+            out.push(lake::read_parquet(&p)?);
+        }
+    }
+    // Partitions created by this run are staged only.
+    Ok(out)
+}
+
+fn lake_values(
+    lake: &Lake,
+    staging: &Staging,
+    source: &str,
+    column: &str,
+) -> Result<HashSet<String>, IngestError> {
+    lake_values_except(lake, staging, source, column, &BTreeSet::new())
+}
+
+fn lake_values_except(
+    lake: &Lake,
+    staging: &Staging,
+    source: &str,
+    column: &str,
+    except_files: &BTreeSet<String>,
+) -> Result<HashSet<String>, IngestError> {
+    let mut set = HashSet::new();
+    for df in all_frames(lake, staging, source)? {
+        let files = df.column(lake::SOURCE_FILE).ok().and_then(|c| c.str().ok().cloned());
+        let Ok(col) = df.column(column) else { continue };
+        let col = col
+            .cast(&DataType::String)
+            .map_err(|cause| IngestError::Table {
+                source_id: source.to_string(),
+                cause,
+            })?;
+        let col = col.str().expect("cast to string");
+        for (i, v) in col.into_iter().enumerate() {
+            let excluded = files
+                .as_ref()
+                .and_then(|f| f.get(i))
+                .is_some_and(|f| except_files.contains(f));
+            if let (Some(v), false) = (v, excluded) {
+                set.insert(v.to_string());
+            }
+        }
+    }
+    Ok(set)
+}
+
+/// Every partition of a source as this run sees it, including partitions only staged so far.
+fn all_frames(lake: &Lake, staging: &Staging, source: &str) -> Result<Vec<DataFrame>, IngestError> {
+    let mut frames = source_frames(lake, staging, source)?;
+    for p in staging.staged_new(&lake.source_dir(source)) {
+        frames.push(lake::read_parquet(&p)?);
+    }
+    Ok(frames)
+}
+
+fn lake_keys(
+    contract: &Contract,
+    lake: &Lake,
+    staging: &Staging,
+    replaced: &BTreeSet<String>,
+    key_names: &[String],
+) -> Result<HashMap<String, String>, IngestError> {
+    let mut seen = HashMap::new();
+    for df in all_frames(lake, staging, &contract.id)? {
+        let files = df.column(lake::SOURCE_FILE).and_then(|c| c.str().cloned());
+        let rows = df.column(lake::SOURCE_ROW).and_then(|c| c.i64().cloned());
+        let keys: Result<Vec<StringChunked>, PolarsError> = key_names
+            .iter()
+            .map(|k| {
+                df.column(k)
+                    .and_then(|c| c.cast(&DataType::String))
+                    .and_then(|c| c.str().cloned())
+            })
+            .collect();
+        let (Ok(files), Ok(rows), Ok(keys)) = (files, rows, keys) else {
+            continue;
+        };
+        for i in 0..df.height() {
+            let file = files.get(i).unwrap_or_default();
+            if replaced.contains(file) {
+                continue;
+            }
+            let key: Vec<&str> = keys.iter().map(|k| k.get(i).unwrap_or_default()).collect();
+            seen.insert(
+                key.join(" | "),
+                format!("{file} row {}", rows.get(i).unwrap_or_default()),
+            );
+        }
+    }
+    Ok(seen)
+}
+
+fn partition_of(contract: &Contract, row: &CheckedRow) -> PartitionKey {
+    let by = contract
+        .partition_by
+        .as_deref()
+        .and_then(|b| contract.column_index(b));
+    let (year, month) = match by.map(|i| &row.values[i]) {
+        Some(Value::Date(d)) => (d.year(), d.month()),
+        Some(Value::Int(y)) => (*y as i32, 1),
+        _ => return PartitionKey::All,
+    };
+    match contract.partition {
+        Partition::None => PartitionKey::All,
+        Partition::Year => PartitionKey::Year(year),
+        Partition::Month => PartitionKey::Month(year, month),
+    }
+}
+
+/// The lake's columns for a contract: declared columns (personal data transformed, dropped
+/// ones absent) and the lineage columns.
+fn lake_columns(contract: &Contract) -> Vec<(usize, String, DataType)> {
+    contract
+        .columns
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| {
+            let name = c.lake_name()?;
+            let dtype = match (c.personal, c.ty) {
+                (Some(crate::contract::Personal::Year), _) => DataType::Int64,
+                (_, ColumnType::List) => DataType::List(Box::new(scalar_dtype(c.value_type()))),
+                (_, t) => scalar_dtype(t),
+            };
+            Some((i, name, dtype))
+        })
+        .collect()
+}
+
+fn scalar_dtype(t: ColumnType) -> DataType {
+    match t {
+        ColumnType::Integer => DataType::Int64,
+        ColumnType::Float => DataType::Float64,
+        ColumnType::Date => DataType::Date,
+        ColumnType::Bool => DataType::Boolean,
+        _ => DataType::String,
+    }
+}
+
+fn build_frame(
+    contract: &Contract,
+    rows: &[(&str, &CheckedRow)],
+) -> Result<DataFrame, PolarsError> {
+    let mut columns: Vec<Column> = Vec::new();
+    for (i, name, dtype) in lake_columns(contract) {
+        let values = rows.iter().map(|(_, r)| &r.values[i]);
+        let series = values_series(&name, &dtype, values)?;
+        columns.push(series.into());
+    }
+    let files: Vec<&str> = rows.iter().map(|(f, _)| *f).collect();
+    let numbers: Vec<i64> = rows.iter().map(|(_, r)| r.number as i64).collect();
+    let flags: Vec<Option<String>> = rows
+        .iter()
+        .map(|(_, r)| (!r.flags.is_empty()).then(|| r.flags.join(",")))
+        .collect();
+    columns.push(Series::new(lake::SOURCE_FILE.into(), files).into());
+    columns.push(Series::new(lake::SOURCE_ROW.into(), numbers).into());
+    columns.push(Series::new(lake::FLAGS.into(), flags).into());
+    DataFrame::new(columns)
+}
+
+fn values_series<'a>(
+    name: &str,
+    dtype: &DataType,
+    values: impl Iterator<Item = &'a Value>,
+) -> Result<Series, PolarsError> {
+    let name: PlSmallStr = name.into();
+    Ok(match dtype {
+        DataType::Int64 => Series::new(
+            name,
+            values
+                .map(|v| match v {
+                    Value::Int(i) => Some(*i),
+                    _ => None,
+                })
+                .collect::<Vec<_>>(),
+        ),
+        DataType::Float64 => Series::new(
+            name,
+            values
+                .map(|v| match v {
+                    Value::Float(f) => Some(*f),
+                    _ => None,
+                })
+                .collect::<Vec<_>>(),
+        ),
+        DataType::Boolean => Series::new(
+            name,
+            values
+                .map(|v| match v {
+                    Value::Bool(b) => Some(*b),
+                    _ => None,
+                })
+                .collect::<Vec<_>>(),
+        ),
+        DataType::Date => Series::new(
+            name,
+            values
+                .map(|v| match v {
+                    Value::Date(d) => Some(
+                        (*d - chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch"))
+                            .num_days() as i32,
+                    ),
+                    _ => None,
+                })
+                .collect::<Vec<_>>(),
+        )
+        .cast(&DataType::Date)?,
+        DataType::List(inner) => {
+            let items: Vec<Option<Series>> = values
+                .map(|v| match v {
+                    Value::List(items) => {
+                        values_series("", inner, items.iter()).ok()
+                    }
+                    _ => None,
+                })
+                .collect();
+            let mut list: ListChunked = items.into_iter().collect();
+            list.rename(name);
+            let s = list.into_series();
+            let target = DataType::List(inner.clone());
+            if s.dtype() == &target {
+                s
+            } else {
+                s.cast(&target)?
+            }
+        }
+        _ => Series::new(
+            name,
+            values
+                .map(|v| match v {
+                    Value::Str(s) => Some(s.as_str()),
+                    _ => None,
+                })
+                .collect::<Vec<_>>(),
+        ),
+    })
+}
+
+/// Rewrites every partition touched by this run: the lake's rows from other files, plus the
+/// accepted rows of this run's files, sorted so that identical inputs give identical files.
+fn write_source(
+    contract: &Contract,
+    lake: &Lake,
+    staging: &mut Staging,
+    replaced: &BTreeSet<String>,
+    files: &[CheckedFile],
+) -> Result<BTreeMap<String, BTreeSet<PartitionKey>>, IngestError> {
+    let table_err = |cause| IngestError::Table {
+        source_id: contract.id.clone(),
+        cause,
+    };
+    let mut new_rows: BTreeMap<PartitionKey, Vec<(&str, &CheckedRow)>> = BTreeMap::new();
+    let mut per_file: BTreeMap<String, BTreeSet<PartitionKey>> = BTreeMap::new();
+    for f in files {
+        for r in &f.accepted {
+            let k = partition_of(contract, r);
+            new_rows.entry(k).or_default().push((f.input.rel.as_str(), r));
+            per_file.entry(f.input.rel.clone()).or_default().insert(k);
+        }
+    }
+    let mut touched: BTreeSet<PartitionKey> = new_rows.keys().copied().collect();
+    touched.extend(lake.partitions(&contract.id));
+    let expected: Vec<String> = lake_columns(contract)
+        .into_iter()
+        .map(|(_, n, _)| n)
+        .chain([lake::SOURCE_FILE, lake::SOURCE_ROW, lake::FLAGS].map(String::from))
+        .collect();
+    let mut sort_by: Vec<PlSmallStr> = contract
+        .key
+        .iter()
+        .filter_map(|k| contract.column(k).and_then(|c| c.lake_name()))
+        .map(PlSmallStr::from)
+        .collect();
+    sort_by.push(lake::SOURCE_FILE.into());
+    sort_by.push(lake::SOURCE_ROW.into());
+
+    for key in touched {
+        let target = lake.partition_path(&contract.id, key);
+        let existing = match staging.current(&target) {
+            Some(p) => Some(lake::read_parquet(&p)?),
+            None => None,
+        };
+        let kept = match existing {
+            Some(df) => {
+                let names: Vec<String> =
+                    df.get_column_names().iter().map(|s| s.to_string()).collect();
+                if names != expected {
+                    return Err(LakeError::SchemaChanged {
+                        path: target.clone(),
+                        source_id: contract.id.clone(),
+                        detail: format!("has [{}]", names.join(", ")),
+                        dir: lake.source_dir(&contract.id),
+                    }
+                    .into());
+                }
+                let mask: BooleanChunked = df
+                    .column(lake::SOURCE_FILE)
+                    .map_err(table_err)?
+                    .str()
+                    .map_err(table_err)?
+                    .into_iter()
+                    .map(|f| Some(!f.is_some_and(|f| replaced.contains(f))))
+                    .collect();
+                let untouched = mask.all();
+                if untouched && !new_rows.contains_key(&key) {
+                    continue;
+                }
+                Some(df.filter(&mask).map_err(table_err)?)
+            }
+            None => None,
+        };
+        let fresh = match new_rows.get(&key) {
+            Some(rows) => Some(build_frame(contract, rows).map_err(table_err)?),
+            None => None,
+        };
+        let combined = match (kept, fresh) {
+            (Some(mut a), Some(b)) => {
+                a.vstack_mut(&b).map_err(table_err)?;
+                a
+            }
+            (Some(a), None) => a,
+            (None, Some(b)) => b,
+            (None, None) => continue,
+        };
+        if combined.height() == 0 {
+            staging.delete(&target);
+            continue;
+        }
+        let mut sorted = combined
+            .sort(sort_by.clone(), SortMultipleOptions::default())
+            .map_err(table_err)?;
+        staging.write_parquet(&target, &mut sorted)?;
+    }
+    Ok(per_file)
+}
+
+fn write_quarantine(
+    contract: &Contract,
+    lake: &Lake,
+    staging: &mut Staging,
+    replaced: &BTreeSet<String>,
+    files: &[CheckedFile],
+) -> Result<(), IngestError> {
+    let table_err = |cause| IngestError::Table {
+        source_id: contract.id.clone(),
+        cause,
+    };
+    let target = lake.quarantine_path(&contract.id);
+    let kept = match staging.current(&target) {
+        Some(p) => {
+            let df = lake::read_parquet(&p)?;
+            let mask: BooleanChunked = df
+                .column("file")
+                .map_err(table_err)?
+                .str()
+                .map_err(table_err)?
+                .into_iter()
+                .map(|f| Some(!f.is_some_and(|f| replaced.contains(f))))
+                .collect();
+            Some(df.filter(&mask).map_err(table_err)?)
+        }
+        None => None,
+    };
+    let rows: Vec<(&str, &RejectedRow)> = files
+        .iter()
+        .flat_map(|f| f.rejected.iter().map(move |r| (f.input.rel.as_str(), r)))
+        .collect();
+    let first = |r: &RejectedRow| r.errors[0].clone();
+    let fresh = df!(
+        "source" => rows.iter().map(|_| contract.id.as_str()).collect::<Vec<_>>(),
+        "file" => rows.iter().map(|(f, _)| *f).collect::<Vec<_>>(),
+        "row" => rows.iter().map(|(_, r)| r.number as i64).collect::<Vec<_>>(),
+        "column" => rows.iter().map(|(_, r)| first(r).column).collect::<Vec<_>>(),
+        "value" => rows.iter().map(|(_, r)| first(r).value).collect::<Vec<_>>(),
+        "reason" => rows.iter().map(|(_, r)| first(r).reason).collect::<Vec<_>>(),
+        "error_count" => rows.iter().map(|(_, r)| r.errors.len() as i64).collect::<Vec<_>>(),
+        "all_errors" => rows.iter().map(|(_, r)| {
+            r.errors
+                .iter()
+                .map(|e| if e.column.is_empty() { e.reason.clone() } else { format!("{}: {}", e.column, e.reason) })
+                .collect::<Vec<_>>()
+                .join("; ")
+        }).collect::<Vec<_>>(),
+        "record" => rows.iter().map(|(_, r)| r.record.as_str()).collect::<Vec<_>>(),
+    )
+    .map_err(table_err)?;
+    let mut combined = match kept {
+        Some(mut k) => {
+            k.vstack_mut(&fresh).map_err(table_err)?;
+            k
+        }
+        None => fresh,
+    };
+    if combined.height() == 0 {
+        if staging.current(&target).is_some() {
+            staging.delete(&target);
+        }
+        return Ok(());
+    }
+    combined = combined
+        .sort(["file", "row"], SortMultipleOptions::default())
+        .map_err(table_err)?;
+    staging.write_parquet(&target, &mut combined)?;
+    Ok(())
+}

@@ -1,0 +1,365 @@
+//! The Parquet lake: `output/lake/<source>/[year=YYYY/[month=MM/]]data.parquet`, zstd
+//! compressed, one file per partition, plus `_quarantine/<source>.parquet` and the manifest.
+//!
+//! Every row carries the file it came from (`_source_file`) so that a corrected resubmission
+//! of a file replaces exactly that file's rows, and ingesting the same file twice changes
+//! nothing. Writes go to a staging folder first and are moved into place only when the whole
+//! run has succeeded, so a failed run leaves the lake as it was.
+
+use polars::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+pub const SOURCE_FILE: &str = "_source_file";
+pub const SOURCE_ROW: &str = "_source_row";
+pub const FLAGS: &str = "_flags";
+const MANIFEST: &str = "_manifest.json";
+const QUARANTINE: &str = "_quarantine";
+const MANIFEST_FORMAT: u32 = 1;
+
+#[derive(Debug, thiserror::Error)]
+pub enum LakeError {
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: {source}")]
+    Parquet { path: PathBuf, source: PolarsError },
+    #[error("{path}: the manifest is not readable: {message}")]
+    Manifest { path: PathBuf, message: String },
+    #[error(
+        "the lake at {lake} was pseudonymised with another key (fingerprint {found}, this run's is {expected}); person ids would not match. Use the same key, or ingest into a new lake"
+    )]
+    OtherKey {
+        lake: PathBuf,
+        found: String,
+        expected: String,
+    },
+    #[error(
+        "{path} has columns that contract `{source_id}` no longer declares ({detail}); delete {dir} and ingest that source's files again"
+    )]
+    SchemaChanged {
+        path: PathBuf,
+        source_id: String,
+        detail: String,
+        dir: PathBuf,
+    },
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> LakeError + '_ {
+    move |source| LakeError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum PartitionKey {
+    All,
+    Year(i32),
+    Month(i32, u32),
+}
+
+impl PartitionKey {
+    pub fn rel_dir(&self) -> String {
+        match self {
+            PartitionKey::All => String::new(),
+            PartitionKey::Year(y) => format!("year={y}"),
+            PartitionKey::Month(y, m) => format!("year={y}/month={m:02}"),
+        }
+    }
+
+    fn parse(rel_dir: &str) -> Option<PartitionKey> {
+        if rel_dir.is_empty() {
+            return Some(PartitionKey::All);
+        }
+        let mut parts = rel_dir.split('/');
+        let year = parts.next()?.strip_prefix("year=")?.parse().ok()?;
+        match parts.next() {
+            None => Some(PartitionKey::Year(year)),
+            Some(m) => Some(PartitionKey::Month(
+                year,
+                m.strip_prefix("month=")?.parse().ok()?,
+            )),
+        }
+    }
+}
+
+/// What the lake knows of every file it has ingested.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Manifest {
+    pub format: u32,
+    pub key_fingerprint: String,
+    pub files: BTreeMap<String, FileEntry>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct FileEntry {
+    pub source: String,
+    pub sha256: String,
+    pub bytes: u64,
+    pub format: String,
+    pub encoding: Option<String>,
+    pub contract_version: u32,
+    pub rows_read: u64,
+    pub accepted: u64,
+    pub quarantined: u64,
+    pub flagged: u64,
+    pub partitions: Vec<String>,
+    pub missing_columns: Vec<String>,
+    pub ignored_columns: Vec<String>,
+    pub run_id: String,
+}
+
+pub struct Lake {
+    root: PathBuf,
+}
+
+impl Lake {
+    pub fn new(root: &Path) -> Lake {
+        Lake {
+            root: root.to_path_buf(),
+        }
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    pub fn manifest(&self) -> Result<Manifest, LakeError> {
+        let path = self.root.join(MANIFEST);
+        if !path.exists() {
+            return Ok(Manifest {
+                format: MANIFEST_FORMAT,
+                ..Manifest::default()
+            });
+        }
+        let text = std::fs::read_to_string(&path).map_err(io(&path))?;
+        serde_json::from_str(&text).map_err(|e| LakeError::Manifest {
+            path,
+            message: e.to_string(),
+        })
+    }
+
+    pub fn check_key(&self, manifest: &Manifest, fingerprint: &str) -> Result<(), LakeError> {
+        if manifest.files.is_empty() || manifest.key_fingerprint == fingerprint {
+            return Ok(());
+        }
+        Err(LakeError::OtherKey {
+            lake: self.root.clone(),
+            found: manifest.key_fingerprint.clone(),
+            expected: fingerprint.to_string(),
+        })
+    }
+
+    pub fn source_dir(&self, source: &str) -> PathBuf {
+        self.root.join(source)
+    }
+
+    pub fn partition_path(&self, source: &str, key: PartitionKey) -> PathBuf {
+        self.source_dir(source).join(key.rel_dir()).join("data.parquet")
+    }
+
+    pub fn quarantine_path(&self, source: &str) -> PathBuf {
+        self.root.join(QUARANTINE).join(format!("{source}.parquet"))
+    }
+
+    /// The partitions a source has in the lake now.
+    pub fn partitions(&self, source: &str) -> Vec<PartitionKey> {
+        let dir = self.source_dir(source);
+        let mut found = Vec::new();
+        let mut stack = vec![dir.clone()];
+        while let Some(d) = stack.pop() {
+            let Ok(entries) = std::fs::read_dir(&d) else {
+                continue;
+            };
+            for e in entries.flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if p.file_name().is_some_and(|n| n == "data.parquet") {
+                    let rel = p
+                        .parent()
+                        .and_then(|parent| parent.strip_prefix(&dir).ok())
+                        .map(|r| r.to_string_lossy().replace('\\', "/"))
+                        .unwrap_or_default();
+                    if let Some(k) = PartitionKey::parse(&rel) {
+                        found.push(k);
+                    }
+                }
+            }
+        }
+        found.sort();
+        found
+    }
+
+    pub fn write_manifest(&self, staging: &mut Staging, manifest: &Manifest) -> Result<(), LakeError> {
+        let text = serde_json::to_string_pretty(manifest).expect("manifest serialises");
+        staging.write_bytes(&self.root.join(MANIFEST), text.as_bytes())
+    }
+}
+
+pub fn read_parquet(path: &Path) -> Result<DataFrame, LakeError> {
+    let file = File::open(path).map_err(io(path))?;
+    ParquetReader::new(file)
+        .finish()
+        .map_err(|source| LakeError::Parquet {
+            path: path.to_path_buf(),
+            source,
+        })
+}
+
+/// Writes go here first; `commit` moves them into the lake, and dropping without committing
+/// removes them, leaving the lake untouched.
+pub struct Staging {
+    dir: PathBuf,
+    moves: BTreeMap<PathBuf, Option<PathBuf>>,
+    committed: bool,
+}
+
+impl Staging {
+    pub fn new(lake: &Lake) -> Result<Staging, LakeError> {
+        std::fs::create_dir_all(&lake.root).map_err(io(&lake.root))?;
+        let dir = lake
+            .root
+            .join(format!(".staging-{}", std::process::id()));
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir).map_err(io(&dir))?;
+        }
+        std::fs::create_dir_all(&dir).map_err(io(&dir))?;
+        Ok(Staging {
+            dir,
+            moves: BTreeMap::new(),
+            committed: false,
+        })
+    }
+
+    fn staged_path(&self) -> PathBuf {
+        self.dir.join(format!("{}.tmp", self.moves.len()))
+    }
+
+    /// The file a reader should see now for `target`: the staged version when this run wrote
+    /// one, nothing when this run deletes it, else the lake's own.
+    pub fn current(&self, target: &Path) -> Option<PathBuf> {
+        match self.moves.get(target) {
+            Some(staged) => staged.clone(),
+            None => target.exists().then(|| target.to_path_buf()),
+        }
+    }
+
+    /// Staged data files under `dir` that the lake does not have yet.
+    pub fn staged_new(&self, dir: &Path) -> Vec<PathBuf> {
+        self.moves
+            .iter()
+            .filter(|(t, _)| t.starts_with(dir) && !t.exists())
+            .filter(|(t, _)| t.file_name().is_some_and(|n| n == "data.parquet"))
+            .filter_map(|(_, s)| s.clone())
+            .collect()
+    }
+
+    pub fn write_parquet(&mut self, target: &Path, df: &mut DataFrame) -> Result<(), LakeError> {
+        let staged = self.staged_path();
+        let file = File::create(&staged).map_err(io(&staged))?;
+        ParquetWriter::new(file)
+            .with_compression(ParquetCompression::Zstd(None))
+            .with_statistics(StatisticsOptions::full())
+            .finish(df)
+            .map_err(|source| LakeError::Parquet {
+                path: target.to_path_buf(),
+                source,
+            })?;
+        self.moves.insert(target.to_path_buf(), Some(staged));
+        Ok(())
+    }
+
+    pub fn write_bytes(&mut self, target: &Path, bytes: &[u8]) -> Result<(), LakeError> {
+        let staged = self.staged_path();
+        std::fs::write(&staged, bytes).map_err(io(&staged))?;
+        self.moves.insert(target.to_path_buf(), Some(staged));
+        Ok(())
+    }
+
+    pub fn delete(&mut self, target: &Path) {
+        self.moves.insert(target.to_path_buf(), None);
+    }
+
+    pub fn commit(mut self) -> Result<usize, LakeError> {
+        let mut dirs = BTreeSet::new();
+        for (target, staged) in &self.moves {
+            match staged {
+                Some(staged) => {
+                    if let Some(parent) = target.parent() {
+                        std::fs::create_dir_all(parent).map_err(io(parent))?;
+                    }
+                    std::fs::rename(staged, target).map_err(io(target))?;
+                }
+                None => {
+                    if target.exists() {
+                        std::fs::remove_file(target).map_err(io(target))?;
+                    }
+                    if let Some(parent) = target.parent() {
+                        dirs.insert(parent.to_path_buf());
+                    }
+                }
+            }
+        }
+        // Partition folders left empty would read as partitions with no file.
+        for d in dirs.iter().rev() {
+            let _ = std::fs::remove_dir(d);
+            if let Some(p) = d.parent() {
+                let _ = std::fs::remove_dir(p);
+            }
+        }
+        self.committed = true;
+        let _ = std::fs::remove_dir_all(&self.dir);
+        Ok(self.moves.len())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn partition_dirs_round_trip() {
+        for k in [
+            PartitionKey::All,
+            PartitionKey::Year(2024),
+            PartitionKey::Month(2024, 3),
+        ] {
+            assert_eq!(PartitionKey::parse(&k.rel_dir()), Some(k));
+        }
+        assert_eq!(PartitionKey::Month(2024, 3).rel_dir(), "year=2024/month=03");
+    }
+
+    #[test]
+    fn an_uncommitted_staging_leaves_the_lake_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let lake = Lake::new(dir.path());
+        let target = lake.partition_path("x", PartitionKey::Year(2024));
+        {
+            let mut s = Staging::new(&lake).unwrap();
+            let mut df = df!("a" => [1i64]).unwrap();
+            s.write_parquet(&target, &mut df).unwrap();
+            assert!(s.current(&target).is_some());
+        }
+        assert!(!target.exists());
+        let mut s = Staging::new(&lake).unwrap();
+        let mut df = df!("a" => [1i64]).unwrap();
+        s.write_parquet(&target, &mut df).unwrap();
+        s.commit().unwrap();
+        assert_eq!(read_parquet(&target).unwrap().height(), 1);
+        assert_eq!(lake.partitions("x"), vec![PartitionKey::Year(2024)]);
+    }
+}

@@ -1,0 +1,13 @@
+//! nqs: the engine behind the annual analysis of Kazakhstan's National Qualifications System.
+//!
+//! One module per stage of the data's path: `contract` (what sources look like), `ingest`
+//! (reading extracts), `validate` (row checks), `lake` (the Parquet store), `sql` (DuckDB over
+//! the lake). The binary in `main.rs` only parses arguments and dispatches.
+
+pub mod contract;
+pub mod ids;
+pub mod ingest;
+pub mod lake;
+pub mod pseudonym;
+pub mod sql;
+pub mod validate;

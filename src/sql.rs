@@ -1,0 +1,105 @@
+//! DuckDB over the lake: every source becomes a view of the same name, so analysts and later
+//! stages write plain SQL (`select region, count(*) from recognition_results group by 1`).
+
+use duckdb::Connection;
+use std::path::Path;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SqlError {
+    #[error("DuckDB: {0}")]
+    Duck(#[from] duckdb::Error),
+    #[error("the lake at {0} holds no data yet: run `nqs ingest` first")]
+    EmptyLake(String),
+}
+
+/// An in-memory DuckDB with one view per lake source and `quarantine` over all sources'
+/// quarantined rows.
+pub fn open_lake(lake: &Path) -> Result<Connection, SqlError> {
+    let conn = Connection::open_in_memory()?;
+    let mut any = false;
+    let mut entries: Vec<_> = std::fs::read_dir(lake)
+        .map(|d| d.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    entries.sort();
+    for dir in entries {
+        let Some(name) = dir.file_name().map(|n| n.to_string_lossy().to_string()) else {
+            continue;
+        };
+        if !dir.is_dir() || name.starts_with('.') {
+            continue;
+        }
+        let glob = dir.join("**").join("*.parquet");
+        let glob = glob.to_string_lossy().replace('\'', "''");
+        if name == "_quarantine" {
+            conn.execute_batch(&format!(
+                "create view quarantine as select * from read_parquet('{glob}', union_by_name = true)"
+            ))?;
+            continue;
+        }
+        if name.starts_with('_') || !is_identifier(&name) {
+            continue;
+        }
+        // Hive partitioning is off: the partition columns repeat what the rows already say,
+        // and a source's own `year` column would clash with `year=`.
+        conn.execute_batch(&format!(
+            "create view \"{name}\" as select * from read_parquet('{glob}', hive_partitioning = false)"
+        ))?;
+        any = true;
+    }
+    if !any {
+        return Err(SqlError::EmptyLake(lake.display().to_string()));
+    }
+    Ok(conn)
+}
+
+fn is_identifier(name: &str) -> bool {
+    name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// Runs a query and returns the header and rows as text, for printing.
+pub fn query_text(conn: &Connection, sql: &str) -> Result<(Vec<String>, Vec<Vec<String>>), SqlError> {
+    let mut stmt = conn.prepare(sql)?;
+    let mut rows = stmt.query([])?;
+    let mut out = Vec::new();
+    let mut header = Vec::new();
+    while let Some(row) = rows.next()? {
+        if header.is_empty() {
+            let stmt = row.as_ref();
+            header = (0..stmt.column_count())
+                .map(|i| stmt.column_name(i).map(|s| s.to_string()).unwrap_or_default())
+                .collect();
+        }
+        let mut cells = Vec::with_capacity(header.len());
+        for i in 0..header.len() {
+            let v: duckdb::types::Value = row.get(i)?;
+            cells.push(value_text(&v));
+        }
+        out.push(cells);
+    }
+    Ok((header, out))
+}
+
+fn value_text(v: &duckdb::types::Value) -> String {
+    use duckdb::types::Value as V;
+    match v {
+        V::Null => String::new(),
+        V::Boolean(b) => b.to_string(),
+        V::TinyInt(i) => i.to_string(),
+        V::SmallInt(i) => i.to_string(),
+        V::Int(i) => i.to_string(),
+        V::BigInt(i) => i.to_string(),
+        V::HugeInt(i) => i.to_string(),
+        V::UTinyInt(i) => i.to_string(),
+        V::USmallInt(i) => i.to_string(),
+        V::UInt(i) => i.to_string(),
+        V::UBigInt(i) => i.to_string(),
+        V::Float(f) => f.to_string(),
+        V::Double(f) => f.to_string(),
+        V::Text(s) => s.clone(),
+        V::Date32(d) => (chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch")
+            + chrono::Days::new(*d as u64))
+        .to_string(),
+        V::List(items) => items.iter().map(value_text).collect::<Vec<_>>().join("|"),
+        other => format!("{other:?}"),
+    }
+}

@@ -1,0 +1,509 @@
+//! Row-level validation of a raw table against its contract: types, required values, code
+//! lists, patterns, ranges, identifiers and date order. Checks that need other rows (duplicate
+//! keys, references to other sources) are done by the ingest, which sees the whole lake.
+//!
+//! Personal data is transformed here, as soon as a value is known to be valid, so that nothing
+//! downstream ever holds it: IINs become keyed pseudonyms, birth dates become years, names and
+//! contacts are dropped.
+
+use crate::contract::{Catalog, Column, ColumnType, Condition, Contract, Personal};
+use crate::ids::{self, Sex};
+use crate::ingest::read::RawRow;
+use crate::pseudonym::Pseudonymiser;
+use chrono::{Datelike, NaiveDate};
+use std::collections::HashSet;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Str(String),
+    Int(i64),
+    Float(f64),
+    Date(NaiveDate),
+    Bool(bool),
+    List(Vec<Value>),
+}
+
+impl Value {
+    /// The text a reference or key compares on.
+    pub fn key_text(&self) -> Option<String> {
+        match self {
+            Value::Null => None,
+            Value::Str(s) => Some(s.clone()),
+            Value::Int(i) => Some(i.to_string()),
+            Value::Float(f) => Some(f.to_string()),
+            Value::Date(d) => Some(d.to_string()),
+            Value::Bool(b) => Some(b.to_string()),
+            Value::List(items) => Some(
+                items
+                    .iter()
+                    .filter_map(Value::key_text)
+                    .collect::<Vec<_>>()
+                    .join("|"),
+            ),
+        }
+    }
+}
+
+/// A row that passed every row-level check, with personal data already transformed.
+#[derive(Debug, Clone)]
+pub struct CheckedRow {
+    pub number: u64,
+    /// One value per contract column, in contract order (dropped columns hold Null).
+    pub values: Vec<Value>,
+    pub flags: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct CellError {
+    pub column: String,
+    /// The offending value as it may be shown: personal values are masked.
+    pub value: Option<String>,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct RejectedRow {
+    pub number: u64,
+    pub errors: Vec<CellError>,
+    /// The row's declared columns as JSON, personal values masked, for the quarantine table.
+    pub record: String,
+}
+
+/// How the file's header lines up with the contract.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct HeaderReport {
+    /// Declared columns absent from the file.
+    pub missing: Vec<String>,
+    /// File columns the contract does not declare: their values are not kept anywhere.
+    pub ignored: Vec<String>,
+}
+
+struct ColumnCheck {
+    header_index: Option<usize>,
+    codes: Option<HashSet<String>>,
+    codes_list_name: Option<String>,
+    pattern: Option<regex::Regex>,
+    required_if: Option<(usize, Condition)>,
+    not_before: Vec<usize>,
+    not_after: Vec<usize>,
+    iin_birth_date: Option<usize>,
+    iin_sex: Option<usize>,
+}
+
+pub struct Validator<'a> {
+    contract: &'a Contract,
+    checks: Vec<ColumnCheck>,
+    pseudonymiser: &'a Pseudonymiser,
+}
+
+fn normalise(header: &str) -> String {
+    header
+        .trim()
+        .trim_start_matches('\u{feff}')
+        .to_lowercase()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+impl<'a> Validator<'a> {
+    pub fn new(
+        catalog: &Catalog,
+        contract: &'a Contract,
+        headers: &[String],
+        pseudonymiser: &'a Pseudonymiser,
+    ) -> (Self, HeaderReport) {
+        let normal: Vec<String> = headers.iter().map(|h| normalise(h)).collect();
+        let mut used = vec![false; headers.len()];
+        let mut report = HeaderReport::default();
+        let idx = |name: &str| contract.column_index(name).expect("checked at load");
+        let checks = contract
+            .columns
+            .iter()
+            .map(|col| {
+                let names: Vec<String> = std::iter::once(&col.name)
+                    .chain(&col.aliases)
+                    .map(|n| normalise(n))
+                    .collect();
+                let header_index = normal.iter().position(|h| names.contains(h));
+                match header_index {
+                    Some(i) => used[i] = true,
+                    None => report.missing.push(col.name.clone()),
+                }
+                ColumnCheck {
+                    header_index,
+                    codes: catalog
+                        .allowed_codes(col)
+                        .map(|c| c.into_iter().collect::<HashSet<_>>()),
+                    codes_list_name: col.codes_from.clone(),
+                    pattern: col
+                        .pattern
+                        .as_ref()
+                        .map(|p| regex::Regex::new(p).expect("checked at load")),
+                    required_if: contract
+                        .required_if(col)
+                        .map(|c| (idx(&c.column), c)),
+                    not_before: col.not_before.iter().map(|n| idx(n)).collect(),
+                    not_after: col.not_after.iter().map(|n| idx(n)).collect(),
+                    iin_birth_date: col.iin_birth_date.as_deref().map(idx),
+                    iin_sex: col.iin_sex.as_deref().map(idx),
+                }
+            })
+            .collect();
+        report.ignored = headers
+            .iter()
+            .zip(&used)
+            .filter(|(h, u)| !**u && !h.trim().is_empty())
+            .map(|(h, _)| h.clone())
+            .collect();
+        (
+            Validator {
+                contract,
+                checks,
+                pseudonymiser,
+            },
+            report,
+        )
+    }
+
+    pub fn check(&self, row: &RawRow) -> Result<CheckedRow, RejectedRow> {
+        let cols = &self.contract.columns;
+        let raw: Vec<Option<&str>> = self
+            .checks
+            .iter()
+            .map(|c| {
+                c.header_index
+                    .and_then(|i| row.cells.get(i))
+                    .and_then(|v| v.as_deref())
+            })
+            .collect();
+        let mut errors = Vec::new();
+        if let Some(defect) = &row.defect {
+            errors.push(CellError {
+                column: String::new(),
+                value: None,
+                reason: defect.clone(),
+            });
+        }
+        let mut values = Vec::with_capacity(cols.len());
+        for (i, col) in cols.iter().enumerate() {
+            match self.parse_cell(col, &self.checks[i], raw[i]) {
+                Ok(v) => values.push(v),
+                Err(reason) => {
+                    errors.push(self.error(col, raw[i], reason));
+                    values.push(Value::Null);
+                }
+            }
+        }
+        // Conditions and date orders compare parsed values, so they run after parsing.
+        for (i, col) in cols.iter().enumerate() {
+            let check = &self.checks[i];
+            if let Some((other, cond)) = &check.required_if
+                && values[i] == Value::Null
+                && raw[i].is_none()
+            {
+                let other_value = values[*other].key_text().unwrap_or_default();
+                if (other_value == cond.value) == cond.equals {
+                    let op = if cond.equals { "is" } else { "is not" };
+                    errors.push(self.error(
+                        col,
+                        None,
+                        format!("required when `{}` {op} `{}`", cond.column, cond.value),
+                    ));
+                }
+            }
+            if let Value::Date(d) = values[i] {
+                for &o in &check.not_before {
+                    if let Value::Date(od) = values[o]
+                        && d < od
+                    {
+                        errors.push(self.error(
+                            col,
+                            raw[i],
+                            format!("{d} is before `{}` {od}", cols[o].name),
+                        ));
+                    }
+                }
+                for &o in &check.not_after {
+                    if let Value::Date(od) = values[o]
+                        && d > od
+                    {
+                        errors.push(self.error(
+                            col,
+                            raw[i],
+                            format!("{d} is after `{}` {od}", cols[o].name),
+                        ));
+                    }
+                }
+            }
+        }
+        if !errors.is_empty() {
+            return Err(RejectedRow {
+                number: row.number,
+                errors,
+                record: self.masked_record(&raw),
+            });
+        }
+        let mut flags = Vec::new();
+        for (i, col) in cols.iter().enumerate() {
+            if col.ty == ColumnType::Iin
+                && let Some(text) = raw[i]
+            {
+                flags.extend(self.iin_flags(text, &self.checks[i], &values));
+            }
+        }
+        for (value, col) in values.iter_mut().zip(cols) {
+            *value = match (col.personal, std::mem::replace(value, Value::Null)) {
+                (Some(Personal::Drop), _) => Value::Null,
+                (Some(Personal::Pseudonymise), Value::Str(s)) => {
+                    Value::Str(self.pseudonymiser.pseudonym(&s))
+                }
+                (Some(Personal::Year), Value::Date(d)) => Value::Int(i64::from(d.year())),
+                (_, v) => v,
+            };
+        }
+        Ok(CheckedRow {
+            number: row.number,
+            values,
+            flags,
+        })
+    }
+
+    /// Flags, never rejections: see `ids` on why an IIN may disagree with the person's data.
+    fn iin_flags(&self, iin: &str, check: &ColumnCheck, values: &[Value]) -> Vec<String> {
+        let Ok(facts) = ids::parse_iin(iin) else {
+            return Vec::new();
+        };
+        let mut flags = Vec::new();
+        if let Some(i) = check.iin_birth_date
+            && let Value::Date(d) = values[i]
+            && d != facts.birth_date
+        {
+            flags.push("iin_birth_date_mismatch".to_string());
+        }
+        if let Some(i) = check.iin_sex
+            && let Value::Str(s) = &values[i]
+        {
+            let expected = match facts.sex {
+                Sex::Male => "M",
+                Sex::Female => "F",
+            };
+            if s != expected {
+                flags.push("iin_sex_mismatch".to_string());
+            }
+        }
+        flags
+    }
+
+    fn parse_cell(
+        &self,
+        col: &Column,
+        check: &ColumnCheck,
+        raw: Option<&str>,
+    ) -> Result<Value, String> {
+        let Some(text) = raw else {
+            if check.header_index.is_none() && col.required {
+                return Err("required column is missing from the file's header".into());
+            }
+            if col.required {
+                return Err("required value is missing".into());
+            }
+            return Ok(Value::Null);
+        };
+        if col.ty == ColumnType::List {
+            let items = text
+                .split(['|', ';'])
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(|item| self.parse_scalar(col, check, col.value_type(), item))
+                .collect::<Result<Vec<_>, _>>()?;
+            if items.is_empty() && col.required {
+                return Err("required list is empty".into());
+            }
+            return Ok(Value::List(items));
+        }
+        self.parse_scalar(col, check, col.ty, text)
+    }
+
+    fn parse_scalar(
+        &self,
+        col: &Column,
+        check: &ColumnCheck,
+        ty: ColumnType,
+        text: &str,
+    ) -> Result<Value, String> {
+        let value = match ty {
+            ColumnType::String | ColumnType::List => Value::Str(text.to_string()),
+            ColumnType::Integer => Value::Int(parse_int(text)?),
+            ColumnType::Float => Value::Float(parse_float(text)?),
+            ColumnType::Date => Value::Date(parse_date(text)?),
+            ColumnType::Bool => Value::Bool(parse_bool(text)?),
+            ColumnType::Code => Value::Str(text.to_string()),
+            ColumnType::Iin => {
+                ids::parse_iin(text).map_err(|e| format!("IIN {e}"))?;
+                Value::Str(text.to_string())
+            }
+            ColumnType::Bin => {
+                ids::parse_bin(text).map_err(|e| format!("BIN {e}"))?;
+                Value::Str(text.to_string())
+            }
+        };
+        if let Some(codes) = &check.codes
+            && !codes.contains(text)
+        {
+            return Err(match &check.codes_list_name {
+                Some(list) => format!("not a code of the `{list}` list"),
+                None => {
+                    let mut allowed: Vec<&String> = codes.iter().collect();
+                    allowed.sort();
+                    let allowed: Vec<&str> = allowed.iter().map(|s| s.as_str()).collect();
+                    format!("not an allowed code (allowed: {})", allowed.join(", "))
+                }
+            });
+        }
+        if let Some(p) = &check.pattern
+            && !p.is_match(text)
+        {
+            return Err(format!("does not match the pattern {}", p.as_str()));
+        }
+        let number = match value {
+            Value::Int(i) => Some(i as f64),
+            Value::Float(f) => Some(f),
+            _ => None,
+        };
+        if let Some(n) = number {
+            if let Some(min) = col.min
+                && n < min
+            {
+                return Err(format!("{text} is below the minimum {min}"));
+            }
+            if let Some(max) = col.max
+                && n > max
+            {
+                return Err(format!("{text} is above the maximum {max}"));
+            }
+        }
+        Ok(value)
+    }
+
+    fn error(&self, col: &Column, raw: Option<&str>, reason: String) -> CellError {
+        CellError {
+            column: col.name.clone(),
+            value: raw.map(|v| self.mask(col, v)),
+            reason,
+        }
+    }
+
+    /// What of a personal value may be shown in the quarantine: the pseudonym of an IIN (the
+    /// analyst finds the row by file and row number), the year of a birth date, nothing else.
+    fn mask(&self, col: &Column, value: &str) -> String {
+        match col.personal {
+            None => value.to_string(),
+            Some(Personal::Pseudonymise) => {
+                format!("(pseudonym {})", self.pseudonymiser.pseudonym(value))
+            }
+            Some(Personal::Year) => match parse_date(value) {
+                Ok(d) => format!("(year {})", d.year()),
+                Err(_) => "(personal data withheld)".to_string(),
+            },
+            Some(Personal::Drop) => "(personal data withheld)".to_string(),
+        }
+    }
+
+    fn masked_record(&self, raw: &[Option<&str>]) -> String {
+        let mut map = serde_json::Map::new();
+        for (col, value) in self.contract.columns.iter().zip(raw) {
+            if col.personal == Some(Personal::Drop) {
+                continue;
+            }
+            let shown = value.map(|v| self.mask(col, v));
+            map.insert(
+                col.lake_name().unwrap_or_else(|| col.name.clone()),
+                shown.map_or(serde_json::Value::Null, serde_json::Value::String),
+            );
+        }
+        serde_json::Value::Object(map).to_string()
+    }
+}
+
+pub fn parse_int(text: &str) -> Result<i64, String> {
+    let cleaned: String = text
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '\u{a0}')
+        .collect();
+    let cleaned = cleaned
+        .strip_suffix(".0")
+        .or_else(|| cleaned.strip_suffix(",0"))
+        .unwrap_or(&cleaned);
+    cleaned
+        .parse::<i64>()
+        .map_err(|_| format!("`{text}` is not a whole number"))
+}
+
+/// Accepts a decimal point or a decimal comma (as Russian-locale spreadsheets export), and
+/// spaces as thousands separators.
+pub fn parse_float(text: &str) -> Result<f64, String> {
+    let cleaned: String = text
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '\u{a0}')
+        .map(|c| if c == ',' { '.' } else { c })
+        .collect();
+    cleaned
+        .parse::<f64>()
+        .ok()
+        .filter(|f| f.is_finite())
+        .ok_or_else(|| format!("`{text}` is not a number"))
+}
+
+pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
+    let t = text.trim();
+    let head = t.get(..10).unwrap_or(t);
+    let rest = &t[head.len()..];
+    let time_ok = rest.is_empty() || rest.starts_with('T') || rest.starts_with(' ');
+    if time_ok {
+        for fmt in ["%Y-%m-%d", "%d.%m.%Y"] {
+            if let Ok(d) = NaiveDate::parse_from_str(head, fmt) {
+                return Ok(d);
+            }
+        }
+    }
+    Err(format!(
+        "`{text}` is not a date (expected YYYY-MM-DD or DD.MM.YYYY)"
+    ))
+}
+
+pub fn parse_bool(text: &str) -> Result<bool, String> {
+    match text.trim().to_lowercase().as_str() {
+        "true" | "1" | "yes" | "да" | "иә" | "y" => Ok(true),
+        "false" | "0" | "no" | "нет" | "жоқ" | "n" => Ok(false),
+        _ => Err(format!("`{text}` is not true/false")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_accept_decimal_commas_and_spaces() {
+        assert_eq!(parse_float("87,5"), Ok(87.5));
+        assert_eq!(parse_float("1 234,25"), Ok(1234.25));
+        assert_eq!(parse_int("12 000"), Ok(12000));
+        assert_eq!(parse_int("7.0"), Ok(7));
+        assert!(parse_int("7,5").is_err());
+        assert!(parse_float("abc").is_err());
+        assert!(parse_float("NaN").is_err());
+    }
+
+    #[test]
+    fn dates_accept_iso_and_russian_style() {
+        let d = NaiveDate::from_ymd_opt(2024, 3, 15).unwrap();
+        assert_eq!(parse_date("2024-03-15"), Ok(d));
+        assert_eq!(parse_date("15.03.2024"), Ok(d));
+        assert_eq!(parse_date("2024-03-15T10:00:00"), Ok(d));
+        assert!(parse_date("2024-02-30").is_err());
+        assert!(parse_date("15/03/2024").is_err());
+        assert!(parse_date("2024-03-15xyz").is_err());
+    }
+}
