@@ -389,7 +389,9 @@ impl Catalog {
                 }
                 for other in col.iin_birth_date.iter().chain(&col.iin_sex) {
                     if c.column(other).is_none() {
-                        return Err(at(format!("IIN cross-check names unknown column `{other}`")));
+                        return Err(at(format!(
+                            "IIN cross-check names unknown column `{other}`"
+                        )));
                     }
                 }
                 if col.personal == Some(Personal::Year) && col.ty != ColumnType::Date {
@@ -499,7 +501,10 @@ mod tests {
             "recognition_results/**/*",
             "recognition_results/2024/03/x.csv"
         ));
-        assert!(glob_match("recognition_results/**/*", "recognition_results/x.csv"));
+        assert!(glob_match(
+            "recognition_results/**/*",
+            "recognition_results/x.csv"
+        ));
         assert!(glob_match("a/*.csv", "a/b.csv"));
         assert!(!glob_match("a/*.csv", "a/b.xlsx"));
     }
@@ -520,7 +525,10 @@ mod tests {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("pipelines");
         let catalog = Catalog::load(&root).unwrap();
         let rr = catalog.contract("recognition_results").unwrap();
-        assert_eq!(rr.column("iin").unwrap().lake_name().as_deref(), Some("person_id"));
+        assert_eq!(
+            rr.column("iin").unwrap().lake_name().as_deref(),
+            Some("person_id")
+        );
         assert_eq!(rr.column("full_name").unwrap().lake_name(), None);
         assert_eq!(
             rr.column("birth_date").unwrap().lake_name().as_deref(),
@@ -534,7 +542,11 @@ mod tests {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("pipelines");
         std::fs::create_dir_all(dir.path().join("sources")).unwrap();
         std::fs::create_dir_all(dir.path().join("codes")).unwrap();
-        std::fs::copy(root.join("providers.toml"), dir.path().join("providers.toml")).unwrap();
+        std::fs::copy(
+            root.join("providers.toml"),
+            dir.path().join("providers.toml"),
+        )
+        .unwrap();
         std::fs::write(
             dir.path().join("sources/a.toml"),
             r#"id = "a"

@@ -107,7 +107,11 @@ pub fn parse_iin(text: &str) -> Result<IinFacts, IdError> {
     let day = u32::from(d[4] * 10 + d[5]);
     let birth_date = NaiveDate::from_ymd_opt(year, month, day).ok_or(IdError::NoBirthDate)?;
     verify_check(&d)?;
-    let sex = if d[6] % 2 == 1 { Sex::Male } else { Sex::Female };
+    let sex = if d[6] % 2 == 1 {
+        Sex::Male
+    } else {
+        Sex::Female
+    };
     Ok(IinFacts { birth_date, sex })
 }
 
@@ -139,11 +143,17 @@ mod tests {
     fn a_valid_iin_gives_birth_date_and_sex() {
         let iin = with_check("8503153");
         let facts = parse_iin(&iin).unwrap();
-        assert_eq!(facts.birth_date, NaiveDate::from_ymd_opt(1985, 3, 15).unwrap());
+        assert_eq!(
+            facts.birth_date,
+            NaiveDate::from_ymd_opt(1985, 3, 15).unwrap()
+        );
         assert_eq!(facts.sex, Sex::Male);
         let iin = with_check("0402296");
         let facts = parse_iin(&iin).unwrap();
-        assert_eq!(facts.birth_date, NaiveDate::from_ymd_opt(2004, 2, 29).unwrap());
+        assert_eq!(
+            facts.birth_date,
+            NaiveDate::from_ymd_opt(2004, 2, 29).unwrap()
+        );
         assert_eq!(facts.sex, Sex::Female);
     }
 
@@ -161,9 +171,15 @@ mod tests {
         let good = with_check("8503154");
         let last = good.as_bytes()[11] - b'0';
         let bad = format!("{}{}", &good[..11], (last + 1) % 10);
-        assert!(matches!(parse_iin(&bad), Err(IdError::WrongCheckDigit { .. })));
+        assert!(matches!(
+            parse_iin(&bad),
+            Err(IdError::WrongCheckDigit { .. })
+        ));
         assert_eq!(parse_iin(&with_check("8513314")), Err(IdError::NoBirthDate));
-        assert_eq!(parse_iin(&with_check("8503158")), Err(IdError::BadCenturyDigit(8)));
+        assert_eq!(
+            parse_iin(&with_check("8503158")),
+            Err(IdError::BadCenturyDigit(8))
+        );
     }
 
     #[test]

@@ -160,7 +160,9 @@ impl Lake {
     }
 
     pub fn partition_path(&self, source: &str, key: PartitionKey) -> PathBuf {
-        self.source_dir(source).join(key.rel_dir()).join("data.parquet")
+        self.source_dir(source)
+            .join(key.rel_dir())
+            .join("data.parquet")
     }
 
     pub fn quarantine_path(&self, source: &str) -> PathBuf {
@@ -196,7 +198,11 @@ impl Lake {
         found
     }
 
-    pub fn write_manifest(&self, staging: &mut Staging, manifest: &Manifest) -> Result<(), LakeError> {
+    pub fn write_manifest(
+        &self,
+        staging: &mut Staging,
+        manifest: &Manifest,
+    ) -> Result<(), LakeError> {
         let text = serde_json::to_string_pretty(manifest).expect("manifest serialises");
         staging.write_bytes(&self.root.join(MANIFEST), text.as_bytes())
     }
@@ -223,9 +229,7 @@ pub struct Staging {
 impl Staging {
     pub fn new(lake: &Lake) -> Result<Staging, LakeError> {
         std::fs::create_dir_all(&lake.root).map_err(io(&lake.root))?;
-        let dir = lake
-            .root
-            .join(format!(".staging-{}", std::process::id()));
+        let dir = lake.root.join(format!(".staging-{}", std::process::id()));
         if dir.exists() {
             std::fs::remove_dir_all(&dir).map_err(io(&dir))?;
         }

@@ -4,6 +4,7 @@
 //! (reading extracts), `validate` (row checks), `lake` (the Parquet store), `sql` (DuckDB over
 //! the lake). The binary in `main.rs` only parses arguments and dispatches.
 
+pub mod calendar;
 pub mod contract;
 pub mod ids;
 pub mod ingest;

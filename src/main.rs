@@ -1,7 +1,9 @@
 //! The `nqs` command line: parses arguments, dispatches to the library, and explains errors.
 
 use anyhow::{Context, Result};
+use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
+use nqs::calendar::Calendar;
 use nqs::contract::Catalog;
 use nqs::ingest::{self, IngestOptions, IngestReport};
 use nqs::pseudonym::Pseudonymiser;
@@ -19,11 +21,20 @@ use std::process::ExitCode;
 )]
 struct Cli {
     /// Folder with the source contracts, code lists and indicator definitions.
-    #[arg(long, global = true, default_value = "pipelines", env = "NQS_PIPELINES")]
+    #[arg(
+        long,
+        global = true,
+        default_value = "pipelines",
+        env = "NQS_PIPELINES"
+    )]
     pipelines: PathBuf,
     /// Folder where the lake and reports are written.
     #[arg(long, global = true, default_value = "output", env = "NQS_OUTPUT")]
     output: PathBuf,
+    /// Folder with the working-day calendar (`rules.toml`, one file per year); by default the
+    /// calendar compiled into the binary from `datasets/calendar`.
+    #[arg(long, global = true, env = "NQS_CALENDAR")]
+    calendar: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -43,11 +54,31 @@ enum Command {
     },
     /// List the declared sources: provider, frequency, files, columns.
     Sources,
+    /// Kazakhstan's working-day calendar: the arithmetic every deadline in the Rules uses.
+    #[command(subcommand)]
+    Calendar(CalendarCommand),
     /// Run a SQL query (DuckDB) over the lake; every source is a view of its own name.
     Sql {
         /// The query, e.g. "select region, count(*) from recognition_results group by 1".
         query: String,
     },
+}
+
+#[derive(Subcommand)]
+enum CalendarCommand {
+    /// Print the due date N working days after a date (the N-th working day after it).
+    Add {
+        #[arg(long)]
+        from: NaiveDate,
+        #[arg(long)]
+        working_days: u32,
+    },
+    /// Print the number of working days after A up to and including B.
+    Between { a: NaiveDate, b: NaiveDate },
+    /// Print `true` if DATE is a working day, `false` if not.
+    IsWorking { date: NaiveDate },
+    /// Say why DATE is a working day or a day off, citing the act.
+    Explain { date: NaiveDate },
 }
 
 fn main() -> ExitCode {
@@ -92,10 +123,29 @@ fn run(cli: Cli) -> Result<()> {
                     "{:<22} {:<20} {:<12} {:>7}  {}",
                     c.id,
                     c.provider,
-                    serde_json::to_value(c.frequency)?.as_str().unwrap_or_default(),
+                    serde_json::to_value(c.frequency)?
+                        .as_str()
+                        .unwrap_or_default(),
                     c.columns.len(),
                     c.files.join(", ")
                 );
+            }
+            Ok(())
+        }
+        Command::Calendar(cmd) => {
+            let calendar = match &cli.calendar {
+                Some(dir) => Calendar::load(dir)?,
+                None => Calendar::embedded(),
+            };
+            match cmd {
+                CalendarCommand::Add { from, working_days } => {
+                    println!("{}", calendar.add_working_days(from, working_days)?)
+                }
+                CalendarCommand::Between { a, b } => {
+                    println!("{}", calendar.working_days_between(a, b)?)
+                }
+                CalendarCommand::IsWorking { date } => println!("{}", calendar.is_working(date)?),
+                CalendarCommand::Explain { date } => println!("{}", calendar.explain(date)?),
             }
             Ok(())
         }
@@ -184,12 +234,22 @@ fn print_ingest(report: &IngestReport, lake: &Path) {
     let t = report.totals();
     println!(
         "{:<22} {:>6} {:>6} {:>10} {:>10} {:>11} {:>8}",
-        "total", t.files_ingested, t.files_unchanged, t.rows_read, t.accepted, t.quarantined, t.flagged
+        "total",
+        t.files_ingested,
+        t.files_unchanged,
+        t.rows_read,
+        t.accepted,
+        t.quarantined,
+        t.flagged
     );
     let mut reasons: Vec<(String, u64)> = report
         .sources
         .iter()
-        .flat_map(|(id, s)| s.reasons.iter().map(move |(r, n)| (format!("{id}: {r}"), *n)))
+        .flat_map(|(id, s)| {
+            s.reasons
+                .iter()
+                .map(move |(r, n)| (format!("{id}: {r}"), *n))
+        })
         .collect();
     reasons.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     if !reasons.is_empty() {
@@ -204,7 +264,10 @@ fn print_ingest(report: &IngestReport, lake: &Path) {
     }
     for (id, s) in &report.sources {
         for (file, cols) in &s.missing_columns {
-            eprintln!("warning: {file} ({id}) lacks declared columns: {}", cols.join(", "));
+            eprintln!(
+                "warning: {file} ({id}) lacks declared columns: {}",
+                cols.join(", ")
+            );
         }
         for (file, cols) in &s.ignored_columns {
             eprintln!(

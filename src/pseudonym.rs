@@ -30,7 +30,9 @@ pub enum KeyError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("the pseudonymisation key is {len} characters long; it must have at least {MIN_KEY_LEN}")]
+    #[error(
+        "the pseudonymisation key is {len} characters long; it must have at least {MIN_KEY_LEN}"
+    )]
     TooShort { len: usize },
 }
 

@@ -57,7 +57,10 @@ fn is_identifier(name: &str) -> bool {
 }
 
 /// Runs a query and returns the header and rows as text, for printing.
-pub fn query_text(conn: &Connection, sql: &str) -> Result<(Vec<String>, Vec<Vec<String>>), SqlError> {
+pub fn query_text(
+    conn: &Connection,
+    sql: &str,
+) -> Result<(Vec<String>, Vec<Vec<String>>), SqlError> {
     let mut stmt = conn.prepare(sql)?;
     let mut rows = stmt.query([])?;
     let mut out = Vec::new();
@@ -66,7 +69,11 @@ pub fn query_text(conn: &Connection, sql: &str) -> Result<(Vec<String>, Vec<Vec<
         if header.is_empty() {
             let stmt = row.as_ref();
             header = (0..stmt.column_count())
-                .map(|i| stmt.column_name(i).map(|s| s.to_string()).unwrap_or_default())
+                .map(|i| {
+                    stmt.column_name(i)
+                        .map(|s| s.to_string())
+                        .unwrap_or_default()
+                })
                 .collect();
         }
         let mut cells = Vec::with_capacity(header.len());

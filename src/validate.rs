@@ -141,9 +141,7 @@ impl<'a> Validator<'a> {
                         .pattern
                         .as_ref()
                         .map(|p| regex::Regex::new(p).expect("checked at load")),
-                    required_if: contract
-                        .required_if(col)
-                        .map(|c| (idx(&c.column), c)),
+                    required_if: contract.required_if(col).map(|c| (idx(&c.column), c)),
                     not_before: col.not_before.iter().map(|n| idx(n)).collect(),
                     not_after: col.not_after.iter().map(|n| idx(n)).collect(),
                     iin_birth_date: col.iin_birth_date.as_deref().map(idx),

@@ -30,7 +30,10 @@ pub enum IngestError {
     #[error(transparent)]
     Lake(#[from] LakeError),
     #[error("building the table for `{source_id}`: {cause}")]
-    Table { source_id: String, cause: PolarsError },
+    Table {
+        source_id: String,
+        cause: PolarsError,
+    },
 }
 
 pub struct IngestOptions<'a> {
@@ -116,7 +119,10 @@ pub fn ingest(catalog: &Catalog, opts: &IngestOptions) -> Result<IngestReport, I
     let mut values_cache: HashMap<(String, String), HashSet<String>> = HashMap::new();
 
     for contract in &catalog.contracts {
-        let files = by_source.get(&contract.id).map(Vec::as_slice).unwrap_or(&[]);
+        let files = by_source
+            .get(&contract.id)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
         let mut source_report = SourceReport::default();
         let mut changed = Vec::new();
         for f in files {
@@ -238,11 +244,11 @@ fn run_id() -> String {
     )
 }
 
+/// Files per source id, and the files no contract claims.
+type Discovered = (BTreeMap<String, Vec<InputFile>>, Vec<String>);
+
 /// Every file under `input`, assigned to the one contract whose globs claim it.
-fn discover(
-    catalog: &Catalog,
-    input: &Path,
-) -> Result<(BTreeMap<String, Vec<InputFile>>, Vec<String>), IngestError> {
+fn discover(catalog: &Catalog, input: &Path) -> Result<Discovered, IngestError> {
     if !input.is_dir() {
         return Err(IngestError::Input {
             path: input.to_path_buf(),
@@ -284,7 +290,11 @@ fn discover(
         if !rel.contains('/') && (rel.starts_with("README") || rel == "GENERATED.json") {
             continue;
         }
-        let claims: Vec<&Contract> = catalog.contracts.iter().filter(|c| c.matches(&rel)).collect();
+        let claims: Vec<&Contract> = catalog
+            .contracts
+            .iter()
+            .filter(|c| c.matches(&rel))
+            .collect();
         match claims.as_slice() {
             [] => unmatched.push(rel),
             [c] => {
@@ -324,10 +334,11 @@ fn check_file(
         path: input.path.clone(),
         cause: ReadError::Io(cause),
     })?;
-    let table: RawTable = read::read_table(&input.path, &bytes).map_err(|cause| IngestError::Read {
-        path: input.path.clone(),
-        cause,
-    })?;
+    let table: RawTable =
+        read::read_table(&input.path, &bytes).map_err(|cause| IngestError::Read {
+            path: input.path.clone(),
+            cause,
+        })?;
     let (validator, header) = Validator::new(catalog, contract, &table.headers, pseudonymiser);
     let mut accepted = Vec::with_capacity(table.rows.len());
     let mut rejected = Vec::new();
@@ -370,7 +381,11 @@ fn cross_checks(
         .collect();
     let key_lake_names: Vec<String> = key_idx
         .iter()
-        .map(|&i| contract.columns[i].lake_name().expect("keys are not dropped"))
+        .map(|&i| {
+            contract.columns[i]
+                .lake_name()
+                .expect("keys are not dropped")
+        })
         .collect();
     let mut seen: HashMap<String, String> =
         lake_keys(contract, lake, staging, replaced, &key_lake_names)?;
@@ -510,7 +525,10 @@ fn lake_values_except(
 ) -> Result<HashSet<String>, IngestError> {
     let mut set = HashSet::new();
     for df in all_frames(lake, staging, source)? {
-        let files = df.column(lake::SOURCE_FILE).ok().and_then(|c| c.str().ok().cloned());
+        let files = df
+            .column(lake::SOURCE_FILE)
+            .ok()
+            .and_then(|c| c.str().ok().cloned());
         let Ok(col) = df.column(column) else { continue };
         let col = col
             .cast(&DataType::String)
@@ -696,9 +714,7 @@ fn values_series<'a>(
         DataType::List(inner) => {
             let items: Vec<Option<Series>> = values
                 .map(|v| match v {
-                    Value::List(items) => {
-                        values_series("", inner, items.iter()).ok()
-                    }
+                    Value::List(items) => values_series("", inner, items.iter()).ok(),
                     _ => None,
                 })
                 .collect();
@@ -742,7 +758,10 @@ fn write_source(
     for f in files {
         for r in &f.accepted {
             let k = partition_of(contract, r);
-            new_rows.entry(k).or_default().push((f.input.rel.as_str(), r));
+            new_rows
+                .entry(k)
+                .or_default()
+                .push((f.input.rel.as_str(), r));
             per_file.entry(f.input.rel.clone()).or_default().insert(k);
         }
     }
@@ -770,8 +789,11 @@ fn write_source(
         };
         let kept = match existing {
             Some(df) => {
-                let names: Vec<String> =
-                    df.get_column_names().iter().map(|s| s.to_string()).collect();
+                let names: Vec<String> = df
+                    .get_column_names()
+                    .iter()
+                    .map(|s| s.to_string())
+                    .collect();
                 if names != expected {
                     return Err(LakeError::SchemaChanged {
                         path: target.clone(),

@@ -192,7 +192,9 @@ fn read_xlsx(bytes: &[u8]) -> Result<RawTable, ReadError> {
             .map(|c| match c {
                 Data::Empty => None,
                 Data::String(s) => cell(s),
-                Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => Some(format!("{}", *f as i64)),
+                Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => {
+                    Some(format!("{}", *f as i64))
+                }
                 Data::DateTime(_) => c
                     .as_datetime()
                     .map(|d| d.date().format("%Y-%m-%d").to_string()),
@@ -342,7 +344,10 @@ mod tests {
             read_table(Path::new("x.pdf"), b"x"),
             Err(ReadError::UnsupportedFormat(_))
         ));
-        assert!(matches!(read_table(Path::new("x.csv"), b""), Err(ReadError::Empty)));
+        assert!(matches!(
+            read_table(Path::new("x.csv"), b""),
+            Err(ReadError::Empty)
+        ));
         assert!(read_table(Path::new("x.xlsx"), b"not a zip").is_err());
     }
 }

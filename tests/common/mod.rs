@@ -1,0 +1,98 @@
+//! Shared helpers for the integration tests: run the real binary, build small extracts.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn project_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs `nqs` with the project's pipelines and the given output folder.
+pub fn nqs(output: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_nqs"))
+        .arg("--pipelines")
+        .arg(project_root().join("pipelines"))
+        .arg("--output")
+        .arg(output)
+        .args(args)
+        .env_remove("NQS_PSEUDONYM_KEY")
+        .env_remove("NQS_PSEUDONYM_KEY_FILE")
+        .output()
+        .expect("the nqs binary runs")
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A valid IIN from a birth date (YYMMDD) and the century-and-sex digit.
+pub fn iin(yymmdd: &str, century_sex: u8, serial: u32) -> String {
+    with_check(&format!("{yymmdd}{century_sex}"), serial)
+}
+
+/// A valid BIN registered in YYMM, a resident legal entity's head office.
+pub fn bin(yymm: &str, serial: u32) -> String {
+    with_check(&format!("{yymm}40"), serial)
+}
+
+fn with_check(prefix: &str, serial: u32) -> String {
+    let width = 11 - prefix.len();
+    (serial..)
+        .find_map(|s| {
+            let first = format!("{prefix}{:0width$}", s % 10u32.pow(width as u32));
+            let digits: Vec<u8> = first.bytes().map(|b| b - b'0').collect();
+            nqs::ids::check_digit(&digits).map(|c| format!("{first}{c}"))
+        })
+        .expect("some serial has a check digit")
+}
+
+/// The same number with its check digit changed.
+pub fn break_check(id: &str) -> String {
+    let last = id.as_bytes()[11] - b'0';
+    format!("{}{}", &id[..11], (last + 1) % 10)
+}
+
+pub fn write(dir: &Path, rel: &str, text: &str) {
+    let path = dir.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+/// Every file under `dir` with its bytes, for comparing a lake before and after.
+pub fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let rel = p.strip_prefix(dir).unwrap().to_string_lossy().to_string();
+                out.push((rel, std::fs::read(&p).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+pub fn parquet_files(dir: &Path) -> Vec<PathBuf> {
+    snapshot(dir)
+        .into_iter()
+        .filter(|(rel, _)| rel.ends_with(".parquet"))
+        .map(|(rel, _)| dir.join(rel))
+        .collect()
+}
+
+pub fn read_parquet(path: &Path) -> polars::prelude::DataFrame {
+    use polars::prelude::*;
+    ParquetReader::new(std::fs::File::open(path).unwrap())
+        .finish()
+        .unwrap()
+}
