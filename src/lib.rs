@@ -9,6 +9,7 @@ pub mod contract;
 pub mod ids;
 pub mod ingest;
 pub mod lake;
+pub mod lock;
 pub mod pseudonym;
 pub mod sql;
 pub mod validate;

@@ -6,6 +6,7 @@ use clap::{Parser, Subcommand};
 use nqs::calendar::Calendar;
 use nqs::contract::Catalog;
 use nqs::ingest::{self, IngestOptions, IngestReport};
+use nqs::lock::OutputLock;
 use nqs::pseudonym::Pseudonymiser;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -99,6 +100,7 @@ fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Ingest { dir, sample, json } => {
             let catalog = load_catalog(&cli.pipelines)?;
+            let _lock = lock_output(&cli.output, &format!("nqs ingest {}", dir.display()))?;
             let pseudonymiser = if sample {
                 Pseudonymiser::sample()
             } else {
@@ -165,6 +167,17 @@ fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
     }
+}
+
+fn lock_output(output: &Path, command: &str) -> Result<OutputLock> {
+    let lock = OutputLock::acquire(output, command)?;
+    if let Some(stale) = &lock.stale {
+        eprintln!(
+            "note: cleared a stale lock on {} left by {stale}",
+            output.display()
+        );
+    }
+    Ok(lock)
 }
 
 fn load_catalog(dir: &Path) -> Result<Catalog> {

@@ -458,3 +458,32 @@ fn windows_1251_semicolon_files_with_russian_headers_are_read() {
     let manifest = std::fs::read_to_string(out.path().join("lake/_manifest.json")).unwrap();
     assert!(manifest.contains("windows-1251"));
 }
+
+#[test]
+fn a_second_run_on_a_locked_output_names_the_holder_and_a_stale_lock_is_cleared() {
+    let input = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    reference_sources(input.path());
+    let dir = input.path().to_str().unwrap();
+    // This test process holds the lock, as a long ingest would; the binary is the second.
+    let held = nqs::lock::OutputLock::acquire(out.path(), "nqs ingest (held by the test)").unwrap();
+    let o = nqs(out.path(), &["ingest", dir, "--sample"]);
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert!(
+        err.contains(&format!("process {}", std::process::id())),
+        "{err}"
+    );
+    assert!(err.contains("held by the test"), "{err}");
+    drop(held);
+
+    // A record left by a process that died without unlocking.
+    std::fs::write(
+        out.path().join(".nqs.lock"),
+        r#"{"pid":999999999,"command":"nqs ingest","started":"2026-01-01T00:00:00Z"}"#,
+    )
+    .unwrap();
+    let o = nqs(out.path(), &["ingest", dir, "--sample"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("stale lock"), "{}", stderr(&o));
+}
