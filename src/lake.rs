@@ -72,7 +72,7 @@ impl PartitionKey {
         }
     }
 
-    fn parse(rel_dir: &str) -> Option<PartitionKey> {
+    pub fn parse(rel_dir: &str) -> Option<PartitionKey> {
         if rel_dir.is_empty() {
             return Some(PartitionKey::All);
         }
@@ -223,6 +223,8 @@ pub fn read_parquet(path: &Path) -> Result<DataFrame, LakeError> {
 pub struct Staging {
     dir: PathBuf,
     moves: BTreeMap<PathBuf, Option<PathBuf>>,
+    /// Staged files are numbered, never reused: a target written twice gets a new file.
+    written: usize,
     committed: bool,
 }
 
@@ -237,12 +239,14 @@ impl Staging {
         Ok(Staging {
             dir,
             moves: BTreeMap::new(),
+            written: 0,
             committed: false,
         })
     }
 
-    fn staged_path(&self) -> PathBuf {
-        self.dir.join(format!("{}.tmp", self.moves.len()))
+    fn staged_path(&mut self) -> PathBuf {
+        self.written += 1;
+        self.dir.join(format!("{}.tmp", self.written))
     }
 
     /// The file a reader should see now for `target`: the staged version when this run wrote
@@ -252,6 +256,11 @@ impl Staging {
             Some(staged) => staged.clone(),
             None => target.exists().then(|| target.to_path_buf()),
         }
+    }
+
+    /// Whether this run has already written (or deleted) `target`.
+    pub fn is_staged(&self, target: &Path) -> bool {
+        self.moves.contains_key(target)
     }
 
     /// Staged data files under `dir` that the lake does not have yet.

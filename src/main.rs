@@ -52,6 +52,9 @@ enum Command {
         /// Print the report as JSON instead of a table.
         #[arg(long)]
         json: bool,
+        /// Files checked and merged at a time (memory against speed).
+        #[arg(long, default_value_t = ingest::CHUNK_FILES, hide = true)]
+        chunk_files: usize,
     },
     /// List the declared sources: provider, frequency, files, columns.
     Sources,
@@ -98,7 +101,12 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
-        Command::Ingest { dir, sample, json } => {
+        Command::Ingest {
+            dir,
+            sample,
+            json,
+            chunk_files,
+        } => {
             let catalog = load_catalog(&cli.pipelines)?;
             let _lock = lock_output(&cli.output, &format!("nqs ingest {}", dir.display()))?;
             let pseudonymiser = if sample {
@@ -106,7 +114,16 @@ fn run(cli: Cli) -> Result<()> {
             } else {
                 Pseudonymiser::from_env()?
             };
-            let report = run_ingest(&catalog, &dir, &cli.output.join("lake"), &pseudonymiser)?;
+            let report = run_ingest(
+                &catalog,
+                &IngestOptions {
+                    input: &dir,
+                    lake: &cli.output.join("lake"),
+                    pseudonymiser: &pseudonymiser,
+                    chunk_files,
+                    progress: &|_, _, _| {},
+                },
+            )?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&report)?);
             } else {
@@ -189,12 +206,7 @@ fn load_catalog(dir: &Path) -> Result<Catalog> {
     })
 }
 
-fn run_ingest(
-    catalog: &Catalog,
-    dir: &Path,
-    lake: &Path,
-    pseudonymiser: &Pseudonymiser,
-) -> Result<IngestReport> {
+fn run_ingest(catalog: &Catalog, opts: &IngestOptions) -> Result<IngestReport> {
     let bar = indicatif::ProgressBar::new(0);
     bar.set_style(
         indicatif::ProgressStyle::with_template(
@@ -211,18 +223,16 @@ fn run_ingest(
     let result = ingest::ingest(
         catalog,
         &IngestOptions {
-            input: dir,
-            lake,
-            pseudonymiser,
             progress: &progress,
+            ..*opts
         },
     );
     bar.finish_and_clear();
     result.with_context(|| {
         format!(
             "ingest of {} stopped; the lake at {} was left as it was",
-            dir.display(),
-            lake.display()
+            opts.input.display(),
+            opts.lake.display()
         )
     })
 }

@@ -487,3 +487,50 @@ fn a_second_run_on_a_locked_output_names_the_holder_and_a_stale_lock_is_cleared(
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stderr(&o).contains("stale lock"), "{}", stderr(&o));
 }
+
+#[test]
+fn chunked_ingest_gives_the_same_lake_as_one_pass() {
+    let input = tempfile::tempdir().unwrap();
+    let fx = reference_sources(input.path());
+    recognition_file(input.path(), &fx);
+    // A second month and a file with a duplicate of the first month's R1 in another chunk.
+    let woman = iin("900512", 4, 17);
+    write(
+        input.path(),
+        "recognition_results/2024/04/centre.csv",
+        &format!(
+            "{RR_HEADER}\n{}\n{}\n",
+            rr_row(
+                "R40",
+                &woman,
+                "F",
+                "1990-05-12",
+                &fx.centre,
+                &[("decision_date", "2024-04-02")]
+            ),
+            rr_row("R1", &woman, "F", "1990-05-12", &fx.centre, &[]),
+        ),
+    );
+    let dir = input.path().to_str().unwrap();
+    let one = tempfile::tempdir().unwrap();
+    let many = tempfile::tempdir().unwrap();
+    assert!(
+        nqs(one.path(), &["ingest", dir, "--sample"])
+            .status
+            .success()
+    );
+    let o = nqs(
+        many.path(),
+        &["ingest", dir, "--sample", "--chunk-files", "1"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let data = |d: &Path| -> Vec<(String, Vec<u8>)> {
+        snapshot(&d.join("lake"))
+            .into_iter()
+            .filter(|(p, _)| p.ends_with(".parquet"))
+            .collect()
+    };
+    assert_eq!(data(one.path()), data(many.path()));
+    let q = quarantine(&many.path().join("lake"), "recognition_results");
+    assert_eq!(q.height(), 15, "{q}");
+}

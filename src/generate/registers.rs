@@ -92,14 +92,13 @@ fn nco(w: &World, out: &mut Out) -> Result<(), GenerateError> {
     let ghost = w.ghost_bin(&mut rng);
     // A re-keyed bad row becomes a new occupation under the same unit group.
     inj.inject_n(&mut rows, 4, s::NCO, &mut rng, &ghost, |row, k| {
-        if let (Cell::Str(code), Cell::Str(level)) = (&row[0], &row[1]) {
-            let unit = &code[..code.len().min(4)];
-            row[0] = s(&format!("{unit}-9-{:03}", 900 + k));
-            if level != "occupation" {
-                row[2] = s(unit);
-            }
-            row[1] = s("occupation");
+        let code = row[0].key().to_string();
+        let unit = &code[..code.len().min(4)];
+        if row[1].key() != "occupation" {
+            row[2] = s(unit);
         }
+        row[0] = s(&format!("{unit}-9-{:03}", 900 + k));
+        row[1] = s("occupation");
     });
     let rel = "nco/nco.xlsx";
     out.write("nco", rel, s::NCO, &rows, &Style::XLSX)?;

@@ -57,6 +57,13 @@ impl Cell {
     pub(crate) fn s(v: impl Into<String>) -> Cell {
         Cell::Str(v.into())
     }
+    /// The text of a string cell, for sorting rows by their ids.
+    pub(crate) fn key(&self) -> &str {
+        match self {
+            Cell::Str(s) | Cell::Raw(s) => s,
+            _ => "",
+        }
+    }
     pub(crate) fn opt_date(v: Option<NaiveDate>) -> Cell {
         v.map_or(Cell::Empty, Cell::Date)
     }

@@ -36,10 +36,15 @@ pub enum IngestError {
     },
 }
 
+/// How many files are checked and merged at a time, unless the options say otherwise.
+pub const CHUNK_FILES: usize = 512;
+
 pub struct IngestOptions<'a> {
     pub input: &'a Path,
     pub lake: &'a Path,
     pub pseudonymiser: &'a Pseudonymiser,
+    /// Files checked and merged at a time: bounds memory on national-scale sources.
+    pub chunk_files: usize,
     /// Called with (file, files done, files in all) as files are read.
     pub progress: &'a (dyn Fn(&str, u64, u64) + Sync),
 }
@@ -142,85 +147,48 @@ pub fn ingest(catalog: &Catalog, opts: &IngestOptions) -> Result<IngestReport, I
             report.sources.insert(contract.id.clone(), source_report);
             continue;
         }
-        let checked: Vec<CheckedFile> = changed
-            .par_iter()
-            .map(|f| {
-                let r = check_file(catalog, contract, f, opts.pseudonymiser);
-                let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-                (opts.progress)(&f.rel, n, total_files);
-                r
-            })
-            .collect::<Result<_, _>>()?;
-        let replaced: BTreeSet<String> = checked.iter().map(|c| c.input.rel.clone()).collect();
-        let mut checked = checked;
-        cross_checks(
-            contract,
-            &lake,
-            &staging,
-            &replaced,
-            &mut checked,
-            &mut values_cache,
-        )?;
-        let partitions = write_source(contract, &lake, &mut staging, &replaced, &checked)?;
-        write_quarantine(contract, &lake, &mut staging, &replaced, &checked)?;
-        // Later sources may reference this one: drop what was cached of its old state.
-        values_cache.retain(|(s, _), _| *s != contract.id);
-
-        for c in checked {
-            let flagged = c.accepted.iter().filter(|r| !r.flags.is_empty()).count() as u64;
-            for r in &c.rejected {
-                let first = &r.errors[0];
-                let reason = if first.column.is_empty() {
-                    first.reason.clone()
-                } else {
-                    format!("{}: {}", first.column, first.reason)
-                };
-                *source_report.reasons.entry(reason).or_default() += 1;
-            }
-            source_report.files_ingested += 1;
-            source_report.rows_read += c.rows_read;
-            source_report.accepted += c.accepted.len() as u64;
-            source_report.quarantined += c.rejected.len() as u64;
-            source_report.flagged += flagged;
-            if !c.header.missing.is_empty() {
-                source_report
-                    .missing_columns
-                    .insert(c.input.rel.clone(), c.header.missing.clone());
-            }
-            if !c.header.ignored.is_empty() {
-                source_report
-                    .ignored_columns
-                    .insert(c.input.rel.clone(), c.header.ignored.clone());
-            }
-            manifest.files.insert(
-                c.input.rel.clone(),
-                FileEntry {
-                    source: contract.id.clone(),
-                    sha256: c.input.sha256.clone(),
-                    bytes: c.input.bytes,
-                    format: format!("{:?}", c.table_format).to_lowercase(),
-                    encoding: c.encoding.map(|e| match e {
-                        read::Encoding::Utf8 => "utf-8".to_string(),
-                        read::Encoding::Windows1251 => "windows-1251".to_string(),
-                    }),
-                    contract_version: contract.version,
-                    rows_read: c.rows_read,
-                    accepted: c.accepted.len() as u64,
-                    quarantined: c.rejected.len() as u64,
-                    flagged,
-                    partitions: partitions
-                        .get(&c.input.rel)
-                        .map(|p| p.iter().map(|k| k.rel_dir()).collect())
-                        .unwrap_or_default(),
-                    missing_columns: c.header.missing.clone(),
-                    ignored_columns: c.header.ignored.clone(),
-                    run_id: run_id.clone(),
-                },
+        let replaced: BTreeSet<String> = changed.iter().map(|f| f.rel.clone()).collect();
+        let mut state = SourceState::new(contract, &lake, &staging, &replaced, &mut values_cache)?;
+        let old_partitions: BTreeSet<PartitionKey> = replaced
+            .iter()
+            .filter_map(|f| manifest.files.get(f))
+            .flat_map(|e| e.partitions.iter().filter_map(|p| PartitionKey::parse(p)))
+            .collect();
+        // Files are taken a chunk at a time so that a national-scale source never has to be
+        // held in memory whole; each chunk is merged into the staged partitions.
+        for chunk in changed.chunks(opts.chunk_files.max(1)) {
+            let mut checked: Vec<CheckedFile> = chunk
+                .par_iter()
+                .map(|f| {
+                    let r = check_file(catalog, contract, f, opts.pseudonymiser);
+                    let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                    (opts.progress)(&f.rel, n, total_files);
+                    r
+                })
+                .collect::<Result<_, _>>()?;
+            cross_checks(contract, &mut state, &mut checked, &values_cache);
+            let partitions = write_source(
+                contract,
+                &lake,
+                &mut staging,
+                &replaced,
+                &old_partitions,
+                &checked,
+            )?;
+            write_quarantine(contract, &lake, &mut staging, &replaced, &checked)?;
+            record_chunk(
+                contract,
+                checked,
+                &partitions,
+                &run_id,
+                &mut source_report,
+                &mut manifest,
             );
         }
+        // Later sources may reference this one: drop what was cached of its old state.
+        values_cache.retain(|(s, _), _| *s != contract.id);
         report.sources.insert(contract.id.clone(), source_report);
     }
-
     lake.write_manifest(&mut staging, &manifest)?;
     let run_record = serde_json::to_string_pretty(&serde_json::json!({
         "run_id": run_id,
@@ -234,6 +202,69 @@ pub fn ingest(catalog: &Catalog, opts: &IngestOptions) -> Result<IngestReport, I
     )?;
     staging.commit()?;
     Ok(report)
+}
+
+/// Adds one chunk's files to the source's report and the manifest.
+fn record_chunk(
+    contract: &Contract,
+    checked: Vec<CheckedFile>,
+    partitions: &BTreeMap<String, BTreeSet<PartitionKey>>,
+    run_id: &str,
+    source_report: &mut SourceReport,
+    manifest: &mut lake::Manifest,
+) {
+    for c in checked {
+        let flagged = c.accepted.iter().filter(|r| !r.flags.is_empty()).count() as u64;
+        for r in &c.rejected {
+            let first = &r.errors[0];
+            let reason = if first.column.is_empty() {
+                first.reason.clone()
+            } else {
+                format!("{}: {}", first.column, first.reason)
+            };
+            *source_report.reasons.entry(reason).or_default() += 1;
+        }
+        source_report.files_ingested += 1;
+        source_report.rows_read += c.rows_read;
+        source_report.accepted += c.accepted.len() as u64;
+        source_report.quarantined += c.rejected.len() as u64;
+        source_report.flagged += flagged;
+        if !c.header.missing.is_empty() {
+            source_report
+                .missing_columns
+                .insert(c.input.rel.clone(), c.header.missing.clone());
+        }
+        if !c.header.ignored.is_empty() {
+            source_report
+                .ignored_columns
+                .insert(c.input.rel.clone(), c.header.ignored.clone());
+        }
+        manifest.files.insert(
+            c.input.rel.clone(),
+            FileEntry {
+                source: contract.id.clone(),
+                sha256: c.input.sha256.clone(),
+                bytes: c.input.bytes,
+                format: format!("{:?}", c.table_format).to_lowercase(),
+                encoding: c.encoding.map(|e| match e {
+                    read::Encoding::Utf8 => "utf-8".to_string(),
+                    read::Encoding::Windows1251 => "windows-1251".to_string(),
+                }),
+                contract_version: contract.version,
+                rows_read: c.rows_read,
+                accepted: c.accepted.len() as u64,
+                quarantined: c.rejected.len() as u64,
+                flagged,
+                partitions: partitions
+                    .get(&c.input.rel)
+                    .map(|p| p.iter().map(|k| k.rel_dir()).collect())
+                    .unwrap_or_default(),
+                missing_columns: c.header.missing.clone(),
+                ignored_columns: c.header.ignored.clone(),
+                run_id: run_id.to_string(),
+            },
+        );
+    }
 }
 
 fn run_id() -> String {
@@ -364,52 +395,82 @@ fn check_file(
     })
 }
 
-/// Duplicate keys (against the lake's other files and within this run) and references to
-/// other sources. A row that fails moves from accepted to rejected.
+/// What the checks of one source carry from one chunk of files to the next.
+struct SourceState {
+    key_idx: Vec<usize>,
+    /// Every key seen so far (the lake's other files, then this run's accepted rows), with
+    /// where it was seen.
+    seen: HashMap<String, String>,
+    /// (column index, referenced source, referenced column).
+    references: Vec<(usize, String, String)>,
+    /// Values of this source's own columns that other of its columns reference (an NCO
+    /// code's parent).
+    own: HashMap<String, HashSet<String>>,
+}
+
+impl SourceState {
+    fn new(
+        contract: &Contract,
+        lake: &Lake,
+        staging: &Staging,
+        replaced: &BTreeSet<String>,
+        cache: &mut HashMap<(String, String), HashSet<String>>,
+    ) -> Result<SourceState, IngestError> {
+        let key_idx: Vec<usize> = contract
+            .key
+            .iter()
+            .map(|k| contract.column_index(k).expect("checked at load"))
+            .collect();
+        let key_lake_names: Vec<String> = key_idx
+            .iter()
+            .map(|&i| {
+                contract.columns[i]
+                    .lake_name()
+                    .expect("keys are not dropped")
+            })
+            .collect();
+        let seen = lake_keys(contract, lake, staging, replaced, &key_lake_names)?;
+        let references: Vec<(usize, String, String)> = contract
+            .columns
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| {
+                let (s, col) = c.references.as_deref()?.split_once('.')?;
+                Some((i, s.to_string(), col.to_string()))
+            })
+            .collect();
+        let mut own = HashMap::new();
+        for (_, s, col) in &references {
+            if *s == contract.id {
+                own.insert(
+                    col.clone(),
+                    lake_values_except(lake, staging, s, col, replaced)?,
+                );
+            } else if let std::collections::hash_map::Entry::Vacant(e) =
+                cache.entry((s.clone(), col.clone()))
+            {
+                e.insert(lake_values_except(lake, staging, s, col, &BTreeSet::new())?);
+            }
+        }
+        Ok(SourceState {
+            key_idx,
+            seen,
+            references,
+            own,
+        })
+    }
+}
+
+/// Duplicate keys (against the lake's other files and everything accepted before) and
+/// references to other sources. A row that fails moves from accepted to rejected.
 fn cross_checks(
     contract: &Contract,
-    lake: &Lake,
-    staging: &Staging,
-    replaced: &BTreeSet<String>,
+    state: &mut SourceState,
     files: &mut [CheckedFile],
-    cache: &mut HashMap<(String, String), HashSet<String>>,
-) -> Result<(), IngestError> {
-    let key_idx: Vec<usize> = contract
-        .key
-        .iter()
-        .map(|k| contract.column_index(k).expect("checked at load"))
-        .collect();
-    let key_lake_names: Vec<String> = key_idx
-        .iter()
-        .map(|&i| {
-            contract.columns[i]
-                .lake_name()
-                .expect("keys are not dropped")
-        })
-        .collect();
-    let mut seen: HashMap<String, String> =
-        lake_keys(contract, lake, staging, replaced, &key_lake_names)?;
-
-    let references: Vec<(usize, String, String)> = contract
-        .columns
-        .iter()
-        .enumerate()
-        .filter_map(|(i, c)| {
-            let (s, col) = c.references.as_deref()?.split_once('.')?;
-            Some((i, s.to_string(), col.to_string()))
-        })
-        .collect();
-    for (_, s, col) in &references {
-        if *s != contract.id && !cache.contains_key(&(s.clone(), col.clone())) {
-            let values = lake_values(lake, staging, s, col)?;
-            cache.insert((s.clone(), col.clone()), values);
-        }
-    }
-    // A self-reference (an NCO code's parent) is checked against this run's accepted rows
-    // and the lake's other files.
-    let mut own: HashMap<String, HashSet<String>> = HashMap::new();
-    for (_, s, col) in references.iter().filter(|(_, s, _)| *s == contract.id) {
-        let mut values = lake_values_except(lake, staging, s, col, replaced)?;
+    cache: &HashMap<(String, String), HashSet<String>>,
+) {
+    // A parent may come after its child in the same chunk, so own values go in first.
+    for (col, values) in state.own.iter_mut() {
         let ci = contract.column_index(col).expect("checked at load");
         for f in files.iter() {
             for r in &f.accepted {
@@ -418,9 +479,13 @@ fn cross_checks(
                 }
             }
         }
-        own.insert(col.clone(), values);
     }
-
+    let SourceState {
+        key_idx,
+        seen,
+        references,
+        own,
+    } = state;
     for f in files.iter_mut() {
         let rows = std::mem::take(&mut f.accepted);
         for row in rows {
@@ -438,7 +503,7 @@ fn cross_checks(
                     reason: format!("duplicate key: also in {first}"),
                 });
             }
-            for (i, s, col) in &references {
+            for (i, s, col) in references.iter() {
                 let set = if *s == contract.id {
                     &own[col]
                 } else {
@@ -474,7 +539,6 @@ fn cross_checks(
         }
         f.rejected.sort_by_key(|r| r.number);
     }
-    Ok(())
 }
 
 /// A rejected row's record, from values already stripped of personal data.
@@ -505,15 +569,6 @@ fn source_frames(
     }
     // Partitions created by this run are staged only.
     Ok(out)
-}
-
-fn lake_values(
-    lake: &Lake,
-    staging: &Staging,
-    source: &str,
-    column: &str,
-) -> Result<HashSet<String>, IngestError> {
-    lake_values_except(lake, staging, source, column, &BTreeSet::new())
 }
 
 fn lake_values_except(
@@ -740,13 +795,15 @@ fn values_series<'a>(
     })
 }
 
-/// Rewrites every partition touched by this run: the lake's rows from other files, plus the
-/// accepted rows of this run's files, sorted so that identical inputs give identical files.
+/// Rewrites every partition touched by this chunk: the rows already there from other files,
+/// plus the chunk's accepted rows, sorted so that identical inputs give identical files.
+/// `old_partitions` are where the replaced files' earlier rows are, to be taken out.
 fn write_source(
     contract: &Contract,
     lake: &Lake,
     staging: &mut Staging,
     replaced: &BTreeSet<String>,
+    old_partitions: &BTreeSet<PartitionKey>,
     files: &[CheckedFile],
 ) -> Result<BTreeMap<String, BTreeSet<PartitionKey>>, IngestError> {
     let table_err = |cause| IngestError::Table {
@@ -766,7 +823,12 @@ fn write_source(
         }
     }
     let mut touched: BTreeSet<PartitionKey> = new_rows.keys().copied().collect();
-    touched.extend(lake.partitions(&contract.id));
+    touched.extend(
+        old_partitions
+            .iter()
+            .filter(|k| !staging.is_staged(&lake.partition_path(&contract.id, **k))),
+    );
+    let nothing = BTreeSet::new();
     let expected: Vec<String> = lake_columns(contract)
         .into_iter()
         .map(|(_, n, _)| n)
@@ -783,6 +845,12 @@ fn write_source(
 
     for key in touched {
         let target = lake.partition_path(&contract.id, key);
+        // A staged partition was already cleared of the replaced files by an earlier chunk.
+        let replaced = if staging.is_staged(&target) {
+            &nothing
+        } else {
+            replaced
+        };
         let existing = match staging.current(&target) {
             Some(p) => Some(lake::read_parquet(&p)?),
             None => None,
@@ -856,6 +924,12 @@ fn write_quarantine(
         cause,
     };
     let target = lake.quarantine_path(&contract.id);
+    let nothing = BTreeSet::new();
+    let replaced = if staging.is_staged(&target) {
+        &nothing
+    } else {
+        replaced
+    };
     let kept = match staging.current(&target) {
         Some(p) => {
             let df = lake::read_parquet(&p)?;
