@@ -11,5 +11,6 @@ pub mod ingest;
 pub mod lake;
 pub mod lock;
 pub mod pseudonym;
+pub mod schedule;
 pub mod sql;
 pub mod validate;

@@ -8,6 +8,8 @@ use nqs::contract::Catalog;
 use nqs::ingest::{self, IngestOptions, IngestReport};
 use nqs::lock::OutputLock;
 use nqs::pseudonym::Pseudonymiser;
+use nqs::schedule::{Expected, Schedule, Status};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -61,6 +63,19 @@ enum Command {
     /// Kazakhstan's working-day calendar: the arithmetic every deadline in the Rules uses.
     #[command(subcommand)]
     Calendar(CalendarCommand),
+    /// The yearly run's calendar: the report deadline, working days left, the last day to run,
+    /// and which para. 7 submissions for the year are late or missing.
+    Schedule {
+        /// The day to judge from (default: today).
+        #[arg(long)]
+        as_of: Option<NaiveDate>,
+        /// The report year (default: the year of --as-of).
+        #[arg(long)]
+        year: Option<i32>,
+        /// List every late and missing submission, not only the first 40.
+        #[arg(long)]
+        all: bool,
+    },
     /// Run a SQL query (DuckDB) over the lake; every source is a view of its own name.
     Sql {
         /// The query, e.g. "select region, count(*) from recognition_results group by 1".
@@ -152,10 +167,7 @@ fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Calendar(cmd) => {
-            let calendar = match &cli.calendar {
-                Some(dir) => Calendar::load(dir)?,
-                None => Calendar::embedded(),
-            };
+            let calendar = load_calendar(cli.calendar.as_deref())?;
             match cmd {
                 CalendarCommand::Add { from, working_days } => {
                     println!("{}", calendar.add_working_days(from, working_days)?)
@@ -167,6 +179,19 @@ fn run(cli: Cli) -> Result<()> {
                 CalendarCommand::Explain { date } => println!("{}", calendar.explain(date)?),
             }
             Ok(())
+        }
+        Command::Schedule { as_of, year, all } => {
+            let calendar = load_calendar(cli.calendar.as_deref())?;
+            let schedule = Schedule::load(&cli.pipelines.join("schedule.toml"))?;
+            let as_of = as_of.unwrap_or_else(|| chrono::Local::now().date_naive());
+            let year = year.unwrap_or_else(|| nqs::schedule::report_year(as_of));
+            let conn = nqs::sql::open_lake(&cli.output.join("lake"))?;
+            let (received, centres) = nqs::schedule::load_from_lake(&conn)
+                .context("reading the submission log and the centres from the lake")?;
+            let expected = nqs::schedule::assess_submissions(
+                &schedule, &calendar, year, as_of, &received, &centres,
+            )?;
+            print_schedule(&schedule, &calendar, year, as_of, &expected, all)
         }
         Command::Sql { query } => {
             let conn = nqs::sql::open_lake(&cli.output.join("lake"))?;
@@ -184,6 +209,107 @@ fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
     }
+}
+
+fn load_calendar(dir: Option<&Path>) -> Result<Calendar> {
+    Ok(match dir {
+        Some(dir) => Calendar::load(dir)?,
+        None => Calendar::embedded(),
+    })
+}
+
+fn print_schedule(
+    schedule: &Schedule,
+    calendar: &Calendar,
+    year: i32,
+    as_of: NaiveDate,
+    expected: &[Expected],
+    all: bool,
+) -> Result<()> {
+    let deadline = schedule
+        .report_deadline(year)
+        .context("the report deadline in schedule.toml")?;
+    let last_working = nqs::schedule::working_days_before(calendar, deadline, 0)?;
+    let run_by = nqs::schedule::working_days_before(
+        calendar,
+        deadline,
+        schedule.report.margin_working_days,
+    )?;
+    println!(
+        "Annual analysis of {year}: due to the Ministry no later than {deadline} (para. 21 of the Rules)"
+    );
+    if last_working != deadline {
+        println!("  {deadline} is not a working day: send it by {last_working}");
+    }
+    if as_of <= deadline {
+        let left = calendar.working_days_between(as_of, last_working)?;
+        println!("As of {as_of}: {left} working days left");
+    } else {
+        println!("As of {as_of}: the deadline has passed");
+    }
+    println!(
+        "Last day to run the pipeline: {run_by} ({} working days before the deadline)",
+        schedule.report.margin_working_days
+    );
+    println!("\nSubmissions for {year} under para. 7, as of {as_of}:");
+    println!(
+        "{:<20} {:<20} {:>8} {:>5} {:>8} {:>12}",
+        "provider", "source", "on time", "late", "missing", "not yet due"
+    );
+    let mut summary: BTreeMap<(&str, &str), [usize; 4]> = BTreeMap::new();
+    for e in expected {
+        let counts = summary.entry((&e.provider, &e.source)).or_default();
+        counts[e.status as usize] += 1;
+    }
+    for ((provider, source), c) in &summary {
+        println!(
+            "{provider:<20} {source:<20} {:>8} {:>5} {:>8} {:>12}",
+            c[0], c[1], c[2], c[3]
+        );
+    }
+    let mut problems: Vec<&Expected> = expected
+        .iter()
+        .filter(|e| matches!(e.status, Status::Late | Status::Missing))
+        .collect();
+    problems.sort_by(|a, b| {
+        (a.status, &a.provider, &a.source, &a.period, &a.sender).cmp(&(
+            b.status,
+            &b.provider,
+            &b.source,
+            &b.period,
+            &b.sender,
+        ))
+    });
+    if problems.is_empty() {
+        println!("\nNothing is late or missing.");
+        return Ok(());
+    }
+    println!("\nLate or missing:");
+    let shown = if all {
+        problems.len()
+    } else {
+        problems.len().min(40)
+    };
+    for e in &problems[..shown] {
+        let due = e.due.map(|d| d.to_string()).unwrap_or_default();
+        let what = match (e.status, e.received, e.days_late) {
+            (Status::Late, Some(r), Some(n)) => {
+                format!("late: received {r}, {n} working days after {due}")
+            }
+            _ => format!("missing: due {due}"),
+        };
+        println!(
+            "  {:<20} {:<20} {:<8} {:<45} {what}",
+            e.provider, e.source, e.period, e.sender
+        );
+    }
+    if shown < problems.len() {
+        println!(
+            "  ... and {} more (--all lists them)",
+            problems.len() - shown
+        );
+    }
+    Ok(())
 }
 
 fn lock_output(output: &Path, command: &str) -> Result<OutputLock> {

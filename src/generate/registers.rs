@@ -9,7 +9,7 @@ use rand_chacha::ChaCha8Rng;
 use super::bad::{BadKind, Injector};
 use super::nco_data::GAP_UNITS;
 use super::schema as s;
-use super::table::{Cell, Header, Row, Style};
+use super::table::{Cell, Fmt, Header, Row, Style};
 use super::world::{MINISTRY_RU, NO_COUNCIL, NO_SQF, World, date, lognormal, month_end, normal};
 use super::{GenerateError, Out, rng_for};
 
@@ -352,9 +352,15 @@ fn councils_and_meetings(w: &World, out: &mut Out) -> Result<(), GenerateError> 
     // Council activity: sectoral bodies quarterly, the ministry (National Council) half-yearly.
     let mut rng = rng_for(w.seed, "council_meetings", 0);
     let mut inj = Injector::new(&s::MEETINGS_BAD, 0.04, &mut rng);
+    let mut seq: std::collections::BTreeMap<String, u32> = std::collections::BTreeMap::new();
     for (bi, body) in w.bodies.iter().enumerate() {
-        for c in &by_body[bi] {
-            let half_yearly = c.sector.is_none();
+        // Two report streams: a body's sectoral councils quarterly, and from the ministry the
+        // National Council half-yearly. Each report is one file with all its councils' meetings.
+        for half_yearly in [false, true] {
+            let councils: Vec<&Council> = by_body[bi].iter().filter(|c| c.sector.is_none() == half_yearly).collect();
+            if councils.is_empty() {
+                continue;
+            }
             let periods: Vec<(String, NaiveDate, NaiveDate)> = (w.first_year..=w.last_year)
                 .flat_map(|y| {
                     if half_yearly {
@@ -364,11 +370,7 @@ fn councils_and_meetings(w: &World, out: &mut Out) -> Result<(), GenerateError> 
                     }
                 })
                 .collect();
-            let mut seq = 0u32;
             for (period, start, end) in periods {
-                if end < c.established || c.dissolved.is_some_and(|d| d < start) {
-                    continue;
-                }
                 let delay = if body.laggard {
                     // Weeks late, and some quarters never at all.
                     if rng.gen_bool(0.4) {
@@ -384,41 +386,52 @@ fn councils_and_meetings(w: &World, out: &mut Out) -> Result<(), GenerateError> 
                 if received > w.as_of {
                     continue;
                 }
-                let n_meetings = if half_yearly { rng.gen_range(1..=3) } else { rng.gen_range(0..=2) };
-                let mut dates: Vec<NaiveDate> = (0..n_meetings)
-                    .map(|_| w.cal.next_working(start + Duration::days(rng.gen_range(0..(end - start).num_days()))))
-                    .filter(|d| *d <= end)
-                    .collect();
-                dates.sort();
-                let approved_in_period = w
-                    .standards
-                    .iter()
-                    .filter(|st| Some(st.sector) == c.sector && st.approval >= start && st.approval <= end)
-                    .count() as i64;
                 let mut rows = Vec::new();
-                for (k, d) in dates.iter().enumerate() {
-                    seq += 1;
-                    let standards_approved = if k + 1 == dates.len() { approved_in_period } else { 0 };
-                    rows.push(vec![
-                        s(&format!("{}-{}-{:02}", c.id, d.year(), seq)),
-                        s(&c.id),
-                        Cell::Date(*d),
-                        if rng.gen_bool(0.9) { s(&format!("№{seq}")) } else { Cell::Empty },
-                        Cell::Int(rng.gen_range(2..10)),
-                        if c.sector.is_some() { Cell::Int(standards_approved) } else { Cell::Empty },
-                    ]);
-                    if let Some(kind) = inj.roll(&mut rng) {
-                        let mut extra = rows.last().expect("just pushed").clone();
-                        if kind != BadKind::DuplicateKey {
-                            extra[0] = s(&format!("{}-{}-X{:02}", c.id, d.year(), seq));
+                for c in &councils {
+                    if end < c.established || c.dissolved.is_some_and(|d| d < start) {
+                        continue;
+                    }
+                    let n_meetings = if half_yearly { rng.gen_range(1..=3) } else { rng.gen_range(0..=2) };
+                    let mut dates: Vec<NaiveDate> = (0..n_meetings)
+                        .map(|_| w.cal.next_working(start + Duration::days(rng.gen_range(0..(end - start).num_days()))))
+                        .filter(|d| *d <= end && *d >= c.established && c.dissolved.is_none_or(|x| *d <= x))
+                        .collect();
+                    dates.sort();
+                    let approved_in_period = w
+                        .standards
+                        .iter()
+                        .filter(|st| Some(st.sector) == c.sector && st.approval >= start && st.approval <= end)
+                        .count() as i64;
+                    for (k, d) in dates.iter().enumerate() {
+                        let n = seq.entry(c.id.clone()).or_default();
+                        *n += 1;
+                        let n = *n;
+                        let standards_approved = if k + 1 == dates.len() { approved_in_period } else { 0 };
+                        rows.push(vec![
+                            s(&format!("{}-{}-{:02}", c.id, d.year(), n)),
+                            s(&c.id),
+                            Cell::Date(*d),
+                            if rng.gen_bool(0.9) { s(&format!("№{n}")) } else { Cell::Empty },
+                            Cell::Int(rng.gen_range(2..10)),
+                            if c.sector.is_some() { Cell::Int(standards_approved) } else { Cell::Empty },
+                        ]);
+                        if let Some(kind) = inj.roll(&mut rng) {
+                            let mut extra = rows.last().expect("just pushed").clone();
+                            if kind != BadKind::DuplicateKey {
+                                extra[0] = s(&format!("{}-{}-X{:02}", c.id, d.year(), n));
+                            }
+                            inj.corrupt(kind, &mut extra, s::MEETINGS, &mut rng, &ghost);
+                            rows.push(extra);
                         }
-                        inj.corrupt(kind, &mut extra, s::MEETINGS, &mut rng, &ghost);
-                        rows.push(extra);
                     }
                 }
+                // Activity reports go through the body's document flow; only the industry
+                // ministry sends them as spreadsheets like its registers.
+                let style = if body.style.fmt == Fmt::Xlsx && body.code != "MPS" { Style::CSV } else { body.style };
                 let (provider, sender) = if half_yearly { ("ministry", MINISTRY_RU) } else { ("sectoral_bodies", body.ru) };
-                let rel = format!("council_meetings/council_meetings_{period}_{}.{}", c.id, body.style.fmt.ext());
-                out.write("council_meetings", &rel, s::MEETINGS, &rows, &body.style)?;
+                let tag = if half_yearly { "NC" } else { body.code };
+                let rel = format!("council_meetings/council_meetings_{period}_{tag}.{}", style.fmt.ext());
+                out.write("council_meetings", &rel, s::MEETINGS, &rows, &style)?;
                 out.submit(provider, sender, "council_meetings", period, received, &rel);
             }
         }

@@ -409,11 +409,11 @@ impl World {
     pub(crate) fn build(seed: u64, scale: Scale, first_year: i32, last_year: i32, as_of: NaiveDate) -> World {
         let params = match scale {
             Scale::Small => Params {
-                centres: 36,
-                results_first_year: 2100.0,
-                support_per_year: 260.0,
-                institutions: 36,
-                employers_per_region: 12,
+                centres: 20,
+                results_first_year: 1500.0,
+                support_per_year: 180.0,
+                institutions: 20,
+                employers_per_region: 10,
             },
             Scale::National => Params {
                 centres: 320,
@@ -726,6 +726,9 @@ impl World {
         let sector_pick = WeightedIndex::new(&sector_w).expect("weights");
         let window_start = date(self.first_year, 1, 1);
         let mut acc_no = 0u32;
+        // An XLSX file costs some 6 KB however few rows it holds: the small sample keeps the
+        // format on one centre so that it stays small, the national one on a realistic share.
+        let xlsx_share = if n <= 40 { 0.0 } else { 0.14 };
         for no in 1..=n {
             let mut region = region_pick.sample(rng);
             // Ulytau gets no centre of its own: its candidates travel.
@@ -753,11 +756,13 @@ impl World {
             let style = {
                 let x: f64 = rng.r#gen();
                 let cp_share = if r.north { 0.4 } else { 0.15 };
-                if x < cp_share {
+                if n <= 40 && no == 2 {
+                    Style::XLSX
+                } else if x < cp_share {
                     Style::CP1251.with_header(Header::Ru)
-                } else if x < cp_share + 0.14 {
+                } else if x < cp_share + xlsx_share {
                     if rng.gen_bool(0.5) { Style::XLSX } else { Style::XLSX.text_dates(true) }
-                } else if x < cp_share + 0.24 {
+                } else if x < cp_share + xlsx_share + 0.1 {
                     Style::JSON
                 } else {
                     Style::CSV
