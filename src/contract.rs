@@ -23,7 +23,7 @@ pub enum ContractError {
     Invalid { path: PathBuf, message: String },
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 pub struct Titles {
     pub kk: String,
     pub ru: String,

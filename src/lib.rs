@@ -7,6 +7,7 @@
 pub mod calendar;
 pub mod contract;
 pub mod ids;
+pub mod indicators;
 pub mod ingest;
 pub mod lake;
 pub mod lock;

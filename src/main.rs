@@ -63,6 +63,15 @@ enum Command {
     /// Kazakhstan's working-day calendar: the arithmetic every deadline in the Rules uses.
     #[command(subcommand)]
     Calendar(CalendarCommand),
+    /// Compute the year's indicators (and, with them, the findings) into output/<YEAR>/.
+    Run {
+        /// The report year; the four years before it are computed too, for trends.
+        #[arg(long)]
+        year: i32,
+        /// The day deadlines are judged from (default: today).
+        #[arg(long)]
+        as_of: Option<NaiveDate>,
+    },
     /// The yearly run's calendar: the report deadline, working days left, the last day to run,
     /// and which para. 7 submissions for the year are late or missing.
     Schedule {
@@ -80,6 +89,13 @@ enum Command {
     Sql {
         /// The query, e.g. "select region, count(*) from recognition_results group by 1".
         query: String,
+        /// Also prepare what indicators read for this report year: `report_years`,
+        /// `getvariable('report_year')`, the code lists and the deadline tables.
+        #[arg(long)]
+        year: Option<i32>,
+        /// With --year: the day deadlines are judged from (default: today).
+        #[arg(long)]
+        as_of: Option<NaiveDate>,
     },
 }
 
@@ -180,6 +196,42 @@ fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
+        Command::Run { year, as_of } => {
+            let catalog = load_catalog(&cli.pipelines)?;
+            let _lock = lock_output(&cli.output, &format!("nqs run --year {year}"))?;
+            let calendar = load_calendar(cli.calendar.as_deref())?;
+            let schedule = Schedule::load(&cli.pipelines.join("schedule.toml"))?;
+            let as_of = as_of.unwrap_or_else(|| chrono::Local::now().date_naive());
+            let indicators = nqs::indicators::load(&cli.pipelines.join("indicators"), &catalog)?;
+            let conn = nqs::sql::open_lake(&cli.output.join("lake"))?;
+            nqs::indicators::prepare(&conn, &catalog, year)?;
+            nqs::schedule::register_tables(&conn, &schedule, &calendar, year - 4..=year, as_of)?;
+            let bar = indicatif::ProgressBar::new(indicators.len() as u64);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{spinner} run [{bar:30}] {pos}/{len} {wide_msg}",
+                )
+                .expect("template is valid")
+                .progress_chars("=> "),
+            );
+            let rows = nqs::indicators::compute(&conn, &indicators, &|id, i, _| {
+                bar.set_position(i as u64);
+                bar.set_message(id.to_string());
+            });
+            bar.finish_and_clear();
+            let rows = rows?;
+            let dir = cli.output.join(year.to_string());
+            nqs::indicators::write_outputs(&rows, &indicators, &dir)?;
+            let suppressed = rows.iter().filter(|r| r.suppressed).count();
+            println!(
+                "{} indicators, {} values ({} suppressed: fewer than 5 persons) -> {}",
+                indicators.len(),
+                rows.len(),
+                suppressed,
+                dir.join("indicators.parquet").display()
+            );
+            Ok(())
+        }
         Command::Schedule { as_of, year, all } => {
             let calendar = load_calendar(cli.calendar.as_deref())?;
             let schedule = Schedule::load(&cli.pipelines.join("schedule.toml"))?;
@@ -193,8 +245,22 @@ fn run(cli: Cli) -> Result<()> {
             )?;
             print_schedule(&schedule, &calendar, year, as_of, &expected, all)
         }
-        Command::Sql { query } => {
+        Command::Sql { query, year, as_of } => {
             let conn = nqs::sql::open_lake(&cli.output.join("lake"))?;
+            if let Some(year) = year {
+                let catalog = load_catalog(&cli.pipelines)?;
+                let calendar = load_calendar(cli.calendar.as_deref())?;
+                let schedule = Schedule::load(&cli.pipelines.join("schedule.toml"))?;
+                let as_of = as_of.unwrap_or_else(|| chrono::Local::now().date_naive());
+                nqs::indicators::prepare(&conn, &catalog, year)?;
+                nqs::schedule::register_tables(
+                    &conn,
+                    &schedule,
+                    &calendar,
+                    year - 4..=year,
+                    as_of,
+                )?;
+            }
             let (header, rows) = nqs::sql::query_text(&conn, &query)?;
             let mut out = csv::WriterBuilder::new()
                 .delimiter(b'\t')

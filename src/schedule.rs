@@ -385,6 +385,141 @@ pub fn load_from_lake(
     Ok((received, centres))
 }
 
+fn view_exists(conn: &duckdb::Connection, name: &str) -> Result<bool, duckdb::Error> {
+    conn.query_row(
+        "select count(*) from information_schema.tables where table_name = ?",
+        [name],
+        |r| r.get::<_, i64>(0),
+    )
+    .map(|n| n > 0)
+}
+
+fn dates(text: Option<String>) -> Option<NaiveDate> {
+    text.and_then(|t| t.parse().ok())
+}
+
+/// The deadline tables indicators read: `support_reviews` (para. 16), `registration_checks`
+/// (para. 4) and `submission_status` (para. 7, for each of `years`), judged as of `as_of`.
+/// A deadline that falls beyond the calendar is left empty rather than guessed.
+pub fn register_tables(
+    conn: &duckdb::Connection,
+    schedule: &Schedule,
+    calendar: &Calendar,
+    years: std::ops::RangeInclusive<i32>,
+    as_of: NaiveDate,
+) -> Result<(), ScheduleError> {
+    let duck = |e: duckdb::Error| ScheduleError::Invalid {
+        path: PathBuf::from("lake"),
+        message: e.to_string(),
+    };
+    conn.execute_batch(
+        "create or replace table support_reviews (request_id varchar, category varchar,            created_date date, closed_date date, limit_working_days integer, due_date date,            working_days_taken integer, met boolean);
+         create or replace table registration_checks (registration_id varchar, party_kind varchar,            trigger_date date, registration_date date, limit_working_days integer, due_date date,            met boolean);
+         create or replace table submission_status (year integer, provider varchar, source varchar,            sender varchar, period varchar, due_date date, received_date date, days_late integer,            status varchar);",
+    )
+    .map_err(duck)?;
+    let day = |d: Option<NaiveDate>| d.map(|d| d.to_string());
+
+    if view_exists(conn, "support_requests").map_err(duck)? {
+        let mut stmt = conn
+            .prepare(
+                "select request_id, category, created_date::varchar, closed_date::varchar                  from support_requests order by request_id",
+            )
+            .map_err(duck)?;
+        let mut rows = stmt.query([]).map_err(duck)?;
+        let mut app = conn.appender("support_reviews").map_err(duck)?;
+        while let Some(r) = rows.next().map_err(duck)? {
+            let id: String = r.get(0).map_err(duck)?;
+            let category: String = r.get(1).map_err(duck)?;
+            let Some(created) = dates(r.get(2).map_err(duck)?) else {
+                continue;
+            };
+            let closed = dates(r.get(3).map_err(duck)?);
+            let review = match assess_review(schedule, calendar, &category, created, closed, as_of)
+            {
+                Ok(r) => r,
+                Err(CalendarError::NotCovered { .. }) => None,
+                Err(e) => return Err(e.into()),
+            };
+            app.append_row(duckdb::params![
+                id,
+                category,
+                created.to_string(),
+                day(closed),
+                review.as_ref().map(|r| r.limit_working_days),
+                review.as_ref().map(|r| r.due.to_string()),
+                review.as_ref().and_then(|r| r.working_days_taken),
+                review.as_ref().and_then(|r| r.met),
+            ])
+            .map_err(duck)?;
+        }
+    }
+
+    if view_exists(conn, "registrations").map_err(duck)? {
+        let mut stmt = conn
+            .prepare(
+                "select registration_id, party_kind, trigger_date::varchar, registration_date::varchar                  from registrations order by registration_id",
+            )
+            .map_err(duck)?;
+        let mut rows = stmt.query([]).map_err(duck)?;
+        let mut app = conn.appender("registration_checks").map_err(duck)?;
+        while let Some(r) = rows.next().map_err(duck)? {
+            let id: String = r.get(0).map_err(duck)?;
+            let kind: String = r.get(1).map_err(duck)?;
+            let (Some(trigger), Some(registered)) = (
+                dates(r.get(2).map_err(duck)?),
+                dates(r.get(3).map_err(duck)?),
+            ) else {
+                continue;
+            };
+            let check = match assess_registration(schedule, calendar, &kind, trigger, registered) {
+                Ok(c) => c,
+                Err(CalendarError::NotCovered { .. }) => None,
+                Err(e) => return Err(e.into()),
+            };
+            app.append_row(duckdb::params![
+                id,
+                kind,
+                trigger.to_string(),
+                registered.to_string(),
+                check.map(|c| c.0),
+                check.map(|c| c.1.to_string()),
+                check.map(|c| c.2),
+            ])
+            .map_err(duck)?;
+        }
+    }
+
+    if view_exists(conn, "submissions").map_err(duck)? {
+        let (received, centres) = if view_exists(conn, "centres").map_err(duck)? {
+            load_from_lake(conn).map_err(duck)?
+        } else {
+            (Vec::new(), AccreditedCentres::default())
+        };
+        let mut app = conn.appender("submission_status").map_err(duck)?;
+        for year in years {
+            for e in assess_submissions(schedule, calendar, year, as_of, &received, &centres)? {
+                let status = serde_json::to_value(e.status)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string));
+                app.append_row(duckdb::params![
+                    year,
+                    e.provider,
+                    e.source,
+                    e.sender,
+                    e.period,
+                    day(e.due),
+                    day(e.received),
+                    e.days_late,
+                    status,
+                ])
+                .map_err(duck)?;
+            }
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

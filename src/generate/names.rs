@@ -196,7 +196,8 @@ pub(crate) fn person<R: Rng>(
         let (first, fl) = *if male { RU_MALE } else { RU_FEMALE }.choose(rng).expect("non-empty");
         let (pm, pf) = *RU_PATRONYMICS.choose(rng).expect("non-empty");
         let (surname, patronymic) = if male { (sm, pm) } else { (sf, pf) };
-        (format!("{surname} {first} {patronymic}"), format!("{}.{sl}", &fl[..1]))
+        let latin_suffix = if male || sm == sf { "" } else { "a" };
+        (format!("{surname} {first} {patronymic}"), format!("{}.{sl}{latin_suffix}", &fl[..1]))
     } else {
         let (skk, sru, sl) = *KZ_SURNAMES.choose(rng).expect("non-empty");
         let (fkk, fru, fl) = *if male { KZ_MALE } else { KZ_FEMALE }.choose(rng).expect("non-empty");
@@ -211,7 +212,8 @@ pub(crate) fn person<R: Rng>(
             (false, false) => format!("{pru}овна"),
         };
         let (s, f) = if kazakh_spelling { (skk, fkk) } else { (sru, fru) };
-        (format!("{s}{suffix} {f} {patronymic}"), format!("{fl}.{sl}{suffix}"))
+        let latin_suffix = if male { "" } else { "a" };
+        (format!("{s}{suffix} {f} {patronymic}"), format!("{fl}.{sl}{latin_suffix}"))
     };
     let phone = phone(rng);
     let email = format!(
@@ -263,6 +265,7 @@ mod tests {
             let (_, _, err) = encoding_rs::WINDOWS_1251.encode(&p.full_name);
             assert!(!err, "{}", p.full_name);
             assert!(p.phone.starts_with("+7") || p.phone.starts_with("8 ("));
+            assert!(p.email.is_ascii(), "{}", p.email);
         }
     }
 }

@@ -244,13 +244,13 @@ fn csv_bytes(path: &Path, cols: &[Col], rows: &[Row], style: &Style) -> Result<V
 fn json_bytes(cols: &[Col], rows: &[Row], style: &Style) -> Vec<u8> {
     let mut out = String::from("[");
     for (i, row) in rows.iter().enumerate() {
-        out.push_str(if i == 0 { "\n  {" } else { ",\n  {" });
+        out.push_str(if i == 0 { "\n{" } else { ",\n{" });
         for (j, (col, cell)) in cols.iter().zip(row).enumerate() {
             if j > 0 {
-                out.push_str(", ");
+                out.push(',');
             }
             out.push_str(&serde_json::Value::from(header_of(col, style.header)).to_string());
-            out.push_str(": ");
+            out.push(':');
             match cell {
                 Cell::Empty => out.push_str("null"),
                 Cell::Int(v) => {

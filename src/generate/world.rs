@@ -410,9 +410,9 @@ impl World {
         let params = match scale {
             Scale::Small => Params {
                 centres: 20,
-                results_first_year: 1500.0,
-                support_per_year: 180.0,
-                institutions: 20,
+                results_first_year: 1400.0,
+                support_per_year: 150.0,
+                institutions: 15,
                 employers_per_region: 10,
             },
             Scale::National => Params {
@@ -758,11 +758,13 @@ impl World {
                 let cp_share = if r.north { 0.4 } else { 0.15 };
                 if n <= 40 && no == 2 {
                     Style::XLSX
+                } else if n <= 40 && no == 3 {
+                    Style::JSON
                 } else if x < cp_share {
                     Style::CP1251.with_header(Header::Ru)
                 } else if x < cp_share + xlsx_share {
                     if rng.gen_bool(0.5) { Style::XLSX } else { Style::XLSX.text_dates(true) }
-                } else if x < cp_share + xlsx_share + 0.1 {
+                } else if n > 40 && x < cp_share + xlsx_share + 0.1 {
                     Style::JSON
                 } else {
                     Style::CSV

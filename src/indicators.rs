@@ -1,0 +1,451 @@
+//! Indicators: SQL files in `pipelines/indicators/`, each with a TOML header in its leading
+//! block comment, run by DuckDB over the lake for the report year and the four years before.
+//! Adding an indicator is adding a file; no Rust changes.
+//!
+//! Every query returns `year, breakdown, breakdown_value, value, numerator, denominator`
+//! (`breakdown = 'total'` for the national figure) and may use `getvariable('report_year')`,
+//! the table `report_years(year)`, the code lists (`regions`, `sectors`, `providers`), and the
+//! deadline tables the schedule derives (`support_reviews`, `registration_checks`,
+//! `submission_status`).
+
+use crate::contract::{Catalog, Titles};
+use duckdb::Connection;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+/// Cells counting fewer persons than this are withheld from every published output.
+pub const MIN_PERSONS: f64 = 5.0;
+
+#[derive(Debug, thiserror::Error)]
+pub enum IndicatorError {
+    #[error("cannot read {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: {message}")]
+    Header { path: PathBuf, message: String },
+    #[error("{path}: the query failed: {source}")]
+    Query {
+        path: PathBuf,
+        source: duckdb::Error,
+    },
+    #[error("{path}: {message}")]
+    Result { path: PathBuf, message: String },
+    #[error("preparing the tables the indicators read: {0}")]
+    Setup(#[from] duckdb::Error),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Unit {
+    Count,
+    Percent,
+    Days,
+    Ratio,
+    Per100k,
+    Per10k,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Header {
+    pub id: String,
+    pub title: Titles,
+    pub definition: Titles,
+    pub formula: String,
+    pub unit: Unit,
+    pub breakdowns: Vec<String>,
+    /// Omitted when neither direction is better (a count of programmes, say).
+    pub higher_is_better: Option<bool>,
+    pub sources: Vec<String>,
+    /// Whether the figures count persons, so small cells must be withheld.
+    #[serde(default)]
+    pub counts_persons: bool,
+    /// Section of the report the indicator belongs to.
+    pub topic: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Indicator {
+    pub header: Header,
+    pub sql: String,
+    pub path: PathBuf,
+}
+
+/// Reads every `*.sql` of a folder, in name order, and checks the headers against the
+/// declared sources.
+pub fn load(dir: &Path, catalog: &Catalog) -> Result<Vec<Indicator>, IndicatorError> {
+    let entries = std::fs::read_dir(dir).map_err(|source| IndicatorError::Io {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "sql"))
+        .collect();
+    paths.sort();
+    let derived = [
+        "support_reviews",
+        "registration_checks",
+        "submission_status",
+        "regions",
+        "sectors",
+        "providers",
+    ];
+    let mut ids = BTreeSet::new();
+    let mut out = Vec::new();
+    for path in paths {
+        let text = std::fs::read_to_string(&path).map_err(|source| IndicatorError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        let bad = |message: String| IndicatorError::Header {
+            path: path.clone(),
+            message,
+        };
+        let (header, sql) = split_header(&text).ok_or_else(|| {
+            bad("must start with a /* ... */ comment holding the TOML header".into())
+        })?;
+        let header: Header = toml::from_str(header).map_err(|e| bad(e.to_string()))?;
+        if !ids.insert(header.id.clone()) {
+            return Err(bad(format!("indicator id `{}` is used twice", header.id)));
+        }
+        for s in &header.sources {
+            if catalog.contract(s).is_none() && !derived.contains(&s.as_str()) {
+                return Err(bad(format!(
+                    "source `{s}` is neither a contract nor a derived table"
+                )));
+            }
+        }
+        if !header.breakdowns.iter().any(|b| b == "total") {
+            return Err(bad("breakdowns must include \"total\"".into()));
+        }
+        out.push(Indicator {
+            header,
+            sql: sql.trim().trim_end_matches(';').to_string(),
+            path,
+        });
+    }
+    Ok(out)
+}
+
+fn split_header(text: &str) -> Option<(&str, &str)> {
+    let rest = text.trim_start().strip_prefix("/*")?;
+    let end = rest.find("*/")?;
+    Some((&rest[..end], &rest[end + 2..]))
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Row {
+    pub indicator_id: String,
+    pub year: i32,
+    pub breakdown: String,
+    pub breakdown_value: String,
+    /// None when suppressed (or when the query gave no value, e.g. a rate over zero).
+    pub value: Option<f64>,
+    pub numerator: Option<f64>,
+    pub denominator: Option<f64>,
+    pub suppressed: bool,
+}
+
+/// Whether a cell must be withheld: it counts at least one and fewer than five persons.
+pub fn must_suppress(counts_persons: bool, unit: Unit, row: &Row) -> bool {
+    if !counts_persons {
+        return false;
+    }
+    let small = |x: Option<f64>| x.is_some_and(|x| x > 0.0 && x < MIN_PERSONS);
+    small(row.numerator) || small(row.denominator) || (unit == Unit::Count && small(row.value))
+}
+
+/// Sets the report year and the tables every indicator may read.
+pub fn prepare(conn: &Connection, catalog: &Catalog, year: i32) -> Result<(), IndicatorError> {
+    conn.execute_batch(&format!(
+        "set variable report_year = {year};
+         create or replace table report_years as select range::integer as year from range({}, {});",
+        year - 4,
+        year + 1
+    ))?;
+    for (name, list) in [("regions", "regions"), ("sectors", "sectors")] {
+        conn.execute_batch(&format!(
+            "create or replace table {name} (code varchar, name_kk varchar, name_ru varchar)"
+        ))?;
+        if let Some(codes) = catalog.code_lists.get(list) {
+            let mut app = conn.appender(name)?;
+            for c in &codes.codes {
+                app.append_row(duckdb::params![c.code, c.kk, c.ru])?;
+            }
+        }
+    }
+    conn.execute_batch(
+        "create or replace table providers (code varchar, name_kk varchar, name_ru varchar)",
+    )?;
+    let mut app = conn.appender("providers")?;
+    for p in &catalog.providers {
+        app.append_row(duckdb::params![p.id, p.kk, p.ru])?;
+    }
+    Ok(())
+}
+
+/// Runs every indicator; `progress` is told each indicator's id as it starts.
+pub fn compute(
+    conn: &Connection,
+    indicators: &[Indicator],
+    progress: &dyn Fn(&str, usize, usize),
+) -> Result<Vec<Row>, IndicatorError> {
+    let mut rows = Vec::new();
+    for (i, ind) in indicators.iter().enumerate() {
+        progress(&ind.header.id, i, indicators.len());
+        rows.extend(run_one(conn, ind)?);
+    }
+    rows.sort_by(|a, b| {
+        (&a.indicator_id, &a.breakdown, &a.breakdown_value, a.year).cmp(&(
+            &b.indicator_id,
+            &b.breakdown,
+            &b.breakdown_value,
+            b.year,
+        ))
+    });
+    Ok(rows)
+}
+
+fn run_one(conn: &Connection, ind: &Indicator) -> Result<Vec<Row>, IndicatorError> {
+    let wrapped = format!(
+        "select cast(year as integer), cast(breakdown as varchar), \
+         coalesce(cast(breakdown_value as varchar), 'total'), cast(value as double), \
+         cast(numerator as double), cast(denominator as double) \
+         from ({}) where year in (select year from report_years)",
+        ind.sql
+    );
+    let query_err = |source| IndicatorError::Query {
+        path: ind.path.clone(),
+        source,
+    };
+    let mut stmt = conn.prepare(&wrapped).map_err(query_err)?;
+    let mut result = stmt.query([]).map_err(query_err)?;
+    let mut rows = Vec::new();
+    let mut seen = BTreeSet::new();
+    while let Some(r) = result.next().map_err(query_err)? {
+        let year: Option<i32> = r.get(0).map_err(query_err)?;
+        let breakdown: Option<String> = r.get(1).map_err(query_err)?;
+        let bad = |message: String| IndicatorError::Result {
+            path: ind.path.clone(),
+            message,
+        };
+        let (Some(year), Some(breakdown)) = (year, breakdown) else {
+            return Err(bad("a row has no year or no breakdown".into()));
+        };
+        if !ind.header.breakdowns.contains(&breakdown) {
+            return Err(bad(format!(
+                "breakdown `{breakdown}` is not declared in the header's breakdowns"
+            )));
+        }
+        let value: Option<f64> = r.get(3).map_err(query_err)?;
+        let mut row = Row {
+            indicator_id: ind.header.id.clone(),
+            year,
+            breakdown,
+            breakdown_value: r.get(2).map_err(query_err)?,
+            value: value.filter(|v| v.is_finite()),
+            numerator: r.get(4).map_err(query_err)?,
+            denominator: r.get(5).map_err(query_err)?,
+            suppressed: false,
+        };
+        if !seen.insert((row.year, row.breakdown.clone(), row.breakdown_value.clone())) {
+            return Err(bad(format!(
+                "two rows for year {}, {} = {}",
+                row.year, row.breakdown, row.breakdown_value
+            )));
+        }
+        if must_suppress(ind.header.counts_persons, ind.header.unit, &row) {
+            row.suppressed = true;
+            row.value = None;
+            row.numerator = None;
+            row.denominator = None;
+        }
+        rows.push(row);
+    }
+    Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(value: f64, num: Option<f64>, den: Option<f64>) -> Row {
+        Row {
+            indicator_id: "x".into(),
+            year: 2026,
+            breakdown: "total".into(),
+            breakdown_value: "total".into(),
+            value: Some(value),
+            numerator: num,
+            denominator: den,
+            suppressed: false,
+        }
+    }
+
+    #[test]
+    fn small_person_counts_are_suppressed_and_zero_is_not() {
+        assert!(must_suppress(true, Unit::Count, &row(3.0, None, None)));
+        assert!(!must_suppress(true, Unit::Count, &row(0.0, None, None)));
+        assert!(!must_suppress(true, Unit::Count, &row(5.0, None, None)));
+        assert!(must_suppress(
+            true,
+            Unit::Percent,
+            &row(50.0, Some(2.0), Some(4.0))
+        ));
+        assert!(!must_suppress(
+            true,
+            Unit::Percent,
+            &row(50.0, Some(20.0), Some(40.0))
+        ));
+        assert!(!must_suppress(false, Unit::Count, &row(3.0, None, None)));
+    }
+
+    #[test]
+    fn headers_split_from_the_query() {
+        let (h, q) = split_header("/*\nid = \"a\"\n*/\nselect 1").unwrap();
+        assert!(h.contains("id = \"a\""));
+        assert_eq!(q.trim(), "select 1");
+        assert!(split_header("select 1").is_none());
+    }
+
+    #[test]
+    fn the_project_indicators_load() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("pipelines");
+        let catalog = Catalog::load(&root).unwrap();
+        let all = load(&root.join("indicators"), &catalog).unwrap();
+        assert!(!all.is_empty());
+    }
+}
+
+/// The tidy table, as Parquet for researchers and XLSX for analysts (with a sheet of
+/// definitions), both without any suppressed value.
+pub fn write_outputs(
+    rows: &[Row],
+    indicators: &[Indicator],
+    dir: &Path,
+) -> Result<(), OutputError> {
+    use polars::prelude::*;
+    std::fs::create_dir_all(dir).map_err(|source| OutputError::Io {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let mut df = df!(
+        "indicator_id" => rows.iter().map(|r| r.indicator_id.as_str()).collect::<Vec<_>>(),
+        "year" => rows.iter().map(|r| r.year).collect::<Vec<_>>(),
+        "breakdown" => rows.iter().map(|r| r.breakdown.as_str()).collect::<Vec<_>>(),
+        "breakdown_value" => rows.iter().map(|r| r.breakdown_value.as_str()).collect::<Vec<_>>(),
+        "value" => rows.iter().map(|r| r.value).collect::<Vec<_>>(),
+        "numerator" => rows.iter().map(|r| r.numerator).collect::<Vec<_>>(),
+        "denominator" => rows.iter().map(|r| r.denominator).collect::<Vec<_>>(),
+        "suppressed" => rows.iter().map(|r| r.suppressed).collect::<Vec<_>>(),
+    )
+    .map_err(OutputError::Table)?;
+    let path = dir.join("indicators.parquet");
+    let file = std::fs::File::create(&path).map_err(|source| OutputError::Io {
+        path: path.clone(),
+        source,
+    })?;
+    ParquetWriter::new(file)
+        .with_compression(ParquetCompression::Zstd(None))
+        .finish(&mut df)
+        .map_err(OutputError::Table)?;
+
+    let xlsx = dir.join("indicators.xlsx");
+    let xerr = |e: rust_xlsxwriter::XlsxError| OutputError::Xlsx {
+        path: xlsx.clone(),
+        message: e.to_string(),
+    };
+    let mut book = rust_xlsxwriter::Workbook::new();
+    // A fixed creation time keeps the file identical from run to run.
+    let fixed = rust_xlsxwriter::ExcelDateTime::from_ymd(2000, 1, 1).map_err(xerr)?;
+    book.set_properties(&rust_xlsxwriter::DocProperties::new().set_creation_datetime(&fixed));
+    let bold = rust_xlsxwriter::Format::new().set_bold();
+    let sheet = book.add_worksheet();
+    sheet.set_name("indicators").map_err(xerr)?;
+    let head = [
+        "indicator_id",
+        "year",
+        "breakdown",
+        "breakdown_value",
+        "value",
+        "numerator",
+        "denominator",
+        "suppressed",
+    ];
+    for (c, h) in head.iter().enumerate() {
+        sheet
+            .write_string_with_format(0, c as u16, *h, &bold)
+            .map_err(xerr)?;
+    }
+    for (i, r) in rows.iter().enumerate() {
+        let n = i as u32 + 1;
+        sheet.write_string(n, 0, &r.indicator_id).map_err(xerr)?;
+        sheet.write_number(n, 1, r.year).map_err(xerr)?;
+        sheet.write_string(n, 2, &r.breakdown).map_err(xerr)?;
+        sheet.write_string(n, 3, &r.breakdown_value).map_err(xerr)?;
+        for (c, v) in [(4u16, r.value), (5, r.numerator), (6, r.denominator)] {
+            if let Some(v) = v {
+                sheet.write_number(n, c, v).map_err(xerr)?;
+            }
+        }
+        sheet.write_boolean(n, 7, r.suppressed).map_err(xerr)?;
+    }
+    sheet.autofilter(0, 0, rows.len() as u32, 7).map_err(xerr)?;
+    sheet.set_freeze_panes(1, 0).map_err(xerr)?;
+    let defs = book.add_worksheet();
+    defs.set_name("definitions").map_err(xerr)?;
+    let head = [
+        "indicator_id",
+        "topic",
+        "title_kk",
+        "title_ru",
+        "definition_ru",
+        "formula",
+        "unit",
+        "breakdowns",
+    ];
+    for (c, h) in head.iter().enumerate() {
+        defs.write_string_with_format(0, c as u16, *h, &bold)
+            .map_err(xerr)?;
+    }
+    for (i, ind) in indicators.iter().enumerate() {
+        let h = &ind.header;
+        let n = i as u32 + 1;
+        let unit = serde_json::to_value(h.unit)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        let cells = [
+            h.id.as_str(),
+            h.topic.as_str(),
+            h.title.kk.as_str(),
+            h.title.ru.as_str(),
+            h.definition.ru.as_str(),
+            h.formula.as_str(),
+            unit.as_str(),
+            &h.breakdowns.join(", "),
+        ];
+        for (c, v) in cells.iter().enumerate() {
+            defs.write_string(n, c as u16, *v).map_err(xerr)?;
+        }
+    }
+    book.save(&xlsx).map_err(xerr)?;
+    Ok(())
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("writing the indicators table: {0}")]
+    Table(polars::prelude::PolarsError),
+    #[error("{path}: {message}")]
+    Xlsx { path: PathBuf, message: String },
+}
