@@ -6,6 +6,7 @@
 
 pub mod calendar;
 pub mod contract;
+pub mod findings;
 pub mod ids;
 pub mod indicators;
 pub mod ingest;

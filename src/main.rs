@@ -222,6 +222,14 @@ fn run(cli: Cli) -> Result<()> {
             let rows = rows?;
             let dir = cli.output.join(year.to_string());
             nqs::indicators::write_outputs(&rows, &indicators, &dir)?;
+            let book = nqs::findings::Rulebook::load(&cli.pipelines, &catalog, &indicators)?;
+            let values = nqs::findings::Values::new(&rows, &indicators);
+            let findings = nqs::findings::Findings {
+                year,
+                state: nqs::findings::state_sentences(&book, &values, year),
+                problems: nqs::findings::evaluate_all(&book, &values, year),
+            };
+            nqs::findings::write_outputs(&findings, &dir)?;
             let suppressed = rows.iter().filter(|r| r.suppressed).count();
             println!(
                 "{} indicators, {} values ({} suppressed: fewer than 5 persons) -> {}",
@@ -229,6 +237,17 @@ fn run(cli: Cli) -> Result<()> {
                 rows.len(),
                 suppressed,
                 dir.join("indicators.parquet").display()
+            );
+            println!(
+                "{} problem issues, {} recommendations, {} current-state sentences -> {}",
+                findings.problems.len(),
+                findings
+                    .problems
+                    .iter()
+                    .map(|p| p.recommendations.len())
+                    .sum::<usize>(),
+                findings.state.get("ru").map_or(0, Vec::len),
+                dir.join("findings.json").display()
             );
             Ok(())
         }

@@ -1,0 +1,712 @@
+//! Findings: declared rules (`pipelines/findings.toml`) turn indicator values into problem
+//! issues with their evidence and severity, each with recommendations worded in Kazakh and
+//! Russian with the figures filled in; templated sentences (`pipelines/state.toml`) draft the
+//! description of the current state. Para. 20 of the Rules asks for both.
+
+use crate::contract::Catalog;
+use crate::indicators::{Indicator, Row, Unit};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, thiserror::Error)]
+pub enum FindingsError {
+    #[error("cannot read {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: {message}")]
+    Invalid { path: PathBuf, message: String },
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+pub struct Text {
+    pub kk: String,
+    pub ru: String,
+}
+
+impl Text {
+    fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Kk => &self.kk,
+            Lang::Ru => &self.ru,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Kk,
+    Ru,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    High,
+    Medium,
+    Low,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum RuleKind {
+    /// The report year's value above or below a threshold (for each value of a breakdown).
+    Threshold,
+    /// The value worsened every year for `years` years.
+    Trend,
+    /// Breakdown values worse than the national value by more than `gap`.
+    Outlier,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    pub id: String,
+    pub kind: RuleKind,
+    pub indicator: String,
+    #[serde(default = "total")]
+    pub breakdown: String,
+    pub above: Option<f64>,
+    pub below: Option<f64>,
+    pub years: Option<usize>,
+    pub gap: Option<f64>,
+    /// Breakdown values with a smaller denominator are too small to judge.
+    pub min_denominator: Option<f64>,
+    pub severity: Severity,
+    pub title: Text,
+    pub problem: Text,
+    #[serde(rename = "recommendation")]
+    pub recommendations: Vec<Text>,
+}
+
+fn total() -> String {
+    "total".into()
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RulesFile {
+    #[serde(default)]
+    labels: BTreeMap<String, BTreeMap<String, Text>>,
+    #[serde(rename = "rule")]
+    rules: Vec<Rule>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sentence {
+    pub kk: String,
+    pub ru: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StateFile {
+    #[serde(rename = "sentence")]
+    sentences: Vec<Sentence>,
+}
+
+/// The rules, the state sentences and the labels of breakdown values.
+pub struct Rulebook {
+    pub rules: Vec<Rule>,
+    pub sentences: Vec<Sentence>,
+    labels: BTreeMap<String, BTreeMap<String, Text>>,
+}
+
+impl Rulebook {
+    pub fn load(
+        pipelines: &Path,
+        catalog: &Catalog,
+        indicators: &[Indicator],
+    ) -> Result<Rulebook, FindingsError> {
+        let rules_path = pipelines.join("findings.toml");
+        let rules: RulesFile = read_toml(&rules_path)?;
+        let state_path = pipelines.join("state.toml");
+        let state: StateFile = read_toml(&state_path)?;
+        let invalid = |path: &Path, message: String| FindingsError::Invalid {
+            path: path.to_path_buf(),
+            message,
+        };
+        let known: HashMap<&str, &Indicator> = indicators
+            .iter()
+            .map(|i| (i.header.id.as_str(), i))
+            .collect();
+        let mut ids = std::collections::BTreeSet::new();
+        for r in &rules.rules {
+            let at = |m: String| invalid(&rules_path, format!("rule `{}`: {m}", r.id));
+            if !ids.insert(&r.id) {
+                return Err(at("id used twice".into()));
+            }
+            let Some(ind) = known.get(r.indicator.as_str()) else {
+                return Err(at(format!("indicator `{}` does not exist", r.indicator)));
+            };
+            if !ind.header.breakdowns.contains(&r.breakdown) {
+                return Err(at(format!(
+                    "indicator `{}` has no breakdown `{}`",
+                    r.indicator, r.breakdown
+                )));
+            }
+            let ok = match r.kind {
+                RuleKind::Threshold => r.above.is_some() != r.below.is_some(),
+                RuleKind::Trend => {
+                    r.years.is_some_and(|y| y >= 2) && ind.header.higher_is_better.is_some()
+                }
+                RuleKind::Outlier => {
+                    r.gap.is_some()
+                        && r.breakdown != "total"
+                        && ind.header.higher_is_better.is_some()
+                }
+            };
+            if !ok {
+                return Err(at(
+                    "threshold needs exactly one of `above`/`below`; trend needs `years` >= 2 and an indicator with higher_is_better; outlier needs `gap`, a breakdown other than total and higher_is_better".into(),
+                ));
+            }
+            if r.recommendations.is_empty() {
+                return Err(at("needs at least one [[rule.recommendation]]".into()));
+            }
+        }
+        for s in &state.sentences {
+            for id in placeholders(&s.kk).into_iter().chain(placeholders(&s.ru)) {
+                let base = id.split(':').next().unwrap_or_default();
+                if !["year", "previous_year", "first_year"].contains(&base)
+                    && !known.contains_key(base)
+                {
+                    return Err(invalid(
+                        &state_path,
+                        format!("sentence names unknown indicator `{base}`: {}", s.ru),
+                    ));
+                }
+            }
+        }
+        let mut labels = rules.labels;
+        for (breakdown, list) in [("region", "regions"), ("sector", "sectors")] {
+            if let Some(codes) = catalog.code_lists.get(list) {
+                let entry = labels.entry(breakdown.to_string()).or_default();
+                for c in &codes.codes {
+                    entry.insert(
+                        c.code.clone(),
+                        Text {
+                            kk: c.kk.clone(),
+                            ru: c.ru.clone(),
+                        },
+                    );
+                }
+            }
+        }
+        let entry = labels.entry("provider".to_string()).or_default();
+        for p in &catalog.providers {
+            entry.insert(
+                p.id.clone(),
+                Text {
+                    kk: p.kk.clone(),
+                    ru: p.ru.clone(),
+                },
+            );
+        }
+        Ok(Rulebook {
+            rules: rules.rules,
+            sentences: state.sentences,
+            labels,
+        })
+    }
+
+    /// The name of a breakdown value in a language, or the value itself.
+    pub fn label(&self, breakdown: &str, value: &str, lang: Lang) -> String {
+        self.labels
+            .get(breakdown)
+            .and_then(|m| m.get(value))
+            .map(|t| t.get(lang).to_string())
+            .unwrap_or_else(|| value.to_string())
+    }
+
+    pub fn labels(&self) -> &BTreeMap<String, BTreeMap<String, Text>> {
+        &self.labels
+    }
+}
+
+fn read_toml<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, FindingsError> {
+    let text = std::fs::read_to_string(path).map_err(|source| FindingsError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    toml::from_str(&text).map_err(|e| FindingsError::Invalid {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })
+}
+
+fn placeholders(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find('{') {
+        let Some(end) = rest[start..].find('}') else {
+            break;
+        };
+        out.push(rest[start + 1..start + end].to_string());
+        rest = &rest[start + end + 1..];
+    }
+    out
+}
+
+/// The indicator values, indexed for lookups by (indicator, breakdown, value, year).
+pub struct Values<'a> {
+    rows: HashMap<(&'a str, &'a str, &'a str, i32), &'a Row>,
+    units: HashMap<&'a str, (Unit, Option<bool>)>,
+}
+
+impl<'a> Values<'a> {
+    pub fn new(rows: &'a [Row], indicators: &'a [Indicator]) -> Values<'a> {
+        Values {
+            rows: rows
+                .iter()
+                .map(|r| {
+                    (
+                        (
+                            r.indicator_id.as_str(),
+                            r.breakdown.as_str(),
+                            r.breakdown_value.as_str(),
+                            r.year,
+                        ),
+                        r,
+                    )
+                })
+                .collect(),
+            units: indicators
+                .iter()
+                .map(|i| {
+                    (
+                        i.header.id.as_str(),
+                        (i.header.unit, i.header.higher_is_better),
+                    )
+                })
+                .collect(),
+        }
+    }
+
+    pub fn get(&self, id: &str, breakdown: &str, value: &str, year: i32) -> Option<&'a Row> {
+        self.rows.get(&(id, breakdown, value, year)).copied()
+    }
+
+    pub fn total(&self, id: &str, year: i32) -> Option<f64> {
+        self.get(id, "total", "total", year).and_then(|r| r.value)
+    }
+
+    /// Breakdown values present for an indicator in a year, in a stable order.
+    fn values_of(&self, id: &str, breakdown: &str, year: i32) -> Vec<&'a Row> {
+        let mut v: Vec<&Row> = self
+            .rows
+            .iter()
+            .filter(|((i, b, _, y), _)| *i == id && *b == breakdown && *y == year)
+            .map(|(_, r)| *r)
+            .collect();
+        v.sort_by(|a, b| a.breakdown_value.cmp(&b.breakdown_value));
+        v
+    }
+
+    fn unit(&self, id: &str) -> Unit {
+        self.units.get(id).map(|u| u.0).unwrap_or(Unit::Count)
+    }
+
+    fn higher_is_better(&self, id: &str) -> Option<bool> {
+        self.units.get(id).and_then(|u| u.1)
+    }
+}
+
+/// A number as the report prints it: a decimal comma and a space between thousands, as both
+/// Kazakh and Russian typography want; one decimal for shares, rates and durations.
+pub fn format_value(value: f64, unit: Unit) -> String {
+    let (digits, suffix) = match unit {
+        Unit::Count => (0, ""),
+        Unit::Percent => (1, "%"),
+        Unit::Days | Unit::Ratio | Unit::Per100k | Unit::Per10k => (1, ""),
+    };
+    let text = format!("{:.*}", digits, value);
+    let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
+    let (sign, int) = int.strip_prefix('-').map_or(("", int), |i| ("-", i));
+    let mut grouped = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push('\u{a0}');
+        }
+        grouped.push(c);
+    }
+    let mut out = format!("{sign}{grouped}");
+    if !frac.is_empty() {
+        out.push(',');
+        out.push_str(frac);
+    }
+    if !suffix.is_empty() {
+        out.push('\u{a0}');
+        out.push_str(suffix);
+    }
+    out
+}
+
+/// A difference of two values: percentages differ by points, so they lose the `%` sign.
+pub fn format_delta(delta: f64, unit: Unit) -> String {
+    let unit = if unit == Unit::Percent {
+        Unit::Ratio
+    } else {
+        unit
+    };
+    let s = format_value(delta.abs(), unit);
+    if delta >= 0.0 {
+        format!("+{s}")
+    } else {
+        format!("−{s}")
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Evidence {
+    pub indicator: String,
+    pub breakdown: String,
+    pub breakdown_value: String,
+    pub year: i32,
+    pub value: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Recommendation {
+    pub id: String,
+    pub kk: String,
+    pub ru: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Problem {
+    pub id: String,
+    pub rule: String,
+    pub severity: Severity,
+    pub indicator: String,
+    pub title: Text,
+    pub text: Text,
+    pub evidence: Vec<Evidence>,
+    pub recommendations: Vec<Recommendation>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Findings {
+    pub year: i32,
+    pub state: BTreeMap<String, Vec<String>>,
+    pub problems: Vec<Problem>,
+}
+
+/// What a rule found: the rows (breakdown values) that triggered it.
+struct Hit<'a> {
+    rows: Vec<&'a Row>,
+    /// For trends: the first year of the run of worsening values.
+    from_year: Option<i32>,
+}
+
+fn worse(higher_is_better: bool, a: f64, than: f64) -> bool {
+    if higher_is_better { a < than } else { a > than }
+}
+
+fn evaluate<'a>(rule: &Rule, values: &Values<'a>, year: i32) -> Option<Hit<'a>> {
+    let big_enough = |r: &Row| {
+        rule.min_denominator
+            .is_none_or(|m| r.denominator.is_some_and(|d| d >= m))
+    };
+    let candidates: Vec<&Row> = values
+        .values_of(&rule.indicator, &rule.breakdown, year)
+        .into_iter()
+        .filter(|r| !r.suppressed && r.value.is_some() && big_enough(r))
+        .collect();
+    match rule.kind {
+        RuleKind::Threshold => {
+            let rows: Vec<&Row> = candidates
+                .into_iter()
+                .filter(|r| {
+                    let v = r.value.unwrap_or_default();
+                    rule.above.is_some_and(|t| v > t) || rule.below.is_some_and(|t| v < t)
+                })
+                .collect();
+            (!rows.is_empty()).then_some(Hit {
+                rows,
+                from_year: None,
+            })
+        }
+        RuleKind::Trend => {
+            let hib = values.higher_is_better(&rule.indicator)?;
+            let n = rule.years?;
+            let rows: Vec<&Row> = candidates
+                .into_iter()
+                .filter(|r| {
+                    (0..n - 1).all(|k| {
+                        let now = values
+                            .get(
+                                &rule.indicator,
+                                &rule.breakdown,
+                                &r.breakdown_value,
+                                year - k as i32,
+                            )
+                            .and_then(|x| x.value);
+                        let before = values
+                            .get(
+                                &rule.indicator,
+                                &rule.breakdown,
+                                &r.breakdown_value,
+                                year - k as i32 - 1,
+                            )
+                            .and_then(|x| x.value);
+                        matches!((now, before), (Some(a), Some(b)) if worse(hib, a, b))
+                    })
+                })
+                .collect();
+            (!rows.is_empty()).then_some(Hit {
+                rows,
+                from_year: Some(year - n as i32 + 1),
+            })
+        }
+        RuleKind::Outlier => {
+            let hib = values.higher_is_better(&rule.indicator)?;
+            let national = values.total(&rule.indicator, year)?;
+            let gap = rule.gap?;
+            let mut rows: Vec<&Row> = candidates
+                .into_iter()
+                .filter(|r| {
+                    let v = r.value.unwrap_or_default();
+                    worse(hib, v, national) && (v - national).abs() > gap
+                })
+                .collect();
+            rows.sort_by(|a, b| {
+                let d = |r: &Row| (r.value.unwrap_or_default() - national).abs();
+                d(b).total_cmp(&d(a))
+                    .then(a.breakdown_value.cmp(&b.breakdown_value))
+            });
+            (!rows.is_empty()).then_some(Hit {
+                rows,
+                from_year: None,
+            })
+        }
+    }
+}
+
+/// Fills `{value}`, `{items}`, `{count}`, `{national}`, `{previous}`, `{change}`, `{year}`,
+/// `{first_year}` and `{threshold}` in one of a rule's texts.
+fn fill_rule(
+    rule: &Rule,
+    hit: &Hit,
+    values: &Values,
+    book: &Rulebook,
+    year: i32,
+    lang: Lang,
+    template: &str,
+) -> String {
+    let unit = values.unit(&rule.indicator);
+    let fmt = |v: f64| format_value(v, unit);
+    let first = hit.rows[0];
+    let national = values.total(&rule.indicator, year);
+    let previous = values
+        .get(
+            &rule.indicator,
+            &rule.breakdown,
+            &first.breakdown_value,
+            year - 1,
+        )
+        .and_then(|r| r.value);
+    let items: Vec<String> = hit
+        .rows
+        .iter()
+        .take(8)
+        .map(|r| {
+            format!(
+                "{} ({})",
+                book.label(&rule.breakdown, &r.breakdown_value, lang),
+                fmt(r.value.unwrap_or_default())
+            )
+        })
+        .collect();
+    let mut items = items.join(", ");
+    if hit.rows.len() > 8 {
+        items.push_str(match lang {
+            Lang::Kk => " және т.б.",
+            Lang::Ru => " и др.",
+        });
+    }
+    let value = first.value.unwrap_or_default();
+    let change = previous.map(|p| {
+        let d = value - p;
+        let s = fmt(d.abs());
+        if d >= 0.0 {
+            format!("+{s}")
+        } else {
+            format!("−{s}")
+        }
+    });
+    let threshold = rule.above.or(rule.below).or(rule.gap);
+    let fill = |t: &str| {
+        t.replace("{value}", &fmt(value))
+            .replace("{items}", &items)
+            .replace("{count}", &hit.rows.len().to_string())
+            .replace(
+                "{national}",
+                &national.map(fmt).unwrap_or_else(|| "—".into()),
+            )
+            .replace(
+                "{previous}",
+                &previous.map(fmt).unwrap_or_else(|| "—".into()),
+            )
+            .replace("{change}", &change.clone().unwrap_or_else(|| "—".into()))
+            .replace("{year}", &year.to_string())
+            .replace("{first_year}", &hit.from_year.unwrap_or(year).to_string())
+            .replace("{threshold}", &threshold.clone().unwrap_or_default())
+    };
+    fill(template)
+}
+
+/// Every rule that fires, as a problem with evidence and recommendations, most severe first.
+pub fn evaluate_all(book: &Rulebook, values: &Values, year: i32) -> Vec<Problem> {
+    let mut fired: Vec<(&Rule, Hit)> = book
+        .rules
+        .iter()
+        .filter_map(|rule| evaluate(rule, values, year).map(|hit| (rule, hit)))
+        .collect();
+    fired.sort_by(|a, b| (a.0.severity, &a.0.id).cmp(&(b.0.severity, &b.0.id)));
+    fired
+        .into_iter()
+        .enumerate()
+        .map(|(i, (rule, hit))| {
+            let id = format!("P{}", i + 1);
+            let text = |t: &Text| Text {
+                kk: fill_rule(rule, &hit, values, book, year, Lang::Kk, &t.kk),
+                ru: fill_rule(rule, &hit, values, book, year, Lang::Ru, &t.ru),
+            };
+            Problem {
+                recommendations: rule
+                    .recommendations
+                    .iter()
+                    .enumerate()
+                    .map(|(k, t)| {
+                        let filled = text(t);
+                        Recommendation {
+                            id: format!("{id}.{}", k + 1),
+                            kk: filled.kk,
+                            ru: filled.ru,
+                        }
+                    })
+                    .collect(),
+                rule: rule.id.clone(),
+                severity: rule.severity,
+                indicator: rule.indicator.clone(),
+                title: text(&rule.title),
+                text: text(&rule.problem),
+                evidence: hit
+                    .rows
+                    .iter()
+                    .map(|r| Evidence {
+                        indicator: rule.indicator.clone(),
+                        breakdown: r.breakdown.clone(),
+                        breakdown_value: r.breakdown_value.clone(),
+                        year: r.year,
+                        value: r.value.unwrap_or_default(),
+                    })
+                    .collect(),
+                id,
+            }
+        })
+        .collect()
+}
+
+/// The current-state sentences whose figures all exist, in each language. `{id}` is an
+/// indicator's national value for the year, `{id:previous}` the year before's, `{id:change}`
+/// the signed change.
+pub fn state_sentences(
+    book: &Rulebook,
+    values: &Values,
+    year: i32,
+) -> BTreeMap<String, Vec<String>> {
+    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for s in &book.sentences {
+        for (key, text) in [("kk", &s.kk), ("ru", &s.ru)] {
+            if let Some(filled) = fill_sentence(text, values, year) {
+                out.entry(key.to_string()).or_default().push(filled);
+            }
+        }
+    }
+    out
+}
+
+fn fill_sentence(text: &str, values: &Values, year: i32) -> Option<String> {
+    let mut out = text.to_string();
+    for ph in placeholders(text) {
+        let (id, part) = ph.split_once(':').unwrap_or((&ph, ""));
+        let value = match (id, part) {
+            ("year", _) => year.to_string(),
+            ("previous_year", _) => (year - 1).to_string(),
+            ("first_year", _) => (year - 4).to_string(),
+            (id, "") => format_value(values.total(id, year)?, values.unit(id)),
+            (id, "previous") => format_value(values.total(id, year - 1)?, values.unit(id)),
+            (id, "change") => {
+                let d = values.total(id, year)? - values.total(id, year - 1)?;
+                let s = format_value(d.abs(), values.unit(id));
+                if d >= 0.0 {
+                    format!("+{s}")
+                } else {
+                    format!("−{s}")
+                }
+            }
+            (id, "first") => format_value(values.total(id, year - 4)?, values.unit(id)),
+            _ => return None,
+        };
+        out = out.replace(&format!("{{{ph}}}"), &value);
+    }
+    Some(out)
+}
+
+/// `findings.json` (what the report reads) and `findings.parquet` (one row per problem).
+pub fn write_outputs(findings: &Findings, dir: &Path) -> Result<(), FindingsError> {
+    use polars::prelude::*;
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| FindingsError::Io { path, source }
+    };
+    let json_path = dir.join("findings.json");
+    let text = serde_json::to_string_pretty(findings).expect("findings serialise");
+    std::fs::write(&json_path, text).map_err(io(&json_path))?;
+    let p = &findings.problems;
+    let table = |e: PolarsError| FindingsError::Invalid {
+        path: dir.join("findings.parquet"),
+        message: e.to_string(),
+    };
+    let mut df = df!(
+        "problem_id" => p.iter().map(|x| x.id.as_str()).collect::<Vec<_>>(),
+        "rule_id" => p.iter().map(|x| x.rule.as_str()).collect::<Vec<_>>(),
+        "severity" => p.iter().map(|x| format!("{:?}", x.severity).to_lowercase()).collect::<Vec<_>>(),
+        "indicator_id" => p.iter().map(|x| x.indicator.as_str()).collect::<Vec<_>>(),
+        "title_kk" => p.iter().map(|x| x.title.kk.as_str()).collect::<Vec<_>>(),
+        "title_ru" => p.iter().map(|x| x.title.ru.as_str()).collect::<Vec<_>>(),
+        "text_kk" => p.iter().map(|x| x.text.kk.as_str()).collect::<Vec<_>>(),
+        "text_ru" => p.iter().map(|x| x.text.ru.as_str()).collect::<Vec<_>>(),
+        "evidence" => p.iter().map(|x| serde_json::to_string(&x.evidence).unwrap_or_default()).collect::<Vec<_>>(),
+        "recommendations_kk" => p.iter().map(|x| x.recommendations.iter().map(|r| r.kk.as_str()).collect::<Vec<_>>().join("\n")).collect::<Vec<_>>(),
+        "recommendations_ru" => p.iter().map(|x| x.recommendations.iter().map(|r| r.ru.as_str()).collect::<Vec<_>>().join("\n")).collect::<Vec<_>>(),
+    )
+    .map_err(table)?;
+    let path = dir.join("findings.parquet");
+    let file = std::fs::File::create(&path).map_err(io(&path))?;
+    ParquetWriter::new(file)
+        .with_compression(ParquetCompression::Zstd(None))
+        .finish(&mut df)
+        .map_err(table)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_use_decimal_commas_and_grouped_thousands() {
+        assert_eq!(format_value(1234567.0, Unit::Count), "1\u{a0}234\u{a0}567");
+        assert_eq!(format_value(72.44, Unit::Percent), "72,4\u{a0}%");
+        assert_eq!(format_value(-3.25, Unit::Days), "-3,2");
+        assert_eq!(format_value(999.0, Unit::Count), "999");
+        assert_eq!(format_delta(-0.25, Unit::Percent), "−0,2");
+        assert_eq!(format_delta(12.0, Unit::Count), "+12");
+    }
+}
