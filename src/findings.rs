@@ -529,16 +529,11 @@ fn fill_rule(
         });
     }
     let value = first.value.unwrap_or_default();
-    let change = previous.map(|p| {
-        let d = value - p;
-        let s = fmt(d.abs());
-        if d >= 0.0 {
-            format!("+{s}")
-        } else {
-            format!("−{s}")
-        }
-    });
-    let threshold = rule.above.or(rule.below).or(rule.gap);
+    let change = previous.map(|p| format_delta(value - p, unit));
+    // A gap from the national value is a difference, so it is printed like one.
+    let threshold = rule.above.or(rule.below).map(fmt).or(rule
+        .gap
+        .map(|g| format_delta(g, unit).trim_start_matches('+').to_string()));
     let fill = |t: &str| {
         t.replace("{value}", &fmt(value))
             .replace("{items}", &items)
@@ -641,15 +636,10 @@ fn fill_sentence(text: &str, values: &Values, year: i32) -> Option<String> {
             ("first_year", _) => (year - 4).to_string(),
             (id, "") => format_value(values.total(id, year)?, values.unit(id)),
             (id, "previous") => format_value(values.total(id, year - 1)?, values.unit(id)),
-            (id, "change") => {
-                let d = values.total(id, year)? - values.total(id, year - 1)?;
-                let s = format_value(d.abs(), values.unit(id));
-                if d >= 0.0 {
-                    format!("+{s}")
-                } else {
-                    format!("−{s}")
-                }
-            }
+            (id, "change") => format_delta(
+                values.total(id, year)? - values.total(id, year - 1)?,
+                values.unit(id),
+            ),
             (id, "first") => format_value(values.total(id, year - 4)?, values.unit(id)),
             _ => return None,
         };
