@@ -63,7 +63,14 @@ pub(crate) struct BadSpec {
     pub numbers: &'static [&'static str],
 }
 
-const BAD_DATES: &[&str] = &["2024-02-30", "31.06.2023", "15.13.2024", "н/д", "0000-00-00", "2023/14/01"];
+const BAD_DATES: &[&str] = &[
+    "2024-02-30",
+    "31.06.2023",
+    "15.13.2024",
+    "н/д",
+    "0000-00-00",
+    "2023/14/01",
+];
 const BAD_NUMBERS: &[&str] = &["н/д", "87.5.1", "—", "abc", "1 2 3"];
 const UNKNOWN_REGIONS: &[&str] = &["000000000", "640000000", "Алматы", "75000000", "990000000"];
 
@@ -105,7 +112,14 @@ impl Injector {
     }
 
     /// Turns `row` (already a re-keyed copy unless `kind` is a duplicate key) into a bad row.
-    pub(crate) fn corrupt<R: Rng>(&mut self, kind: BadKind, row: &mut Row, cols: &[Col], rng: &mut R, ghost_bin: &str) {
+    pub(crate) fn corrupt<R: Rng>(
+        &mut self,
+        kind: BadKind,
+        row: &mut Row,
+        cols: &[Col],
+        rng: &mut R,
+        ghost_bin: &str,
+    ) {
         let spec = self.spec;
         match kind {
             BadKind::MalformedIin | BadKind::IinCheckDigit => {
@@ -123,7 +137,11 @@ impl Injector {
             BadKind::IinBirthDateMismatch => {
                 let i = idx(cols, "birth_date");
                 if let Cell::Date(d) = row[i] {
-                    let shift = if rng.gen_bool(0.5) { rng.gen_range(1..28) } else { rng.gen_range(365..3000) };
+                    let shift = if rng.gen_bool(0.5) {
+                        rng.gen_range(1..28)
+                    } else {
+                        rng.gen_range(365..3000)
+                    };
                     row[i] = Cell::Date(d - Duration::days(shift));
                 }
             }
@@ -140,12 +158,16 @@ impl Injector {
                 row[i] = Cell::s(ghost_bin);
             }
             BadKind::MissingRequired => {
-                let name = spec.missing.choose(rng).expect("spec lists missing columns");
+                let name = spec
+                    .missing
+                    .choose(rng)
+                    .expect("spec lists missing columns");
                 row[idx(cols, name)] = Cell::Empty;
             }
             BadKind::UnparseableDate => {
                 let name = spec.dates.choose(rng).expect("spec lists date columns");
-                row[idx(cols, name)] = Cell::Raw(BAD_DATES.choose(rng).expect("non-empty").to_string());
+                row[idx(cols, name)] =
+                    Cell::Raw(BAD_DATES.choose(rng).expect("non-empty").to_string());
             }
             BadKind::DateOrder => {
                 let (early, late) = spec.order.expect("spec names a date order");
@@ -156,11 +178,15 @@ impl Injector {
             BadKind::DuplicateKey => {}
             BadKind::UnparseableNumber => {
                 let name = spec.numbers.choose(rng).expect("spec lists number columns");
-                row[idx(cols, name)] = Cell::Raw(BAD_NUMBERS.choose(rng).expect("non-empty").to_string());
+                row[idx(cols, name)] =
+                    Cell::Raw(BAD_NUMBERS.choose(rng).expect("non-empty").to_string());
             }
             BadKind::NqfLevelOutOfRange => {
                 let bad = *[0i64, 9, 10, 12].choose(rng).expect("non-empty");
-                if let Some(i) = cols.iter().position(|c| c.name == "nqf_level" || c.name == "level") {
+                if let Some(i) = cols
+                    .iter()
+                    .position(|c| c.name == "nqf_level" || c.name == "level")
+                {
                     row[i] = Cell::Int(bad);
                 } else {
                     let i = idx(cols, "nqf_levels");
@@ -201,7 +227,11 @@ impl Injector {
 }
 
 /// Adds the counts of `from` into the per-source, per-kind table of the summary.
-pub(crate) fn merge_counts(into: &mut BTreeMap<String, BTreeMap<String, u64>>, source: &str, from: &BTreeMap<BadKind, u64>) {
+pub(crate) fn merge_counts(
+    into: &mut BTreeMap<String, BTreeMap<String, u64>>,
+    source: &str,
+    from: &BTreeMap<BadKind, u64>,
+) {
     if from.is_empty() {
         return;
     }

@@ -8,7 +8,12 @@ use rand::Rng;
 
 /// The check digit of an 11-digit prefix, or `None` when both passes give 10.
 pub(crate) fn check_digit(d: &[u8; 11]) -> Option<u8> {
-    let first: u32 = d.iter().zip(1u32..).map(|(&x, w)| x as u32 * w).sum::<u32>() % 11;
+    let first: u32 = d
+        .iter()
+        .zip(1u32..)
+        .map(|(&x, w)| x as u32 * w)
+        .sum::<u32>()
+        % 11;
     if first != 10 {
         return Some(first as u8);
     }
@@ -109,7 +114,11 @@ impl BinFactory {
         }
     }
 
-    pub(crate) fn next<R: Rng>(&mut self, rng: &mut R, years: std::ops::RangeInclusive<i32>) -> String {
+    pub(crate) fn next<R: Rng>(
+        &mut self,
+        rng: &mut R,
+        years: std::ops::RangeInclusive<i32>,
+    ) -> String {
         let year = rng.gen_range(years);
         let month = rng.gen_range(1..=12);
         loop {
@@ -178,7 +187,12 @@ mod tests {
                 *v = (x % 10) as u8;
                 x /= 10;
             }
-            let first: u32 = d.iter().zip(1u32..).map(|(&x, w)| x as u32 * w).sum::<u32>() % 11;
+            let first: u32 = d
+                .iter()
+                .zip(1u32..)
+                .map(|(&x, w)| x as u32 * w)
+                .sum::<u32>()
+                % 11;
             let c = check_digit(&d);
             if first == 10 {
                 let w = [3u32, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2];

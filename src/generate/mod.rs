@@ -49,7 +49,9 @@ impl std::str::FromStr for Scale {
         match s {
             "small" => Ok(Scale::Small),
             "national" => Ok(Scale::National),
-            other => Err(GenerateError::Options(format!("unknown scale {other:?}: use small or national"))),
+            other => Err(GenerateError::Options(format!(
+                "unknown scale {other:?}: use small or national"
+            ))),
         }
     }
 }
@@ -135,7 +137,14 @@ pub(crate) struct Out<'a> {
 }
 
 impl Out<'_> {
-    pub(crate) fn write(&mut self, source: &str, rel: &str, cols: &[Col], rows: &[Row], style: &Style) -> Result<(), GenerateError> {
+    pub(crate) fn write(
+        &mut self,
+        source: &str,
+        rel: &str,
+        cols: &[Col],
+        rows: &[Row],
+        style: &Style,
+    ) -> Result<(), GenerateError> {
         let path = self.root.join(rel);
         let bytes = table::write_file(&path, cols, rows, style, self.created)?;
         self.summary.bytes += bytes;
@@ -144,7 +153,15 @@ impl Out<'_> {
         Ok(())
     }
 
-    pub(crate) fn submit(&mut self, provider: &'static str, sender: &str, source: &'static str, period: String, received: NaiveDate, file: &str) {
+    pub(crate) fn submit(
+        &mut self,
+        provider: &'static str,
+        sender: &str,
+        source: &'static str,
+        period: String,
+        received: NaiveDate,
+        file: &str,
+    ) {
         self.submissions.push(Submission {
             provider,
             sender: sender.to_string(),
@@ -162,7 +179,10 @@ impl Out<'_> {
 
 /// Writes the sample data set into `opts.out` and reports what it wrote. `progress` receives
 /// (stage, done, total) as the stages advance.
-pub fn generate(opts: &GenerateOptions, progress: &dyn Fn(&str, u64, u64)) -> Result<GenerateSummary, GenerateError> {
+pub fn generate(
+    opts: &GenerateOptions,
+    progress: &dyn Fn(&str, u64, u64),
+) -> Result<GenerateSummary, GenerateError> {
     if opts.first_year > opts.last_year {
         return Err(GenerateError::Options(format!(
             "first year {} is after last year {}",
@@ -180,12 +200,20 @@ pub fn generate(opts: &GenerateOptions, progress: &dyn Fn(&str, u64, u64)) -> Re
         None => NaiveDate::from_ymd_opt(opts.last_year, 11, 20).expect("valid date"),
     };
     if as_of < NaiveDate::from_ymd_opt(opts.first_year, 2, 1).expect("valid date") {
-        return Err(GenerateError::Options(format!("as_of {as_of} leaves no month to write")));
+        return Err(GenerateError::Options(format!(
+            "as_of {as_of} leaves no month to write"
+        )));
     }
     std::fs::create_dir_all(&opts.out).map_err(|e| GenerateError::io(&opts.out, e))?;
 
     progress("world", 0, 1);
-    let w = world::World::build(opts.seed, opts.scale, opts.first_year, opts.last_year, as_of);
+    let w = world::World::build(
+        opts.seed,
+        opts.scale,
+        opts.first_year,
+        opts.last_year,
+        as_of,
+    );
     progress("world", 1, 1);
     let mut out = Out {
         root: opts.out.clone(),

@@ -156,8 +156,17 @@ const RU_PATRONYMICS: &[(&str, &str)] = &[
     ("Петрович", "Петровна"),
 ];
 
-const OPERATORS: &[&str] = &["700", "701", "702", "705", "707", "708", "747", "771", "775", "776", "777", "778"];
-const MAIL_DOMAINS: &[&str] = &["mail.ru", "gmail.com", "mail.kz", "inbox.kz", "yandex.kz", "bk.ru"];
+const OPERATORS: &[&str] = &[
+    "700", "701", "702", "705", "707", "708", "747", "771", "775", "776", "777", "778",
+];
+const MAIL_DOMAINS: &[&str] = &[
+    "mail.ru",
+    "gmail.com",
+    "mail.kz",
+    "inbox.kz",
+    "yandex.kz",
+    "bk.ru",
+];
 
 #[derive(Clone, Debug)]
 pub(crate) struct Person {
@@ -193,14 +202,21 @@ pub(crate) fn person<R: Rng>(
     let iin = ids::iin(rng, birth, male);
     let (full_name, latin) = if rng.gen_bool(ethnic_russian) {
         let (sm, sf, sl) = *RU_SURNAMES.choose(rng).expect("non-empty");
-        let (first, fl) = *if male { RU_MALE } else { RU_FEMALE }.choose(rng).expect("non-empty");
+        let (first, fl) = *if male { RU_MALE } else { RU_FEMALE }
+            .choose(rng)
+            .expect("non-empty");
         let (pm, pf) = *RU_PATRONYMICS.choose(rng).expect("non-empty");
         let (surname, patronymic) = if male { (sm, pm) } else { (sf, pf) };
         let latin_suffix = if male || sm == sf { "" } else { "a" };
-        (format!("{surname} {first} {patronymic}"), format!("{}.{sl}{latin_suffix}", &fl[..1]))
+        (
+            format!("{surname} {first} {patronymic}"),
+            format!("{}.{sl}{latin_suffix}", &fl[..1]),
+        )
     } else {
         let (skk, sru, sl) = *KZ_SURNAMES.choose(rng).expect("non-empty");
-        let (fkk, fru, fl) = *if male { KZ_MALE } else { KZ_FEMALE }.choose(rng).expect("non-empty");
+        let (fkk, fru, fl) = *if male { KZ_MALE } else { KZ_FEMALE }
+            .choose(rng)
+            .expect("non-empty");
         let (pkk, pru, _) = *KZ_FATHERS.choose(rng).expect("non-empty");
         let suffix = if male { "" } else { "а" };
         // Younger people more often carry the Kazakh "-ұлы/-қызы" patronymic.
@@ -211,9 +227,16 @@ pub(crate) fn person<R: Rng>(
             (false, true) => format!("{pru}ович"),
             (false, false) => format!("{pru}овна"),
         };
-        let (s, f) = if kazakh_spelling { (skk, fkk) } else { (sru, fru) };
+        let (s, f) = if kazakh_spelling {
+            (skk, fkk)
+        } else {
+            (sru, fru)
+        };
         let latin_suffix = if male { "" } else { "a" };
-        (format!("{s}{suffix} {f} {patronymic}"), format!("{fl}.{sl}{latin_suffix}"))
+        (
+            format!("{s}{suffix} {f} {patronymic}"),
+            format!("{fl}.{sl}{latin_suffix}"),
+        )
     };
     let phone = phone(rng);
     let email = format!(

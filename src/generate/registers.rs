@@ -45,14 +45,62 @@ fn received_after(w: &World, rng: &mut ChaCha8Rng, last_change: NaiveDate) -> Na
 }
 
 const NQF_LEVELS: &[(&str, &str, &str, &str, &str)] = &[
-    ("Бірінші деңгей", "Первый уровень", "Элементарные общие знания", "Выполнение простых типовых заданий по образцу", "Работа под непосредственным руководством"),
-    ("Екінші деңгей", "Второй уровень", "Базовые общие и практические знания", "Выполнение стандартных заданий с выбором способа действия", "Ответственность за результат своего труда под руководством"),
-    ("Үшінші деңгей", "Третий уровень", "Практические знания в узкой области деятельности", "Решение типовых практических задач", "Самостоятельность в выполнении заданий, ответственность за их результат"),
-    ("Төртінші деңгей", "Четвёртый уровень", "Широкий круг практических и теоретических знаний", "Решение практических задач с выбором методов", "Руководство работой других и ответственность за качество"),
-    ("Бесінші деңгей", "Пятый уровень", "Специальные теоретические и практические знания", "Разработка и внедрение решений в рамках подразделения", "Ответственность за результаты работы подразделения"),
-    ("Алтыншы деңгей", "Шестой уровень", "Углублённые теоретические знания в профессиональной области", "Решение сложных задач в изменяющихся условиях", "Ответственность за принятие решений на уровне организации"),
-    ("Жетінші деңгей", "Седьмой уровень", "Концептуальные знания на стыке областей", "Развитие новых знаний и процедур, стратегическое управление", "Ответственность за развитие направления деятельности"),
-    ("Сегізінші деңгей", "Восьмой уровень", "Знания на передовом рубеже науки и практики", "Создание новых знаний, исследовательская и инновационная деятельность", "Ответственность за стратегию отрасли и общества"),
+    (
+        "Бірінші деңгей",
+        "Первый уровень",
+        "Элементарные общие знания",
+        "Выполнение простых типовых заданий по образцу",
+        "Работа под непосредственным руководством",
+    ),
+    (
+        "Екінші деңгей",
+        "Второй уровень",
+        "Базовые общие и практические знания",
+        "Выполнение стандартных заданий с выбором способа действия",
+        "Ответственность за результат своего труда под руководством",
+    ),
+    (
+        "Үшінші деңгей",
+        "Третий уровень",
+        "Практические знания в узкой области деятельности",
+        "Решение типовых практических задач",
+        "Самостоятельность в выполнении заданий, ответственность за их результат",
+    ),
+    (
+        "Төртінші деңгей",
+        "Четвёртый уровень",
+        "Широкий круг практических и теоретических знаний",
+        "Решение практических задач с выбором методов",
+        "Руководство работой других и ответственность за качество",
+    ),
+    (
+        "Бесінші деңгей",
+        "Пятый уровень",
+        "Специальные теоретические и практические знания",
+        "Разработка и внедрение решений в рамках подразделения",
+        "Ответственность за результаты работы подразделения",
+    ),
+    (
+        "Алтыншы деңгей",
+        "Шестой уровень",
+        "Углублённые теоретические знания в профессиональной области",
+        "Решение сложных задач в изменяющихся условиях",
+        "Ответственность за принятие решений на уровне организации",
+    ),
+    (
+        "Жетінші деңгей",
+        "Седьмой уровень",
+        "Концептуальные знания на стыке областей",
+        "Развитие новых знаний и процедур, стратегическое управление",
+        "Ответственность за развитие направления деятельности",
+    ),
+    (
+        "Сегізінші деңгей",
+        "Восьмой уровень",
+        "Знания на передовом рубеже науки и практики",
+        "Создание новых знаний, исследовательская и инновационная деятельность",
+        "Ответственность за стратегию отрасли и общества",
+    ),
 ];
 
 fn nqf(w: &World, out: &mut Out) -> Result<(), GenerateError> {
@@ -60,7 +108,16 @@ fn nqf(w: &World, out: &mut Out) -> Result<(), GenerateError> {
     let mut rows: Vec<Row> = NQF_LEVELS
         .iter()
         .enumerate()
-        .map(|(i, l)| vec![Cell::Int(i as i64 + 1), s(l.0), s(l.1), s(l.2), s(l.3), s(l.4)])
+        .map(|(i, l)| {
+            vec![
+                Cell::Int(i as i64 + 1),
+                s(l.0),
+                s(l.1),
+                s(l.2),
+                s(l.3),
+                s(l.4),
+            ]
+        })
         .collect();
     let mut inj = Injector::new(&s::NQF_BAD, 0.0, &mut rng);
     let ghost = w.ghost_bin(&mut rng);
@@ -69,7 +126,14 @@ fn nqf(w: &World, out: &mut Out) -> Result<(), GenerateError> {
     out.write("nqf_levels", rel, s::NQF, &rows, &Style::JSON)?;
     out.bad("nqf_levels", &inj);
     let received = received_after(w, &mut rng, w.launch);
-    out.submit("ministry", MINISTRY_RU, "nqf_levels", received.year().to_string(), received, rel);
+    out.submit(
+        "ministry",
+        MINISTRY_RU,
+        "nqf_levels",
+        received.year().to_string(),
+        received,
+        rel,
+    );
     Ok(())
 }
 
@@ -93,7 +157,11 @@ fn nco(w: &World, out: &mut Out) -> Result<(), GenerateError> {
     // A re-keyed bad row becomes a new occupation under the same unit group.
     inj.inject_n(&mut rows, 4, s::NCO, &mut rng, &ghost, |row, k| {
         let code = row[0].key().to_string();
-        let unit = &code[..code.len().min(4)];
+        let unit = w
+            .units
+            .iter()
+            .find(|u| u.code.starts_with(&code[..code.len().min(4)]))
+            .map_or("9999", |u| u.code.as_str());
         if row[1].key() != "occupation" {
             row[2] = s(unit);
         }
@@ -104,27 +172,151 @@ fn nco(w: &World, out: &mut Out) -> Result<(), GenerateError> {
     out.write("nco", rel, s::NCO, &rows, &Style::XLSX)?;
     out.bad("nco", &inj);
     let received = received_after(w, &mut rng, w.launch + Duration::days(20));
-    out.submit("ministry", MINISTRY_RU, "nco", received.year().to_string(), received, rel);
+    out.submit(
+        "ministry",
+        MINISTRY_RU,
+        "nco",
+        received.year().to_string(),
+        received,
+        rel,
+    );
     Ok(())
 }
 
 /// (kind, number, kk, ru, issuer, adopted, amended, in force). Sample entries modelled on the
 /// acts that govern recognition; numbers and dates of orders are illustrative.
-type Act = (&'static str, &'static str, &'static str, &'static str, &'static str, (i32, u32, u32), Option<(i32, u32, u32)>, bool);
+type Act = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    (i32, u32, u32),
+    Option<(i32, u32, u32)>,
+    bool,
+);
 
 const ACT_LIST: &[Act] = &[
-    ("law", "414-V", "Қазақстан Республикасының Еңбек кодексі", "Трудовой кодекс Республики Казахстан", "Парламент Республики Казахстан", (2015, 11, 23), Some((2025, 6, 30)), true),
-    ("law", "129-V", "«Қазақстан Республикасының Ұлттық кәсіпкерлер палатасы туралы» Қазақстан Республикасының Заңы", "Закон Республики Казахстан «О Национальной палате предпринимателей Республики Казахстан»", "Парламент Республики Казахстан", (2013, 7, 4), Some((2024, 1, 5)), true),
-    ("law", "94-V", "«Дербес деректер және оларды қорғау туралы» Қазақстан Республикасының Заңы", "Закон Республики Казахстан «О персональных данных и их защите»", "Парламент Республики Казахстан", (2013, 5, 21), Some((2025, 3, 14)), true),
-    ("law", "224-VII", "Қазақстан Республикасының Әлеуметтік кодексі", "Социальный кодекс Республики Казахстан", "Парламент Республики Казахстан", (2023, 4, 20), Some((2025, 7, 1)), true),
-    ("decree", "853", "Жеке сәйкестендіру нөмірлері туралы Қазақстан Республикасы Үкіметінің қаулысы", "Постановление Правительства Республики Казахстан об индивидуальных идентификационных номерах", "Правительство Республики Казахстан", (2013, 8, 26), None, true),
-    ("rules", "391", "Ұлттық біліктілік жүйесінің цифрлық платформасын қалыптастыру және жүргізу қағидалары", "Правила формирования и ведения цифровой платформы Национальной системы квалификаций", MINISTRY_RU, (2023, 9, 18), Some((2026, 4, 10)), true),
-    ("order", "129", "№ 391 бұйрыққа өзгерістер енгізу туралы бұйрық", "Приказ о внесении изменений в приказ № 391", MINISTRY_RU, (2026, 4, 10), None, true),
-    ("rules", "215", "Кәсіптік біліктілікті тану және беру қағидалары", "Правила признания и присвоения профессиональной квалификации", MINISTRY_RU, (2020, 10, 12), Some((2023, 11, 2)), true),
-    ("rules", "114", "Кәсіптік біліктілікті растау қағидалары (күші жойылған)", "Правила подтверждения профессиональной квалификации (утратили силу)", MINISTRY_RU, (2018, 3, 5), None, false),
-    ("order", "287", "Кәсіптік стандарттарды әзірлеу, сынақтан өткізу және бекіту қағидалары", "Правила разработки, апробации и утверждения профессиональных стандартов", MINISTRY_RU, (2021, 7, 20), Some((2024, 2, 28)), true),
-    ("order", "122", "Ұлттық біліктілік шеңберін бекіту туралы", "Об утверждении Национальной рамки квалификаций", MINISTRY_RU, (2016, 3, 16), Some((2023, 6, 1)), true),
-    ("order", "4", "Ұлттық кәсіптер сыныптауышын бекіту туралы", "Об утверждении Национального классификатора занятий", "Комитет технического регулирования и метрологии", (2017, 1, 11), Some((2023, 12, 15)), true),
+    (
+        "law",
+        "414-V",
+        "Қазақстан Республикасының Еңбек кодексі",
+        "Трудовой кодекс Республики Казахстан",
+        "Парламент Республики Казахстан",
+        (2015, 11, 23),
+        Some((2025, 6, 30)),
+        true,
+    ),
+    (
+        "law",
+        "129-V",
+        "«Қазақстан Республикасының Ұлттық кәсіпкерлер палатасы туралы» Қазақстан Республикасының Заңы",
+        "Закон Республики Казахстан «О Национальной палате предпринимателей Республики Казахстан»",
+        "Парламент Республики Казахстан",
+        (2013, 7, 4),
+        Some((2024, 1, 5)),
+        true,
+    ),
+    (
+        "law",
+        "94-V",
+        "«Дербес деректер және оларды қорғау туралы» Қазақстан Республикасының Заңы",
+        "Закон Республики Казахстан «О персональных данных и их защите»",
+        "Парламент Республики Казахстан",
+        (2013, 5, 21),
+        Some((2025, 3, 14)),
+        true,
+    ),
+    (
+        "law",
+        "224-VII",
+        "Қазақстан Республикасының Әлеуметтік кодексі",
+        "Социальный кодекс Республики Казахстан",
+        "Парламент Республики Казахстан",
+        (2023, 4, 20),
+        Some((2025, 7, 1)),
+        true,
+    ),
+    (
+        "decree",
+        "853",
+        "Жеке сәйкестендіру нөмірлері туралы Қазақстан Республикасы Үкіметінің қаулысы",
+        "Постановление Правительства Республики Казахстан об индивидуальных идентификационных номерах",
+        "Правительство Республики Казахстан",
+        (2013, 8, 26),
+        None,
+        true,
+    ),
+    (
+        "rules",
+        "391",
+        "Ұлттық біліктілік жүйесінің цифрлық платформасын қалыптастыру және жүргізу қағидалары",
+        "Правила формирования и ведения цифровой платформы Национальной системы квалификаций",
+        MINISTRY_RU,
+        (2023, 9, 18),
+        Some((2026, 4, 10)),
+        true,
+    ),
+    (
+        "order",
+        "129",
+        "№ 391 бұйрыққа өзгерістер енгізу туралы бұйрық",
+        "Приказ о внесении изменений в приказ № 391",
+        MINISTRY_RU,
+        (2026, 4, 10),
+        None,
+        true,
+    ),
+    (
+        "rules",
+        "215",
+        "Кәсіптік біліктілікті тану және беру қағидалары",
+        "Правила признания и присвоения профессиональной квалификации",
+        MINISTRY_RU,
+        (2020, 10, 12),
+        Some((2023, 11, 2)),
+        true,
+    ),
+    (
+        "rules",
+        "114",
+        "Кәсіптік біліктілікті растау қағидалары (күші жойылған)",
+        "Правила подтверждения профессиональной квалификации (утратили силу)",
+        MINISTRY_RU,
+        (2018, 3, 5),
+        None,
+        false,
+    ),
+    (
+        "order",
+        "287",
+        "Кәсіптік стандарттарды әзірлеу, сынақтан өткізу және бекіту қағидалары",
+        "Правила разработки, апробации и утверждения профессиональных стандартов",
+        MINISTRY_RU,
+        (2021, 7, 20),
+        Some((2024, 2, 28)),
+        true,
+    ),
+    (
+        "order",
+        "122",
+        "Ұлттық біліктілік шеңберін бекіту туралы",
+        "Об утверждении Национальной рамки квалификаций",
+        MINISTRY_RU,
+        (2016, 3, 16),
+        Some((2023, 6, 1)),
+        true,
+    ),
+    (
+        "order",
+        "4",
+        "Ұлттық кәсіптер сыныптауышын бекіту туралы",
+        "Об утверждении Национального классификатора занятий",
+        "Комитет технического регулирования и метрологии",
+        (2017, 1, 11),
+        Some((2023, 12, 15)),
+        true,
+    ),
 ];
 
 fn acts(w: &World, out: &mut Out) -> Result<(), GenerateError> {
@@ -136,7 +328,9 @@ fn acts(w: &World, out: &mut Out) -> Result<(), GenerateError> {
         if adopted > w.as_of - Duration::days(10) {
             continue;
         }
-        let amended = a.6.map(|d| date(d.0, d.1, d.2)).filter(|d| *d <= w.as_of - Duration::days(10));
+        let amended =
+            a.6.map(|d| date(d.0, d.1, d.2))
+                .filter(|d| *d <= w.as_of - Duration::days(10));
         last = last.max(amended.unwrap_or(adopted));
         rows.push(vec![
             s(&format!("NPA-{:03}", i + 1)),
@@ -152,12 +346,21 @@ fn acts(w: &World, out: &mut Out) -> Result<(), GenerateError> {
     }
     let mut inj = Injector::new(&s::ACTS_BAD, 0.0, &mut rng);
     let ghost = w.ghost_bin(&mut rng);
-    inj.inject_n(&mut rows, 3, s::ACTS, &mut rng, &ghost, |row, k| row[0] = s(&format!("NPA-{:03}", 900 + k)));
+    inj.inject_n(&mut rows, 3, s::ACTS, &mut rng, &ghost, |row, k| {
+        row[0] = s(&format!("NPA-{:03}", 900 + k))
+    });
     let rel = "normative_acts/normative_acts.csv";
     out.write("normative_acts", rel, s::ACTS, &rows, &Style::CSV)?;
     out.bad("normative_acts", &inj);
     let received = received_after(w, &mut rng, last);
-    out.submit("ministry", MINISTRY_RU, "normative_acts", received.year().to_string(), received, rel);
+    out.submit(
+        "ministry",
+        MINISTRY_RU,
+        "normative_acts",
+        received.year().to_string(),
+        received,
+        rel,
+    );
     Ok(())
 }
 
@@ -188,24 +391,43 @@ fn sqf(w: &World, out: &mut Out) -> Result<(), GenerateError> {
                 .then(|| approval + Duration::days(rng.gen_range(300..2000)))
                 .filter(|d| *d < w.as_of - Duration::days(15));
             last = last.max(update.unwrap_or(approval));
-            rows.push(sqf_row(code, 1, sector, body.ru, approval, update, "in_force"));
+            rows.push(sqf_row(
+                code, 1, sector, body.ru, approval, update, "in_force",
+            ));
         }
         if rows.is_empty() {
             continue;
         }
         if bi % 3 == 0 {
-            inj.inject_n(&mut rows, 1, s::SQF, &mut rng, &ghost, |row, k| row[0] = s(&format!("SQF-X{bi}-{k}")));
+            inj.inject_n(&mut rows, 1, s::SQF, &mut rng, &ghost, |row, k| {
+                row[0] = s(&format!("SQF-X{bi}-{k}"))
+            });
         }
         let rel = format!("sqf/sqf_{}.{}", body.code, body.style.fmt.ext());
         out.write("sqf", &rel, s::SQF, &rows, &body.style)?;
         let received = received_after(w, &mut rng, last);
-        out.submit("sectoral_bodies", body.ru, "sqf", received.year().to_string(), received, &rel);
+        out.submit(
+            "sectoral_bodies",
+            body.ru,
+            "sqf",
+            received.year().to_string(),
+            received,
+            &rel,
+        );
     }
     out.bad("sqf", &inj);
     Ok(())
 }
 
-fn sqf_row(code: &str, n: u32, sector: &super::world::Sector, body: &str, approval: NaiveDate, update: Option<NaiveDate>, status: &str) -> Row {
+fn sqf_row(
+    code: &str,
+    n: u32,
+    sector: &super::world::Sector,
+    body: &str,
+    approval: NaiveDate,
+    update: Option<NaiveDate>,
+    status: &str,
+) -> Row {
     vec![
         s(&format!("SQF-{code}-{n}")),
         s(code),
@@ -225,7 +447,11 @@ fn standards(w: &World, out: &mut Out) -> Result<(), GenerateError> {
     for (bi, body) in w.bodies.iter().enumerate() {
         let mut rows = Vec::new();
         let mut last = w.launch;
-        for st in w.standards.iter().filter(|st| body.sectors.contains(&w.sectors[st.sector].code.as_str())) {
+        for st in w
+            .standards
+            .iter()
+            .filter(|st| body.sectors.contains(&w.sectors[st.sector].code.as_str()))
+        {
             last = last.max(st.update.unwrap_or(st.approval));
             rows.push(vec![
                 s(&st.id),
@@ -243,16 +469,31 @@ fn standards(w: &World, out: &mut Out) -> Result<(), GenerateError> {
         if rows.is_empty() {
             continue;
         }
-        let n = if rows.len() > 20 { 2 } else { usize::from(bi % 2 == 0) };
+        let n = if rows.len() > 20 {
+            2
+        } else {
+            usize::from(bi % 2 == 0)
+        };
         inj.inject_n(&mut rows, n, s::STANDARDS, &mut rng, &ghost, |row, k| {
-            row[0] = s(&format!("PS-2099-{:03}", 100 * bi + k));
+            row[0] = s(&format!("PS-2099-{:03}", 10 * bi + k));
         });
         // One body writes Russian headers, as its own system exports them.
-        let style = if body.code == "MEN" { body.style.with_header(Header::Ru) } else { body.style };
+        let style = if body.code == "MEN" {
+            body.style.with_header(Header::Ru)
+        } else {
+            body.style
+        };
         let rel = format!("standards/standards_{}.{}", body.code, style.fmt.ext());
         out.write("standards", &rel, s::STANDARDS, &rows, &style)?;
         let received = received_after(w, &mut rng, last);
-        out.submit("sectoral_bodies", body.ru, "standards", received.year().to_string(), received, &rel);
+        out.submit(
+            "sectoral_bodies",
+            body.ru,
+            "standards",
+            received.year().to_string(),
+            received,
+            &rel,
+        );
     }
     out.bad("standards", &inj);
     Ok(())
@@ -321,8 +562,14 @@ fn councils_and_meetings(w: &World, out: &mut Out) -> Result<(), GenerateError> 
                         "national",
                     ),
                     Some(si) => (
-                        format!("{} саласындағы кәсіптік біліктіліктер жөніндегі салалық кеңес", w.sectors[si].kk),
-                        format!("Отраслевой совет по профессиональным квалификациям: {}", w.sectors[si].ru),
+                        format!(
+                            "{} саласындағы кәсіптік біліктіліктер жөніндегі салалық кеңес",
+                            w.sectors[si].kk
+                        ),
+                        format!(
+                            "Отраслевой совет по профессиональным квалификациям: {}",
+                            w.sectors[si].ru
+                        ),
                         "sectoral",
                     ),
                 };
@@ -339,13 +586,26 @@ fn councils_and_meetings(w: &World, out: &mut Out) -> Result<(), GenerateError> 
             })
             .collect();
         if bi % 4 == 1 {
-            inj.inject_n(&mut rows, 1, s::COUNCILS, &mut rng, &ghost, |row, k| row[0] = s(&format!("SC-X{bi}{k}")));
+            inj.inject_n(&mut rows, 1, s::COUNCILS, &mut rng, &ghost, |row, k| {
+                row[0] = s(&format!("SC-X{bi}{k}"))
+            });
         }
-        let last = list.iter().map(|c| c.dissolved.unwrap_or(c.established)).max().expect("non-empty");
+        let last = list
+            .iter()
+            .map(|c| c.dissolved.unwrap_or(c.established))
+            .max()
+            .expect("non-empty");
         let rel = format!("councils/councils_{}.{}", body.code, body.style.fmt.ext());
         out.write("councils", &rel, s::COUNCILS, &rows, &body.style)?;
         let received = received_after(w, &mut rng, last);
-        out.submit("sectoral_bodies", body.ru, "councils", received.year().to_string(), received, &rel);
+        out.submit(
+            "sectoral_bodies",
+            body.ru,
+            "councils",
+            received.year().to_string(),
+            received,
+            &rel,
+        );
     }
     out.bad("councils", &inj);
 
@@ -357,16 +617,35 @@ fn councils_and_meetings(w: &World, out: &mut Out) -> Result<(), GenerateError> 
         // Two report streams: a body's sectoral councils quarterly, and from the ministry the
         // National Council half-yearly. Each report is one file with all its councils' meetings.
         for half_yearly in [false, true] {
-            let councils: Vec<&Council> = by_body[bi].iter().filter(|c| c.sector.is_none() == half_yearly).collect();
+            let councils: Vec<&Council> = by_body[bi]
+                .iter()
+                .filter(|c| c.sector.is_none() == half_yearly)
+                .collect();
             if councils.is_empty() {
                 continue;
             }
             let periods: Vec<(String, NaiveDate, NaiveDate)> = (w.first_year..=w.last_year)
                 .flat_map(|y| {
                     if half_yearly {
-                        (1..=2).map(|h| (format!("{y}-H{h}"), date(y, 6 * h - 5, 1), month_end(y, 6 * h))).collect::<Vec<_>>()
+                        (1..=2)
+                            .map(|h| {
+                                (
+                                    format!("{y}-H{h}"),
+                                    date(y, 6 * h - 5, 1),
+                                    month_end(y, 6 * h),
+                                )
+                            })
+                            .collect::<Vec<_>>()
                     } else {
-                        (1..=4).map(|q| (format!("{y}-Q{q}"), date(y, 3 * q - 2, 1), month_end(y, 3 * q))).collect()
+                        (1..=4)
+                            .map(|q| {
+                                (
+                                    format!("{y}-Q{q}"),
+                                    date(y, 3 * q - 2, 1),
+                                    month_end(y, 3 * q),
+                                )
+                            })
+                            .collect()
                     }
                 })
                 .collect();
@@ -391,29 +670,55 @@ fn councils_and_meetings(w: &World, out: &mut Out) -> Result<(), GenerateError> 
                     if end < c.established || c.dissolved.is_some_and(|d| d < start) {
                         continue;
                     }
-                    let n_meetings = if half_yearly { rng.gen_range(1..=3) } else { rng.gen_range(0..=2) };
+                    let n_meetings = if half_yearly {
+                        rng.gen_range(1..=3)
+                    } else {
+                        rng.gen_range(0..=2)
+                    };
                     let mut dates: Vec<NaiveDate> = (0..n_meetings)
-                        .map(|_| w.cal.next_working(start + Duration::days(rng.gen_range(0..(end - start).num_days()))))
-                        .filter(|d| *d <= end && *d >= c.established && c.dissolved.is_none_or(|x| *d <= x))
+                        .map(|_| {
+                            w.cal.next_working(
+                                start + Duration::days(rng.gen_range(0..(end - start).num_days())),
+                            )
+                        })
+                        .filter(|d| {
+                            *d <= end && *d >= c.established && c.dissolved.is_none_or(|x| *d <= x)
+                        })
                         .collect();
                     dates.sort();
                     let approved_in_period = w
                         .standards
                         .iter()
-                        .filter(|st| Some(st.sector) == c.sector && st.approval >= start && st.approval <= end)
+                        .filter(|st| {
+                            Some(st.sector) == c.sector
+                                && st.approval >= start
+                                && st.approval <= end
+                        })
                         .count() as i64;
                     for (k, d) in dates.iter().enumerate() {
                         let n = seq.entry(c.id.clone()).or_default();
                         *n += 1;
                         let n = *n;
-                        let standards_approved = if k + 1 == dates.len() { approved_in_period } else { 0 };
+                        let standards_approved = if k + 1 == dates.len() {
+                            approved_in_period
+                        } else {
+                            0
+                        };
                         rows.push(vec![
                             s(&format!("{}-{}-{:02}", c.id, d.year(), n)),
                             s(&c.id),
                             Cell::Date(*d),
-                            if rng.gen_bool(0.9) { s(&format!("№{n}")) } else { Cell::Empty },
+                            if rng.gen_bool(0.9) {
+                                s(&format!("№{n}"))
+                            } else {
+                                Cell::Empty
+                            },
                             Cell::Int(rng.gen_range(2..10)),
-                            if c.sector.is_some() { Cell::Int(standards_approved) } else { Cell::Empty },
+                            if c.sector.is_some() {
+                                Cell::Int(standards_approved)
+                            } else {
+                                Cell::Empty
+                            },
                         ]);
                         if let Some(kind) = inj.roll(&mut rng) {
                             let mut extra = rows.last().expect("just pushed").clone();
@@ -427,10 +732,21 @@ fn councils_and_meetings(w: &World, out: &mut Out) -> Result<(), GenerateError> 
                 }
                 // Activity reports go through the body's document flow; only the industry
                 // ministry sends them as spreadsheets like its registers.
-                let style = if body.style.fmt == Fmt::Xlsx && body.code != "MPS" { Style::CSV } else { body.style };
-                let (provider, sender) = if half_yearly { ("ministry", MINISTRY_RU) } else { ("sectoral_bodies", body.ru) };
+                let style = if body.style.fmt == Fmt::Xlsx && body.code != "MPS" {
+                    Style::CSV
+                } else {
+                    body.style
+                };
+                let (provider, sender) = if half_yearly {
+                    ("ministry", MINISTRY_RU)
+                } else {
+                    ("sectoral_bodies", body.ru)
+                };
                 let tag = if half_yearly { "NC" } else { body.code };
-                let rel = format!("council_meetings/council_meetings_{period}_{tag}.{}", style.fmt.ext());
+                let rel = format!(
+                    "council_meetings/council_meetings_{period}_{tag}.{}",
+                    style.fmt.ext()
+                );
                 out.write("council_meetings", &rel, s::MEETINGS, &rows, &style)?;
                 out.submit(provider, sender, "council_meetings", period, received, &rel);
             }
@@ -452,7 +768,11 @@ fn professions(w: &World, out: &mut Out) -> Result<(), GenerateError> {
     let mut inj = Injector::new(&s::PROFESSIONS_BAD, 0.0, &mut rng);
     let ghost = w.ghost_bin(&mut rng);
     for (i, (period, snap)) in half_years(w).into_iter().enumerate() {
-        let delay = if rng.gen_bool(0.15) { rng.gen_range(30..50) } else { rng.gen_range(5..20) };
+        let delay = if rng.gen_bool(0.15) {
+            rng.gen_range(30..50)
+        } else {
+            rng.gen_range(5..20)
+        };
         let received = w.cal.next_working(snap + Duration::days(delay));
         if received > w.as_of {
             continue;
@@ -475,14 +795,32 @@ fn professions(w: &World, out: &mut Out) -> Result<(), GenerateError> {
                 ]
             })
             .collect();
-        inj.inject_n(&mut rows, 1 + i % 2, s::PROFESSIONS, &mut rng, &ghost, |row, k| {
-            row[1] = s(&format!("P9{:04}", 100 * i + k));
-        });
+        inj.inject_n(
+            &mut rows,
+            1 + i % 2,
+            s::PROFESSIONS,
+            &mut rng,
+            &ghost,
+            |row, k| {
+                row[1] = s(&format!("P9{:04}", 100 * i + k));
+            },
+        );
         // The first year's register came as a spreadsheet with text dates.
-        let style = if i < 2 { Style::XLSX.text_dates(false) } else { Style::CSV };
+        let style = if i < 2 {
+            Style::XLSX.text_dates(false)
+        } else {
+            Style::CSV
+        };
         let rel = format!("professions/professions_{period}.{}", style.fmt.ext());
         out.write("professions", &rel, s::PROFESSIONS, &rows, &style)?;
-        out.submit("ministry", MINISTRY_RU, "professions", period, received, &rel);
+        out.submit(
+            "ministry",
+            MINISTRY_RU,
+            "professions",
+            period,
+            received,
+            &rel,
+        );
     }
     out.bad("professions", &inj);
     Ok(())
@@ -496,7 +834,9 @@ fn programmes(w: &World, out: &mut Out) -> Result<(), GenerateError> {
     let ghost = w.ghost_bin(&mut rng);
     for (i, (period, snap)) in half_years(w).into_iter().enumerate() {
         // The integration runs late: the register arrives weeks after the half-year.
-        let received = w.cal.next_working(snap + Duration::days(rng.gen_range(30..75)));
+        let received = w
+            .cal
+            .next_working(snap + Duration::days(rng.gen_range(30..75)));
         if received > w.as_of {
             continue;
         }
@@ -540,7 +880,14 @@ fn programmes(w: &World, out: &mut Out) -> Result<(), GenerateError> {
         }
         let rel = format!("programmes/programmes_{period}.json");
         out.write("programmes", &rel, s::PROGRAMMES, &with_bad, &Style::JSON)?;
-        out.submit("education_bodies", EDUCATION_BODY, "programmes", period, received, &rel);
+        out.submit(
+            "education_bodies",
+            EDUCATION_BODY,
+            "programmes",
+            period,
+            received,
+            &rel,
+        );
     }
     out.bad("programmes", &inj);
     Ok(())
@@ -573,7 +920,9 @@ fn labour(w: &World, out: &mut Out) -> Result<(), GenerateError> {
     let mut rng = rng_for(w.seed, "labour_stats", 0);
     let mut inj = Injector::new(&s::LABOUR_BAD, 0.005, &mut rng);
     let ghost = w.ghost_bin(&mut rng);
-    let units: Vec<usize> = (0..w.units.len()).filter(|&u| w.units[u].major != 0).collect();
+    let units: Vec<usize> = (0..w.units.len())
+        .filter(|&u| w.units[u].major != 0)
+        .collect();
     let total_size: f64 = units.iter().map(|&u| w.units[u].size).sum();
     let total_pop: f64 = w.regions.iter().map(|r| r.pop).sum();
     let vacancy_rate: Vec<f64> = w
@@ -588,7 +937,9 @@ fn labour(w: &World, out: &mut Out) -> Result<(), GenerateError> {
         })
         .collect();
     for y in w.first_year..=w.last_year {
-        let received = w.cal.next_working(date(y + 1, 4, 15) + Duration::days(rng.gen_range(0..50)));
+        let received = w
+            .cal
+            .next_working(date(y + 1, 4, 15) + Duration::days(rng.gen_range(0..50)));
         if received > w.as_of {
             continue;
         }
@@ -597,7 +948,9 @@ fn labour(w: &World, out: &mut Out) -> Result<(), GenerateError> {
         let mut rows = Vec::new();
         for &u in &units {
             let unit = &w.units[u];
-            let factors: Vec<f64> = (0..w.regions.len()).map(|r| w.regions[r].pop / total_pop * sector_region_factor(w, unit.sector, r)).collect();
+            let factors: Vec<f64> = (0..w.regions.len())
+                .map(|r| w.regions[r].pop / total_pop * sector_region_factor(w, unit.sector, r))
+                .collect();
             let fsum: f64 = factors.iter().sum();
             let national = unit.size / total_size * 9_000_000.0 * growth;
             let base_wage = match unit.major {
@@ -610,14 +963,21 @@ fn labour(w: &World, out: &mut Out) -> Result<(), GenerateError> {
                 7 => 300_000.0,
                 8 => 310_000.0,
                 _ => 170_000.0,
-            } * unit.sector.map_or(1.0, |si| match w.sectors[si].code.as_str() {
-                "OIL" => 1.6,
-                "MIN" | "FIN" | "ICT" => 1.3,
-                _ => 1.0,
-            });
+            } * unit
+                .sector
+                .map_or(1.0, |si| match w.sectors[si].code.as_str() {
+                    "OIL" => 1.6,
+                    "MIN" | "FIN" | "ICT" => 1.3,
+                    _ => 1.0,
+                });
             for (r, region) in w.regions.iter().enumerate() {
-                let employed = (national * factors[r] / fsum * (1.0 + 0.08 * normal(&mut rng))).max(0.0).round() as i64;
-                let vacancies = (employed as f64 * vacancy_rate[u] * (1.0 + 0.15 * normal(&mut rng))).max(0.0).round() as i64;
+                let employed = (national * factors[r] / fsum * (1.0 + 0.08 * normal(&mut rng)))
+                    .max(0.0)
+                    .round() as i64;
+                let vacancies =
+                    (employed as f64 * vacancy_rate[u] * (1.0 + 0.15 * normal(&mut rng)))
+                        .max(0.0)
+                        .round() as i64;
                 let graduates = matches!(unit.major, 2 | 3 | 5 | 7 | 8)
                     .then(|| (employed as f64 * 0.03 * lognormal(&mut rng, 0.3)).round() as i64);
                 let wage = base_wage * region.wage * wage_growth * (1.0 + 0.05 * normal(&mut rng));
@@ -652,7 +1012,14 @@ fn labour(w: &World, out: &mut Out) -> Result<(), GenerateError> {
         };
         let rel = format!("labour_stats/labour_{y}.{}", style.fmt.ext());
         out.write("labour_stats", &rel, s::LABOUR, &rows, &style)?;
-        out.submit("statistics", "Бюро национальной статистики АСПИР РК", "labour_stats", y.to_string(), received, &rel);
+        out.submit(
+            "statistics",
+            "Бюро национальной статистики АСПИР РК",
+            "labour_stats",
+            y.to_string(),
+            received,
+            &rel,
+        );
     }
     out.bad("labour_stats", &inj);
     Ok(())
@@ -663,7 +1030,14 @@ pub(crate) fn write_submissions(w: &World, out: &mut Out) -> Result<(), Generate
     let mut rng = rng_for(w.seed, "submissions", 0);
     let mut subs = std::mem::take(&mut out.submissions);
     subs.retain(|s| s.received <= w.as_of);
-    subs.sort_by(|a, b| (a.received, a.provider, &a.sender, a.source, &a.period, &a.file).cmp(&(b.received, b.provider, &b.sender, b.source, &b.period, &b.file)));
+    subs.sort_by(|a, b| {
+        (
+            a.received, a.provider, &a.sender, a.source, &a.period, &a.file,
+        )
+            .cmp(&(
+                b.received, b.provider, &b.sender, b.source, &b.period, &b.file,
+            ))
+    });
     let mut inj = Injector::new(&s::SUBMISSIONS_BAD, 0.003, &mut rng);
     let ghost = w.ghost_bin(&mut rng);
     let mut by_year: std::collections::BTreeMap<i32, Vec<Row>> = std::collections::BTreeMap::new();
@@ -690,7 +1064,14 @@ pub(crate) fn write_submissions(w: &World, out: &mut Out) -> Result<(), Generate
     for (y, mut rows) in by_year {
         if inj.total() < 3 && rows.len() > 3 {
             let need = 3 - inj.total() as usize;
-            inj.inject_n(&mut rows, need, s::SUBMISSIONS, &mut rng, &ghost, |row, k| row[0] = s(&format!("SUB-Y{y}{k:03}")));
+            inj.inject_n(
+                &mut rows,
+                need,
+                s::SUBMISSIONS,
+                &mut rng,
+                &ghost,
+                |row, k| row[0] = s(&format!("SUB-Y{y}{k:03}")),
+            );
         }
         let rel = format!("submissions/submissions_{y}.csv");
         out.write("submissions", &rel, s::SUBMISSIONS, &rows, &Style::CSV)?;

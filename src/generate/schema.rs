@@ -20,7 +20,13 @@ pub(crate) const NQF_BAD: BadSpec = BadSpec {
     numbers: &[],
 };
 
-pub(crate) const NCO: &[Col] = &[c("code"), c("level"), c("parent_code"), c("name_kk"), c("name_ru")];
+pub(crate) const NCO: &[Col] = &[
+    c("code"),
+    c("level"),
+    c("parent_code"),
+    c("name_kk"),
+    c("name_ru"),
+];
 pub(crate) const NCO_BAD: BadSpec = BadSpec {
     kinds: &[K::DuplicateKey, K::MissingRequired],
     missing: &["name_kk", "name_ru", "level"],
@@ -79,7 +85,13 @@ pub(crate) const STANDARDS: &[Col] = &[
     c("status"),
 ];
 pub(crate) const STANDARDS_BAD: BadSpec = BadSpec {
-    kinds: &[K::DuplicateKey, K::NqfLevelOutOfRange, K::MissingRequired, K::UnparseableDate, K::DateOrder],
+    kinds: &[
+        K::DuplicateKey,
+        K::NqfLevelOutOfRange,
+        K::MissingRequired,
+        K::UnparseableDate,
+        K::DateOrder,
+    ],
     missing: &["nco_codes", "approval_date", "sector"],
     dates: &["approval_date"],
     order: Some(("approval_date", "update_date")),
@@ -113,7 +125,12 @@ pub(crate) const MEETINGS: &[Col] = &[
     c("standards_approved"),
 ];
 pub(crate) const MEETINGS_BAD: BadSpec = BadSpec {
-    kinds: &[K::DuplicateKey, K::MissingRequired, K::UnparseableDate, K::UnparseableNumber],
+    kinds: &[
+        K::DuplicateKey,
+        K::MissingRequired,
+        K::UnparseableDate,
+        K::UnparseableNumber,
+    ],
     missing: &["council_id", "agenda_items"],
     dates: &["meeting_date"],
     order: None,
@@ -131,7 +148,12 @@ pub(crate) const PROFESSIONS: &[Col] = &[
     c("included_date"),
 ];
 pub(crate) const PROFESSIONS_BAD: BadSpec = BadSpec {
-    kinds: &[K::DuplicateKey, K::NqfLevelOutOfRange, K::MissingRequired, K::UnparseableDate],
+    kinds: &[
+        K::DuplicateKey,
+        K::NqfLevelOutOfRange,
+        K::MissingRequired,
+        K::UnparseableDate,
+    ],
     missing: &["nco_code", "sector", "name_ru"],
     dates: &["included_date"],
     order: None,
@@ -153,7 +175,12 @@ pub(crate) const PROGRAMMES: &[Col] = &[
     c("status"),
 ];
 pub(crate) const PROGRAMMES_BAD: BadSpec = BadSpec {
-    kinds: &[K::UnknownRegion, K::MissingRequired, K::UnparseableDate, K::DuplicateKey],
+    kinds: &[
+        K::UnknownRegion,
+        K::MissingRequired,
+        K::UnparseableDate,
+        K::DuplicateKey,
+    ],
     missing: &["institution_bin", "level", "name_ru"],
     dates: &["registered_date"],
     order: None,
@@ -173,14 +200,26 @@ pub(crate) const CENTRES: &[Col] = &[
     c("founder_bins"),
 ];
 pub(crate) const CENTRES_BAD: BadSpec = BadSpec {
-    kinds: &[K::UnknownRegion, K::MissingRequired, K::UnparseableDate, K::DuplicateKey, K::DateOrder],
+    kinds: &[
+        K::UnknownRegion,
+        K::MissingRequired,
+        K::UnparseableDate,
+        K::DuplicateKey,
+        K::DateOrder,
+    ],
     missing: &["accreditation_no", "status", "sectors"],
     dates: &["accreditation_date"],
     order: Some(("accreditation_date", "accreditation_expiry")),
     numbers: &[],
 };
 
-pub(crate) const EVENTS: &[Col] = &[c("event_id"), c("centre_bin"), c("event"), c("event_date"), c("reason")];
+pub(crate) const EVENTS: &[Col] = &[
+    c("event_id"),
+    c("centre_bin"),
+    c("event"),
+    c("event_date"),
+    c("reason"),
+];
 pub(crate) const EVENTS_BAD: BadSpec = BadSpec {
     kinds: &[K::UnknownCentre, K::UnparseableDate, K::MissingRequired],
     missing: &["event"],
@@ -269,7 +308,14 @@ pub(crate) const REGISTRATIONS: &[Col] = &[
     c("registration_date"),
 ];
 pub(crate) const REGISTRATIONS_BAD: BadSpec = BadSpec {
-    kinds: &[K::MalformedIin, K::IinCheckDigit, K::MissingRequired, K::UnparseableDate, K::DateOrder, K::DuplicateKey],
+    kinds: &[
+        K::MalformedIin,
+        K::IinCheckDigit,
+        K::MissingRequired,
+        K::UnparseableDate,
+        K::DateOrder,
+        K::DuplicateKey,
+    ],
     missing: &["iin", "trigger_date"],
     dates: &["trigger_date"],
     order: Some(("trigger_date", "registration_date")),
@@ -291,7 +337,14 @@ pub(crate) const SUPPORT: &[Col] = &[
     c("category"),
 ];
 pub(crate) const SUPPORT_BAD: BadSpec = BadSpec {
-    kinds: &[K::MalformedIin, K::IinCheckDigit, K::MissingRequired, K::UnparseableDate, K::DateOrder, K::DuplicateKey],
+    kinds: &[
+        K::MalformedIin,
+        K::IinCheckDigit,
+        K::MissingRequired,
+        K::UnparseableDate,
+        K::DateOrder,
+        K::DuplicateKey,
+    ],
     missing: &["subject", "category", "iin"],
     dates: &["created_date"],
     order: Some(("created_date", "closed_date")),
@@ -305,10 +358,19 @@ pub(crate) const LABOUR: &[Col] = &[
     ca("employed", "численность занятых", "жұмыспен қамтылғандар"),
     ca("vacancies", "вакансии", "бос жұмыс орындары"),
     ca("graduates", "выпускники", "түлектер"),
-    ca("avg_wage_kzt", "средняя заработная плата, тенге", "орташа жалақы, теңге"),
+    ca(
+        "avg_wage_kzt",
+        "средняя заработная плата, тенге",
+        "орташа жалақы, теңге",
+    ),
 ];
 pub(crate) const LABOUR_BAD: BadSpec = BadSpec {
-    kinds: &[K::UnknownRegion, K::UnparseableNumber, K::MissingRequired, K::DuplicateKey],
+    kinds: &[
+        K::UnknownRegion,
+        K::UnparseableNumber,
+        K::MissingRequired,
+        K::DuplicateKey,
+    ],
     missing: &["employed", "vacancies"],
     dates: &[],
     order: None,

@@ -199,7 +199,12 @@ pub(crate) fn write_file(
     Ok(bytes.len() as u64)
 }
 
-fn csv_bytes(path: &Path, cols: &[Col], rows: &[Row], style: &Style) -> Result<Vec<u8>, GenerateError> {
+fn csv_bytes(
+    path: &Path,
+    cols: &[Col],
+    rows: &[Row],
+    style: &Style,
+) -> Result<Vec<u8>, GenerateError> {
     let cp1251 = style.fmt == Fmt::CsvCp1251;
     let mut w = csv::WriterBuilder::new()
         .delimiter(if cp1251 { b';' } else { b',' })
@@ -283,14 +288,19 @@ fn xlsx_bytes(
         path: path.to_path_buf(),
         message: e.to_string(),
     };
-    let excel_date = |d: NaiveDate| ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8);
+    let excel_date =
+        |d: NaiveDate| ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8);
     let mut wb = Workbook::new();
     // The library stamps the current time by default, which would make every run differ.
     let props = DocProperties::new()
         .set_author("NQS platform")
         .set_creation_datetime(&excel_date(created).map_err(xerr)?);
     wb.set_properties(&props);
-    let date_fmt = Format::new().set_num_format(if style.dmy { "dd.mm.yyyy" } else { "yyyy-mm-dd" });
+    let date_fmt = Format::new().set_num_format(if style.dmy {
+        "dd.mm.yyyy"
+    } else {
+        "yyyy-mm-dd"
+    });
     let bold = Format::new().set_bold();
     let ws = wb.add_worksheet();
     for (j, col) in cols.iter().enumerate() {
@@ -317,7 +327,8 @@ fn xlsx_bytes(
                         .map_err(xerr)?;
                 }
                 other => {
-                    ws.write_string(r, cj, text_of(other, style)).map_err(xerr)?;
+                    ws.write_string(r, cj, text_of(other, style))
+                        .map_err(xerr)?;
                 }
             }
         }

@@ -42,7 +42,6 @@ struct CodeEntry {
 pub(crate) struct Region {
     pub code: String,
     pub ru: String,
-    pub kk: String,
     /// Population, thousands.
     pub pop: f64,
     pub wage: f64,
@@ -119,15 +118,14 @@ pub(crate) const NO_SQF: &[&str] = &["TRD", "HOU", "CHE", "TOU"];
 pub(crate) struct Body {
     pub code: &'static str,
     pub ru: &'static str,
-    pub kk: &'static str,
     pub sectors: &'static [&'static str],
     pub style: Style,
     /// Sends its quarterly council activity weeks late, or not at all.
     pub laggard: bool,
 }
 
-pub(crate) const MINISTRY_RU: &str = "Министерство труда и социальной защиты населения Республики Казахстан";
-pub(crate) const MINISTRY_KK: &str = "Қазақстан Республикасы Еңбек және халықты әлеуметтік қорғау министрлігі";
+pub(crate) const MINISTRY_RU: &str =
+    "Министерство труда и социальной защиты населения Республики Казахстан";
 
 fn bodies() -> Vec<Body> {
     let cp = Style::CP1251;
@@ -136,19 +134,97 @@ fn bodies() -> Vec<Body> {
     let js = Style::JSON;
     let csv = Style::CSV;
     vec![
-        Body { code: "MSH", ru: "Министерство сельского хозяйства Республики Казахстан", kk: "Қазақстан Республикасы Ауыл шаруашылығы министрлігі", sectors: &["AGR"], style: cp, laggard: false },
-        Body { code: "MPS", ru: "Министерство промышленности и строительства Республики Казахстан", kk: "Қазақстан Республикасы Өнеркәсіп және құрылыс министрлігі", sectors: &["MIN", "CON", "MAN", "CHE", "HOU"], style: xl, laggard: false },
-        Body { code: "MEN", ru: "Министерство энергетики Республики Казахстан", kk: "Қазақстан Республикасы Энергетика министрлігі", sectors: &["OIL", "ENE"], style: xl_text, laggard: false },
-        Body { code: "MT", ru: "Министерство транспорта Республики Казахстан", kk: "Қазақстан Республикасы Көлік министрлігі", sectors: &["TRN"], style: csv, laggard: false },
-        Body { code: "MCRIAP", ru: "Министерство цифрового развития, инноваций и аэрокосмической промышленности Республики Казахстан", kk: "Қазақстан Республикасы Цифрлық даму, инновациялар және аэроғарыш өнеркәсібі министрлігі", sectors: &["ICT"], style: js, laggard: false },
-        Body { code: "MF", ru: "Министерство финансов Республики Казахстан", kk: "Қазақстан Республикасы Қаржы министрлігі", sectors: &["FIN"], style: csv, laggard: false },
-        Body { code: "MZ", ru: "Министерство здравоохранения Республики Казахстан", kk: "Қазақстан Республикасы Денсаулық сақтау министрлігі", sectors: &["HEA"], style: xl, laggard: false },
-        Body { code: "MP", ru: "Министерство просвещения Республики Казахстан", kk: "Қазақстан Республикасы Оқу-ағарту министрлігі", sectors: &["EDU"], style: cp, laggard: false },
-        Body { code: "MTS", ru: "Министерство туризма и спорта Республики Казахстан", kk: "Қазақстан Республикасы Туризм және спорт министрлігі", sectors: &["TOU"], style: csv, laggard: false },
-        Body { code: "MTI", ru: "Министерство торговли и интеграции Республики Казахстан", kk: "Қазақстан Республикасы Сауда және интеграция министрлігі", sectors: &["TRD"], style: xl_text, laggard: false },
-        Body { code: "MTSZN", ru: MINISTRY_RU, kk: MINISTRY_KK, sectors: &["SOC"], style: csv, laggard: false },
-        Body { code: "MKI", ru: "Министерство культуры и информации Республики Казахстан", kk: "Қазақстан Республикасы Мәдениет және ақпарат министрлігі", sectors: &["CUL"], style: cp, laggard: true },
-        Body { code: "MChS", ru: "Министерство по чрезвычайным ситуациям Республики Казахстан", kk: "Қазақстан Республикасы Төтенше жағдайлар министрлігі", sectors: &["EMR"], style: js, laggard: false },
+        Body {
+            code: "MSH",
+            ru: "Министерство сельского хозяйства Республики Казахстан",
+            sectors: &["AGR"],
+            style: cp,
+            laggard: false,
+        },
+        Body {
+            code: "MPS",
+            ru: "Министерство промышленности и строительства Республики Казахстан",
+            sectors: &["MIN", "CON", "MAN", "CHE", "HOU"],
+            style: xl,
+            laggard: false,
+        },
+        Body {
+            code: "MEN",
+            ru: "Министерство энергетики Республики Казахстан",
+            sectors: &["OIL", "ENE"],
+            style: xl_text,
+            laggard: false,
+        },
+        Body {
+            code: "MT",
+            ru: "Министерство транспорта Республики Казахстан",
+            sectors: &["TRN"],
+            style: csv,
+            laggard: false,
+        },
+        Body {
+            code: "MCRIAP",
+            ru: "Министерство цифрового развития, инноваций и аэрокосмической промышленности Республики Казахстан",
+            sectors: &["ICT"],
+            style: js,
+            laggard: false,
+        },
+        Body {
+            code: "MF",
+            ru: "Министерство финансов Республики Казахстан",
+            sectors: &["FIN"],
+            style: csv,
+            laggard: false,
+        },
+        Body {
+            code: "MZ",
+            ru: "Министерство здравоохранения Республики Казахстан",
+            sectors: &["HEA"],
+            style: xl,
+            laggard: false,
+        },
+        Body {
+            code: "MP",
+            ru: "Министерство просвещения Республики Казахстан",
+            sectors: &["EDU"],
+            style: cp,
+            laggard: false,
+        },
+        Body {
+            code: "MTS",
+            ru: "Министерство туризма и спорта Республики Казахстан",
+            sectors: &["TOU"],
+            style: csv,
+            laggard: false,
+        },
+        Body {
+            code: "MTI",
+            ru: "Министерство торговли и интеграции Республики Казахстан",
+            sectors: &["TRD"],
+            style: xl_text,
+            laggard: false,
+        },
+        Body {
+            code: "MTSZN",
+            ru: MINISTRY_RU,
+            sectors: &["SOC"],
+            style: csv,
+            laggard: false,
+        },
+        Body {
+            code: "MKI",
+            ru: "Министерство культуры и информации Республики Казахстан",
+            sectors: &["CUL"],
+            style: cp,
+            laggard: true,
+        },
+        Body {
+            code: "MChS",
+            ru: "Министерство по чрезвычайным ситуациям Республики Казахстан",
+            sectors: &["EMR"],
+            style: js,
+            laggard: false,
+        },
     ]
 }
 
@@ -190,6 +266,15 @@ pub(crate) struct Standard {
     pub update: Option<NaiveDate>,
     pub status: &'static str,
 }
+
+/// (sector, occupations, approval, update, status) before the standard gets its id.
+type StandardDraft = (
+    usize,
+    Vec<usize>,
+    NaiveDate,
+    Option<NaiveDate>,
+    &'static str,
+);
 
 pub(crate) struct Profession {
     pub id: String,
@@ -304,7 +389,10 @@ pub(crate) struct World {
     pub institutions: Vec<Institution>,
     pub programmes: Vec<Programme>,
     pub employers: Vec<Vec<String>>,
+    /// Valid BINs of no centre: the "unknown centre" fault.
     pub ghost_bins: Vec<String>,
+    /// Valid BINs of no one, to re-key bad rows of the centre list without colliding.
+    pub stray_bins: Vec<String>,
     pub org_registrations: Vec<OrgRegistration>,
 }
 
@@ -316,25 +404,22 @@ impl World {
             .unwrap_or_else(|| panic!("sector {code} is not in codes/sectors.toml"))
     }
 
-    pub(crate) fn body_of_sector(&self, sector: usize) -> &Body {
-        let code = &self.sectors[sector].code;
-        self.bodies
-            .iter()
-            .find(|b| b.sectors.contains(&code.as_str()))
-            .expect("every sector has a state body")
-    }
-
     pub(crate) fn region_weights(&self) -> Vec<f64> {
         self.regions.iter().map(|r| r.pop).collect()
     }
 
     pub(crate) fn ghost_bin(&self, rng: &mut ChaCha8Rng) -> String {
-        self.ghost_bins.choose(rng).expect("ghost bins exist").clone()
+        self.ghost_bins
+            .choose(rng)
+            .expect("ghost bins exist")
+            .clone()
     }
 }
 
 fn parse_codes(text: &str) -> Vec<CodeEntry> {
-    toml::from_str::<CodeFile>(text).expect("embedded code list parses").code
+    toml::from_str::<CodeFile>(text)
+        .expect("embedded code list parses")
+        .code
 }
 
 pub(crate) fn lognormal<R: Rng>(rng: &mut R, sigma: f64) -> f64 {
@@ -400,13 +485,40 @@ const CENTRE_NAME_STEMS: &[&str] = &[
 ];
 
 const CENTRE_BRANDS: &[&str] = &[
-    "Кәсіпқор", "Шебер", "Energy Skills", "Qazaq Skills", "Sapa", "Өрлеу", "KazMinSkills", "Құрылыс Сарапшы", "TransLogistic",
-    "Digital Qazaqstan", "Агроквалификация", "Медицинский стандарт", "Мұнайшы", "Профессионал", "Temir Zhol Skills",
-    "Алтын Шебер", "Туран", "Достық", "Тараз Кәсіп", "Ертіс", "Жайық", "Сарыарқа", "Ақ Жол", "Best Skills",
+    "Кәсіпқор",
+    "Шебер",
+    "Energy Skills",
+    "Qazaq Skills",
+    "Sapa",
+    "Өрлеу",
+    "KazMinSkills",
+    "Құрылыс Сарапшы",
+    "TransLogistic",
+    "Digital Qazaqstan",
+    "Агроквалификация",
+    "Медицинский стандарт",
+    "Мұнайшы",
+    "Профессионал",
+    "Temir Zhol Skills",
+    "Алтын Шебер",
+    "Туран",
+    "Достық",
+    "Тараз Кәсіп",
+    "Ертіс",
+    "Жайық",
+    "Сарыарқа",
+    "Ақ Жол",
+    "Best Skills",
 ];
 
 impl World {
-    pub(crate) fn build(seed: u64, scale: Scale, first_year: i32, last_year: i32, as_of: NaiveDate) -> World {
+    pub(crate) fn build(
+        seed: u64,
+        scale: Scale,
+        first_year: i32,
+        last_year: i32,
+        as_of: NaiveDate,
+    ) -> World {
         let params = match scale {
             Scale::Small => Params {
                 centres: 20,
@@ -417,7 +529,8 @@ impl World {
             },
             Scale::National => Params {
                 centres: 320,
-                results_first_year: 1_050_000.0,
+                // January to October alone must pass a million, as the default as_of cuts there.
+                results_first_year: 1_400_000.0,
                 support_per_year: 24_000.0,
                 institutions: 420,
                 employers_per_region: 250,
@@ -442,7 +555,6 @@ impl World {
                 Region {
                     code: e.code,
                     ru: e.ru,
-                    kk: e.kk,
                     pop: f.1,
                     wage: f.2,
                     pass_offset,
@@ -455,11 +567,11 @@ impl World {
         let sectors: Vec<Sector> = parse_codes(include_str!("../../pipelines/codes/sectors.toml"))
             .into_iter()
             .map(|e| {
-                let f = SECTOR_FACTS.iter().find(|f| f.0 == e.code).copied().unwrap_or((
-                    "",
-                    2.0,
-                    0.3,
-                ));
+                let f = SECTOR_FACTS
+                    .iter()
+                    .find(|f| f.0 == e.code)
+                    .copied()
+                    .unwrap_or(("", 2.0, 0.3));
                 Sector {
                     code: e.code,
                     ru: e.ru,
@@ -491,6 +603,7 @@ impl World {
             programmes: Vec::new(),
             employers: Vec::new(),
             ghost_bins: Vec::new(),
+            stray_bins: Vec::new(),
             org_registrations: Vec::new(),
         };
         w.build_nco(&mut rng);
@@ -501,6 +614,7 @@ impl World {
         w.build_institutions(&mut rng, &mut bins);
         w.build_employers(&mut rng, &mut bins);
         w.ghost_bins = (0..4).map(|_| bins.next(&mut rng, 2010..=2021)).collect();
+        w.stray_bins = (0..4).map(|_| bins.next(&mut rng, 2010..=2021)).collect();
         w.build_org_registrations(&mut rng, &mut bins);
         w
     }
@@ -516,7 +630,11 @@ impl World {
                 _ => "unit",
             };
             let parent = (code.len() > 1).then(|| code[..code.len() - 1].to_string());
-            let (ru, kk) = if f[0] == "U" { (f[3], f[4]) } else { (f[2], f[3]) };
+            let (ru, kk) = if f[0] == "U" {
+                (f[3], f[4])
+            } else {
+                (f[2], f[3])
+            };
             self.nco.push(NcoEntry {
                 code: code.clone(),
                 level,
@@ -565,7 +683,12 @@ impl World {
         }
         // Occupations go after their unit group, in code order, as the classifier prints them.
         for (ui, unit) in self.units.iter().enumerate() {
-            let pos = self.nco.iter().position(|e| e.code == unit.code).expect("unit present") + 1;
+            let pos = self
+                .nco
+                .iter()
+                .position(|e| e.code == unit.code)
+                .expect("unit present")
+                + 1;
             let rows: Vec<NcoEntry> = unit
                 .occs
                 .iter()
@@ -583,7 +706,7 @@ impl World {
 
     fn build_standards(&mut self, rng: &mut ChaCha8Rng) {
         let as_of = self.as_of;
-        let mut drafts: Vec<(usize, Vec<usize>, NaiveDate, Option<NaiveDate>, &'static str)> = Vec::new();
+        let mut drafts: Vec<StandardDraft> = Vec::new();
         let last_window = as_of - Duration::days(5 * 365);
         let random_day = |rng: &mut ChaCha8Rng, from: NaiveDate, to: NaiveDate| {
             let span = (to - from).num_days().max(1);
@@ -604,12 +727,29 @@ impl World {
             for occs in groups {
                 let old_start = date(2013, 1, 1);
                 let (approval, update) = if rng.gen_bool(stale_share) {
-                    (random_day(rng, old_start, last_window - Duration::days(30)), None)
+                    (
+                        random_day(rng, old_start, last_window - Duration::days(30)),
+                        None,
+                    )
                 } else if rng.gen_bool(0.45) {
                     let a = random_day(rng, old_start, last_window - Duration::days(30));
-                    (a, Some(random_day(rng, last_window + Duration::days(30), as_of - Duration::days(20))))
+                    (
+                        a,
+                        Some(random_day(
+                            rng,
+                            last_window + Duration::days(30),
+                            as_of - Duration::days(20),
+                        )),
+                    )
                 } else {
-                    (random_day(rng, last_window + Duration::days(30), as_of - Duration::days(20)), None)
+                    (
+                        random_day(
+                            rng,
+                            last_window + Duration::days(30),
+                            as_of - Duration::days(20),
+                        ),
+                        None,
+                    )
                 };
                 // Some current standards replaced an older version of themselves.
                 if approval.year() >= 2019 && rng.gen_bool(0.15) {
@@ -620,7 +760,9 @@ impl World {
             }
         }
         // A few standards were revoked without replacement.
-        let revocable: Vec<usize> = (0..drafts.len()).filter(|&i| drafts[i].4 == "in_force").collect();
+        let revocable: Vec<usize> = (0..drafts.len())
+            .filter(|&i| drafts[i].4 == "in_force")
+            .collect();
         for &i in revocable.choose_multiple(rng, 4) {
             drafts[i].4 = "revoked";
         }
@@ -679,7 +821,8 @@ impl World {
                 if levels.len() > 2 && rng.gen_bool(0.2) {
                     levels.remove(0);
                 }
-                let included = first_approval.max(date(2016, 6, 1)) + Duration::days(rng.gen_range(20..150));
+                let included =
+                    first_approval.max(date(2016, 6, 1)) + Duration::days(rng.gen_range(20..150));
                 let popularity = lognormal(rng, 0.9)
                     * match major {
                         7 | 8 => 2.0,
@@ -696,7 +839,8 @@ impl World {
                 });
             }
         }
-        self.professions.sort_by(|a, b| self.occs[a.occ].code.cmp(&self.occs[b.occ].code));
+        self.professions
+            .sort_by(|a, b| self.occs[a.occ].code.cmp(&self.occs[b.occ].code));
         for (i, p) in self.professions.iter_mut().enumerate() {
             p.id = format!("P{:05}", 10001 + i * 7);
         }
@@ -749,9 +893,15 @@ impl World {
                 "{} «{}{}»",
                 CENTRE_NAME_STEMS.choose(rng).expect("non-empty"),
                 brand,
-                if no > CENTRE_BRANDS.len() { format!("-{}", no / CENTRE_BRANDS.len() + 1) } else { String::new() }
+                if no > CENTRE_BRANDS.len() {
+                    format!("-{}", no / CENTRE_BRANDS.len() + 1)
+                } else {
+                    String::new()
+                }
             );
-            let founders = (0..rng.gen_range(1..=3)).map(|_| bins.next(rng, 1997..=2018)).collect();
+            let founders = (0..rng.gen_range(1..=3))
+                .map(|_| bins.next(rng, 1997..=2018))
+                .collect();
             let r = &self.regions[region];
             let style = {
                 let x: f64 = rng.r#gen();
@@ -763,7 +913,11 @@ impl World {
                 } else if x < cp_share {
                     Style::CP1251.with_header(Header::Ru)
                 } else if x < cp_share + xlsx_share {
-                    if rng.gen_bool(0.5) { Style::XLSX } else { Style::XLSX.text_dates(true) }
+                    if rng.gen_bool(0.5) {
+                        Style::XLSX
+                    } else {
+                        Style::XLSX.text_dates(true)
+                    }
                 } else if n > 40 && x < cp_share + xlsx_share + 0.1 {
                     Style::JSON
                 } else {
@@ -773,7 +927,8 @@ impl World {
             let kazakh_spelling = !(style.fmt == super::table::Fmt::CsvCp1251) && rng.gen_bool(0.7);
             // First accreditation: most centres predate the window, the rest join over it.
             let first_acc = if rng.gen_bool(0.65) {
-                date(2018, 3, 1) + Duration::days(rng.gen_range(0..(window_start - date(2018, 3, 1)).num_days()))
+                date(2018, 3, 1)
+                    + Duration::days(rng.gen_range(0..(window_start - date(2018, 3, 1)).num_days()))
             } else {
                 let span = (date(self.last_year, 6, 30) - window_start).num_days();
                 window_start + Duration::days(rng.gen_range(0..span))
@@ -802,9 +957,13 @@ impl World {
                         events.push(CentreEvent {
                             kind: "suspended",
                             date: s,
-                            reason: *["нарушение порядка оценки", "непредставление отчётности", "жалобы кандидатов"]
-                                .choose(rng)
-                                .expect("non-empty"),
+                            reason: [
+                                "нарушение порядка оценки",
+                                "непредставление отчётности",
+                                "жалобы кандидатов",
+                            ]
+                            .choose(rng)
+                            .expect("non-empty"),
                         });
                         let back = s + Duration::days(rng.gen_range(30..130));
                         if rng.gen_bool(0.3) {
@@ -834,7 +993,9 @@ impl World {
                     break;
                 }
                 if rng.gen_bool(0.78) {
-                    let renewed = self.cal.next_working(expiry - Duration::days(rng.gen_range(0..25)));
+                    let renewed = self
+                        .cal
+                        .next_working(expiry - Duration::days(rng.gen_range(0..25)));
                     events.push(CentreEvent {
                         kind: "accredited",
                         date: renewed,
@@ -852,17 +1013,26 @@ impl World {
             }
             events.sort_by_key(|e| e.date);
             // A revocation ends the story: drop anything drawn after it.
-            if let Some(cut) = events.iter().position(|e| e.kind == "revoked" || e.kind == "ended") {
+            if let Some(cut) = events
+                .iter()
+                .position(|e| e.kind == "revoked" || e.kind == "ended")
+            {
                 events.truncate(cut + 1);
             }
-            let last_acc = events.iter().filter(|e| e.kind == "accredited").map(|e| e.date).max();
+            let last_acc = events
+                .iter()
+                .filter(|e| e.kind == "accredited")
+                .map(|e| e.date)
+                .max();
             accreditations.retain(|a| Some(a.date) <= last_acc);
             let activity = lognormal(rng, 0.7) * if r.city { 1.6 } else { 1.0 };
             let quality = rng.gen_range(-0.06..0.06);
             let idle_years: Vec<i32> = if no % 11 == 5 {
                 (self.first_year..=self.last_year).collect()
             } else {
-                (self.first_year..=self.last_year).filter(|_| rng.gen_bool(0.06)).collect()
+                (self.first_year..=self.last_year)
+                    .filter(|_| rng.gen_bool(0.06))
+                    .collect()
             };
             self.centres.push(Centre {
                 no,
@@ -886,9 +1056,16 @@ impl World {
         }
         // Two busy centres skip months: the missing submissions the timeliness check must find.
         let mut busy: Vec<usize> = (0..self.centres.len())
-            .filter(|&i| self.centres[i].idle_years.is_empty() && self.centres[i].events.iter().all(|e| e.kind != "revoked"))
+            .filter(|&i| {
+                self.centres[i].idle_years.is_empty()
+                    && self.centres[i].events.iter().all(|e| e.kind != "revoked")
+            })
             .collect();
-        busy.sort_by(|&a, &b| self.centres[b].activity.total_cmp(&self.centres[a].activity));
+        busy.sort_by(|&a, &b| {
+            self.centres[b]
+                .activity
+                .total_cmp(&self.centres[a].activity)
+        });
         for &i in busy.iter().skip(2).take(2) {
             self.centres[i].skipper = true;
         }
@@ -904,16 +1081,37 @@ impl World {
 
     fn build_institutions(&mut self, rng: &mut ChaCha8Rng, bins: &mut BinFactory) {
         let region_pick = WeightedIndex::new(self.region_weights()).expect("weights");
-        let colleges = ["Высший колледж", "Политехнический колледж", "Колледж", "Индустриально-технический колледж", "Медицинский колледж", "Аграрно-технический колледж"];
-        let univs = ["Университет", "Технический университет", "Инженерно-технологический университет"];
+        let colleges = [
+            "Высший колледж",
+            "Политехнический колледж",
+            "Колледж",
+            "Индустриально-технический колледж",
+            "Медицинский колледж",
+            "Аграрно-технический колледж",
+        ];
+        let univs = [
+            "Университет",
+            "Технический университет",
+            "Инженерно-технологический университет",
+        ];
         for i in 0..self.params.institutions {
             let region = region_pick.sample(rng);
             let university = rng.gen_bool(0.3);
             let city = self.regions[region].ru.replace("город ", "г. ");
             let name = if university {
-                format!("{} «{}» ({})", univs.choose(rng).expect("non-empty"), CENTRE_BRANDS[i % CENTRE_BRANDS.len()], city)
+                format!(
+                    "{} «{}» ({})",
+                    univs.choose(rng).expect("non-empty"),
+                    CENTRE_BRANDS[i % CENTRE_BRANDS.len()],
+                    city
+                )
             } else {
-                format!("{} № {} ({})", colleges.choose(rng).expect("non-empty"), i + 1, city)
+                format!(
+                    "{} № {} ({})",
+                    colleges.choose(rng).expect("non-empty"),
+                    i + 1,
+                    city
+                )
             };
             self.institutions.push(Institution {
                 bin: bins.next(rng, 1996..=2015),
@@ -927,7 +1125,11 @@ impl World {
         let start = date(2015, 9, 1);
         let span = (self.as_of - start).num_days();
         for (ii, inst) in self.institutions.iter().enumerate() {
-            let majors: &[u8] = if inst.university { &[1, 2, 2, 2, 3] } else { &[3, 3, 4, 5, 7, 7, 7, 8, 6] };
+            let majors: &[u8] = if inst.university {
+                &[1, 2, 2, 2, 3]
+            } else {
+                &[3, 3, 4, 5, 7, 7, 7, 8, 6]
+            };
             let candidates: Vec<usize> = (0..self.occs.len())
                 .filter(|&o| {
                     let u = &self.units[self.occs[o].unit];
@@ -941,17 +1143,21 @@ impl World {
                 seq += 1;
                 let unit = &self.units[self.occs[occ].unit];
                 let level = if inst.university {
-                    if rng.gen_bool(0.2) { "postgraduate" } else { "higher" }
+                    if rng.gen_bool(0.2) {
+                        "postgraduate"
+                    } else {
+                        "higher"
+                    }
                 } else if unit.major == 3 && rng.gen_bool(0.3) {
                     "post_secondary"
                 } else {
                     "tvet"
                 };
                 let mut nco_codes = vec![self.occs[occ].code.clone()];
-                if rng.gen_bool(0.3) {
-                    if let Some(&other) = unit.occs.iter().find(|&&o| o != occ) {
-                        nco_codes.push(self.occs[other].code.clone());
-                    }
+                if rng.gen_bool(0.3)
+                    && let Some(&other) = unit.occs.iter().find(|&&o| o != occ)
+                {
+                    nco_codes.push(self.occs[other].code.clone());
                 }
                 // Many programmes are not yet linked to any standard.
                 let standard_ids: Vec<String> = if rng.gen_bool(0.6) {
@@ -986,7 +1192,8 @@ impl World {
         let per = self.params.employers_per_region;
         for r in 0..self.regions.len() {
             let n = ((per as f64) * (self.regions[r].pop / 1000.0).sqrt()).ceil() as usize;
-            self.employers.push((0..n).map(|_| bins.next(rng, 1995..=2021)).collect());
+            self.employers
+                .push((0..n).map(|_| bins.next(rng, 1995..=2021)).collect());
         }
     }
 
@@ -998,7 +1205,11 @@ impl World {
             let trigger = c.events[0].date.max(launch);
             let late = rng.gen_bool(0.15);
             // Para. 4: five working days; breaches sit well outside it.
-            let delay = if late { rng.gen_range(7..30) } else { rng.gen_range(0..5) };
+            let delay = if late {
+                rng.gen_range(7..30)
+            } else {
+                rng.gen_range(0..5)
+            };
             regs.push(OrgRegistration {
                 kind: "centre",
                 bin: c.bin.clone(),
@@ -1008,7 +1219,11 @@ impl World {
         }
         for _ in &self.bodies {
             let trigger = cal.add_working_days(launch, rng.gen_range(5..25));
-            let delay = if rng.gen_bool(0.3) { rng.gen_range(12..40) } else { rng.gen_range(1..10) };
+            let delay = if rng.gen_bool(0.3) {
+                rng.gen_range(12..40)
+            } else {
+                rng.gen_range(1..10)
+            };
             regs.push(OrgRegistration {
                 kind: "state_body",
                 bin: bins.next(rng, 1996..=2008),
@@ -1023,7 +1238,11 @@ impl World {
             registered: cal.add_working_days(launch, 4),
         });
         for _ in 0..self.regions.len() {
-            let delay = if rng.gen_bool(0.2) { rng.gen_range(12..30) } else { rng.gen_range(1..10) };
+            let delay = if rng.gen_bool(0.2) {
+                rng.gen_range(12..30)
+            } else {
+                rng.gen_range(1..10)
+            };
             regs.push(OrgRegistration {
                 kind: "regional_chamber",
                 bin: bins.next(rng, 2013..=2014),

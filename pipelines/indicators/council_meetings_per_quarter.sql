@@ -1,0 +1,48 @@
+/*
+id = "council_meetings_per_quarter"
+topic = "frameworks"
+title = { kk = "Бір салалық кеңестің тоқсандағы отырыстары", ru = "Заседания отраслевого совета в квартал" }
+definition = { kk = "Салалық кеңестердің отырыстарының орташа саны бір кеңеске бір тоқсанда. Тек есеп беру мерзімі келген тоқсандар (салалық органдардың тоқсандық есебі күтілетін) және сол тоқсанда жұмыс істеген кеңестер ескеріледі.", ru = "Среднее число заседаний отраслевых советов в расчёте на один совет в квартал. Учитываются только кварталы, по которым наступил срок квартальной отчётности отраслевых органов, и советы, действовавшие в квартале." }
+formula = "meetings of sectoral councils in the due quarters / council-quarters (active sectoral councils summed over the due quarters); by quarter: meetings in the quarter / active councils; by sector: meetings of the sector's council / quarters it was active"
+unit = "ratio"
+breakdowns = ["total", "quarter", "sector"]
+higher_is_better = true
+sources = ["council_meetings", "councils", "submission_status"]
+*/
+with q as (
+    select y.year, r.range::integer as quarter,
+           make_date(y.year, 3 * r.range::integer - 2, 1) as q_start,
+           last_day(make_date(y.year, 3 * r.range::integer, 1)) as q_end
+    from report_years y cross join range(1, 5) r
+    where y.year >= (select min(year(meeting_date)) from council_meetings)
+),
+due as (
+    -- quarters whose sectoral-body report is due (fall back to all four when the schedule
+    -- has nothing for that year)
+    select q.* from q
+    where exists (select 1 from submission_status s
+                  where s.provider = 'sectoral_bodies' and s.source = 'council_meetings'
+                    and s.period = q.year || '-Q' || q.quarter and s.status <> 'not_yet_due')
+       or not exists (select 1 from submission_status s
+                      where s.provider = 'sectoral_bodies' and s.source = 'council_meetings'
+                        and s.period like q.year || '-Q%')
+),
+cq as (
+    select d.year, d.quarter, c.council_id, c.sector,
+           (select count(*) from council_meetings m
+             where m.council_id = c.council_id and m.meeting_date between d.q_start and d.q_end) as meetings
+    from due d
+    join councils c on c.kind = 'sectoral' and c.established_date <= d.q_end
+                   and (c.dissolved_date is null or c.dissolved_date >= d.q_start)
+),
+long as (
+    select year, 'total' as breakdown, 'total' as breakdown_value, meetings from cq
+    union all select year, 'quarter', 'Q' || quarter, meetings from cq
+    union all select year, 'sector', sector, meetings from cq
+)
+select year, breakdown, breakdown_value,
+       sum(meetings)::double / count(*) as value,
+       sum(meetings) as numerator,
+       count(*) as denominator
+from (select * replace (coalesce(breakdown_value::varchar, 'unknown') as breakdown_value) from long)
+group by year, breakdown, breakdown_value

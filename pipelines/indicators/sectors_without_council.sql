@@ -1,0 +1,20 @@
+/*
+id = "sectors_without_council"
+topic = "frameworks"
+title = { kk = "Салалық кеңесі жоқ салалар", ru = "Отрасли без отраслевого совета" }
+definition = { kk = "Жыл соңында жұмыс істеп тұрған салалық кеңесі жоқ салалар саны (салалар сыныптауышы бойынша).", ru = "Число отраслей классификатора, не имеющих действующего на конец года отраслевого совета." }
+formula = "count(sectors without a sectoral council established on or before 31 Dec and not dissolved by then)"
+unit = "count"
+breakdowns = ["total"]
+higher_is_better = false
+sources = ["councils", "sectors"]
+*/
+select y.year, 'total' as breakdown, 'total' as breakdown_value,
+       (select count(*) from sectors s
+         where not exists (
+             select 1 from councils c
+             where c.kind = 'sectoral' and c.sector = s.code
+               and c.established_date <= make_date(y.year, 12, 31)
+               and (c.dissolved_date is null or c.dissolved_date > make_date(y.year, 12, 31)))) as value,
+       null as numerator, null as denominator
+from report_years y
