@@ -497,7 +497,10 @@ pub fn register_tables(
             (Vec::new(), AccreditedCentres::default())
         };
         let mut app = conn.appender("submission_status").map_err(duck)?;
-        for year in years {
+        // Before the log's first submission the platform was not collecting: nothing was
+        // "missing" then.
+        let first_year = received.iter().map(|r| r.received.year()).min();
+        for year in years.filter(|y| first_year.is_some_and(|f| *y >= f)) {
             for e in assess_submissions(schedule, calendar, year, as_of, &received, &centres)? {
                 let status = serde_json::to_value(e.status)
                     .ok()
