@@ -1,0 +1,254 @@
+//! `nqs run` on the committed sample: indicators recomputed independently with polars over the
+//! lake's Parquet files must match `indicators.parquet`; findings are written in both languages.
+
+mod common;
+
+use common::*;
+use polars::prelude::*;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+const YEAR: i32 = 2026;
+
+/// One ingest and one run of the sample for every test in this file.
+fn output() -> &'static Path {
+    static OUT: OnceLock<PathBuf> = OnceLock::new();
+    OUT.get_or_init(|| {
+        let dir = std::env::temp_dir().join(format!("nqs-run-test-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let sample = project_root().join("datasets/sample");
+        let o = nqs(&dir, &["ingest", sample.to_str().unwrap(), "--sample"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let o = nqs(&dir, &["run", "--year", "2026", "--as-of", "2026-11-25"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        dir
+    })
+}
+
+fn source(name: &str) -> DataFrame {
+    let mut frames = parquet_files(&output().join("lake").join(name))
+        .into_iter()
+        .map(|p| read_parquet(&p));
+    let mut df = frames.next().expect("the source has data");
+    for f in frames {
+        df.vstack_mut(&f).unwrap();
+    }
+    df
+}
+
+fn indicator(id: &str, breakdown: &str, value: &str) -> Option<f64> {
+    let df = read_parquet(&output().join("2026/indicators.parquet"))
+        .lazy()
+        .filter(
+            col("indicator_id")
+                .eq(lit(id))
+                .and(col("year").eq(lit(YEAR)))
+                .and(col("breakdown").eq(lit(breakdown)))
+                .and(col("breakdown_value").eq(lit(value))),
+        )
+        .collect()
+        .unwrap();
+    assert_eq!(df.height(), 1, "{id} {breakdown}={value}");
+    df.column("value").unwrap().f64().unwrap().get(0)
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() < 1e-9
+}
+
+#[test]
+fn pass_rate_matches_an_independent_count() {
+    let df = source("recognition_results")
+        .lazy()
+        .filter(
+            col("decision_date").dt().year().eq(lit(YEAR)).and(
+                col("result")
+                    .eq(lit("passed"))
+                    .or(col("result").eq(lit("failed"))),
+            ),
+        )
+        .group_by([col("region")])
+        .agg([
+            col("result").eq(lit("passed")).sum().alias("passed"),
+            col("result").count().alias("n"),
+        ])
+        .collect()
+        .unwrap();
+    let regions = df.column("region").unwrap().str().unwrap().clone();
+    let passed = df
+        .column("passed")
+        .unwrap()
+        .cast(&DataType::Float64)
+        .unwrap();
+    let n = df.column("n").unwrap().cast(&DataType::Float64).unwrap();
+    let (passed, n) = (passed.f64().unwrap(), n.f64().unwrap());
+    let mut total = (0.0, 0.0);
+    for i in 0..df.height() {
+        let (p, k) = (passed.get(i).unwrap(), n.get(i).unwrap());
+        total.0 += p;
+        total.1 += k;
+        let got = indicator("recognition_pass_rate", "region", regions.get(i).unwrap());
+        if p > 0.0 && p < 5.0 || k < 5.0 {
+            assert_eq!(got, None, "small cells are suppressed");
+        } else {
+            assert!(close(got.unwrap(), 100.0 * p / k), "{:?}", regions.get(i));
+        }
+    }
+    assert!(close(
+        indicator("recognition_pass_rate", "total", "total").unwrap(),
+        100.0 * total.0 / total.1
+    ));
+}
+
+#[test]
+fn certificates_issued_match() {
+    let n = source("certificates")
+        .lazy()
+        .filter(
+            col("event")
+                .eq(lit("issued"))
+                .and(col("event_date").dt().year().eq(lit(YEAR))),
+        )
+        .select([col("certificate_no").n_unique()])
+        .collect()
+        .unwrap();
+    let n = n
+        .column("certificate_no")
+        .unwrap()
+        .cast(&DataType::Float64)
+        .unwrap()
+        .f64()
+        .unwrap()
+        .get(0)
+        .unwrap();
+    assert!(close(
+        indicator("certificates_issued", "total", "total").unwrap(),
+        n
+    ));
+}
+
+#[test]
+fn support_requests_by_category_match() {
+    let df = source("support_requests")
+        .lazy()
+        .filter(col("created_date").dt().year().eq(lit(YEAR)))
+        .group_by([col("category")])
+        .agg([col("request_id").count().alias("n")])
+        .collect()
+        .unwrap();
+    let cats = df.column("category").unwrap().str().unwrap().clone();
+    let n = df.column("n").unwrap().cast(&DataType::Float64).unwrap();
+    let mut total = 0.0;
+    for i in 0..df.height() {
+        let k = n.f64().unwrap().get(i).unwrap();
+        total += k;
+        assert!(close(
+            indicator(
+                "support_requests_received",
+                "category",
+                cats.get(i).unwrap()
+            )
+            .unwrap(),
+            k
+        ));
+    }
+    assert!(close(
+        indicator("support_requests_received", "total", "total").unwrap(),
+        total
+    ));
+}
+
+#[test]
+fn accredited_centres_at_year_end_match() {
+    let centres = source("centres");
+    let last = centres
+        .clone()
+        .lazy()
+        .filter(col("as_of").dt().year().lt_eq(lit(YEAR)))
+        .select([col("as_of").max()])
+        .collect()
+        .unwrap();
+    let last = last.column("as_of").unwrap().get(0).unwrap();
+    let n = centres
+        .lazy()
+        .filter(
+            col("as_of")
+                .eq(lit(Scalar::new(DataType::Date, last.into_static())))
+                .and(col("status").eq(lit("accredited"))),
+        )
+        .select([col("centre_bin").n_unique()])
+        .collect()
+        .unwrap();
+    let n = n
+        .column("centre_bin")
+        .unwrap()
+        .cast(&DataType::Float64)
+        .unwrap()
+        .f64()
+        .unwrap()
+        .get(0)
+        .unwrap();
+    assert!(close(
+        indicator("centres_accredited_year_end", "total", "total").unwrap(),
+        n
+    ));
+}
+
+#[test]
+fn median_days_to_decision_match() {
+    let df = source("recognition_results")
+        .lazy()
+        .filter(
+            col("decision_date").dt().year().eq(lit(YEAR)).and(
+                col("result")
+                    .eq(lit("passed"))
+                    .or(col("result").eq(lit("failed"))),
+            ),
+        )
+        .select([(col("decision_date") - col("application_date"))
+            .dt()
+            .total_days()
+            .median()
+            .alias("m")])
+        .collect()
+        .unwrap();
+    let m = df
+        .column("m")
+        .unwrap()
+        .cast(&DataType::Float64)
+        .unwrap()
+        .f64()
+        .unwrap()
+        .get(0)
+        .unwrap();
+    assert!(close(
+        indicator("median_days_application_to_decision", "total", "total").unwrap(),
+        m
+    ));
+}
+
+#[test]
+fn findings_are_written_in_both_languages_with_recommendations() {
+    let text = std::fs::read_to_string(output().join("2026/findings.json")).unwrap();
+    let f: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert!(!f["state"]["kk"].as_array().unwrap().is_empty());
+    assert_eq!(
+        f["state"]["kk"].as_array().unwrap().len(),
+        f["state"]["ru"].as_array().unwrap().len()
+    );
+    let problems = f["problems"].as_array().unwrap();
+    assert!(problems.len() >= 3, "the sample is built to show problems");
+    for p in problems {
+        assert!(!p["evidence"].as_array().unwrap().is_empty());
+        assert!(!p["recommendations"].as_array().unwrap().is_empty());
+        assert!(
+            p["text"]["kk"]
+                .as_str()
+                .unwrap()
+                .chars()
+                .any(|c| "әғқңөұүһі".contains(c))
+        );
+    }
+    let xlsx = output().join("2026/indicators.xlsx");
+    assert!(std::fs::metadata(xlsx).unwrap().len() > 1000);
+}
