@@ -7,6 +7,7 @@
 pub mod calendar;
 pub mod contract;
 pub mod findings;
+pub mod generate;
 pub mod ids;
 pub mod indicators;
 pub mod ingest;

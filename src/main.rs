@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 use nqs::calendar::Calendar;
 use nqs::contract::Catalog;
+use nqs::generate::{GenerateOptions, Scale};
 use nqs::ingest::{self, IngestOptions, IngestReport};
 use nqs::lock::OutputLock;
 use nqs::pseudonym::Pseudonymiser;
@@ -44,6 +45,22 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Write a realistic, deterministic sample data set in the shapes ministries send.
+    Generate {
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// `small` (a few MB, the committed sample) or `national` (1,000,000+ results a year).
+        #[arg(long, default_value = "small")]
+        scale: Scale,
+        /// Years to cover, e.g. 2022..2026.
+        #[arg(long, value_parser = parse_years)]
+        years: (i32, i32),
+        /// Leave out what would be received after this day (default: 20 November of the last year).
+        #[arg(long)]
+        as_of: Option<NaiveDate>,
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Read every declared source's files in DIR, validate them and update the lake.
     Ingest {
         /// Folder with the extracts, laid out as the contracts' `files` patterns say.
@@ -160,6 +177,48 @@ fn run(cli: Cli) -> Result<()> {
             } else {
                 print_ingest(&report, &cli.output.join("lake"));
             }
+            Ok(())
+        }
+        Command::Generate {
+            seed,
+            scale,
+            years,
+            as_of,
+            out,
+        } => {
+            let bar = indicatif::ProgressBar::new(0);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{spinner} generate {msg} [{bar:30}] {pos}/{len}",
+                )
+                .expect("template is valid")
+                .progress_chars("=> "),
+            );
+            let summary = nqs::generate::generate(
+                &GenerateOptions {
+                    seed,
+                    scale,
+                    first_year: years.0,
+                    last_year: years.1,
+                    as_of,
+                    out: out.clone(),
+                },
+                &|stage, done, total| {
+                    bar.set_message(stage.to_string());
+                    bar.set_length(total);
+                    bar.set_position(done);
+                },
+            );
+            bar.finish_and_clear();
+            let summary = summary.with_context(|| format!("generating into {}", out.display()))?;
+            let rows: u64 = summary.rows.values().sum();
+            let bad: u64 = summary.bad_rows.values().flat_map(|m| m.values()).sum();
+            println!(
+                "{} files, {:.1} MB, {rows} rows of which {bad} deliberately bad -> {}",
+                summary.files.len(),
+                summary.bytes as f64 / 1e6,
+                out.display()
+            );
             Ok(())
         }
         Command::Sources => {
@@ -294,6 +353,24 @@ fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
     }
+}
+
+fn parse_years(text: &str) -> Result<(i32, i32), String> {
+    let (a, b) = text
+        .split_once("..")
+        .ok_or_else(|| format!("`{text}`: expected FIRST..LAST, e.g. 2022..2026"))?;
+    let a: i32 = a
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{a}` is not a year"))?;
+    let b: i32 = b
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{b}` is not a year"))?;
+    if a > b {
+        return Err(format!("{a} comes after {b}"));
+    }
+    Ok((a, b))
 }
 
 fn load_calendar(dir: Option<&Path>) -> Result<Calendar> {

@@ -425,11 +425,28 @@ impl<'a> Validator<'a> {
     }
 }
 
+/// Removes spaces that group thousands ("1 234 567"), and only those: "1 2 3" stays invalid.
+fn without_thousands_spaces(text: &str) -> Option<String> {
+    let t = text.trim();
+    let groups: Vec<&str> = t.split([' ', '\u{a0}', '\u{202f}']).collect();
+    if groups.len() == 1 {
+        return Some(t.to_string());
+    }
+    let first_ok = (1..=3).contains(&groups[0].trim_start_matches('-').len());
+    let middle_ok = groups[1..groups.len() - 1].iter().all(|g| g.len() == 3);
+    let last = groups[groups.len() - 1];
+    let last_ok = last.len() >= 3
+        && last[..3].chars().all(|c| c.is_ascii_digit())
+        && last[3..]
+            .chars()
+            .next()
+            .is_none_or(|c| c == ',' || c == '.');
+    (first_ok && middle_ok && last_ok).then(|| groups.concat())
+}
+
 pub fn parse_int(text: &str) -> Result<i64, String> {
-    let cleaned: String = text
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '\u{a0}')
-        .collect();
+    let cleaned =
+        without_thousands_spaces(text).ok_or_else(|| format!("`{text}` is not a whole number"))?;
     let cleaned = cleaned
         .strip_suffix(".0")
         .or_else(|| cleaned.strip_suffix(",0"))
@@ -442,9 +459,9 @@ pub fn parse_int(text: &str) -> Result<i64, String> {
 /// Accepts a decimal point or a decimal comma (as Russian-locale spreadsheets export), and
 /// spaces as thousands separators.
 pub fn parse_float(text: &str) -> Result<f64, String> {
-    let cleaned: String = text
+    let cleaned: String = without_thousands_spaces(text)
+        .ok_or_else(|| format!("`{text}` is not a number"))?
         .chars()
-        .filter(|c| !c.is_whitespace() && *c != '\u{a0}')
         .map(|c| if c == ',' { '.' } else { c })
         .collect();
     cleaned
@@ -492,6 +509,10 @@ mod tests {
         assert!(parse_int("7,5").is_err());
         assert!(parse_float("abc").is_err());
         assert!(parse_float("NaN").is_err());
+        assert!(parse_float("1 2 3").is_err());
+        assert!(parse_int("12 00").is_err());
+        assert_eq!(parse_float("450 000,5"), Ok(450000.5));
+        assert_eq!(parse_int("-1 000"), Ok(-1000));
     }
 
     #[test]
