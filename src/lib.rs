@@ -5,6 +5,7 @@
 //! the lake). The binary in `main.rs` only parses arguments and dispatches.
 
 pub mod calendar;
+pub mod charts;
 pub mod contract;
 pub mod findings;
 pub mod generate;
@@ -14,6 +15,7 @@ pub mod ingest;
 pub mod lake;
 pub mod lock;
 pub mod pseudonym;
+pub mod report;
 pub mod schedule;
 pub mod sql;
 pub mod validate;

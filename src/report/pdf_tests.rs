@@ -1,0 +1,495 @@
+//! The annual analysis end to end: both languages rendered from the fixture contexts, read back
+//! with poppler (pdftotext, pdftoppm, pdffonts, pdfinfo), as a reader at the Ministry would get
+//! them. Kept inside the crate rather than under tests/ so that it is built only once the module
+//! is, and so it can reach the module's internals.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+use crate::report::{self, ReportError};
+use serde_json::Value;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn templates() -> PathBuf {
+    root().join("report-templates")
+}
+
+fn context(lang: &str) -> Value {
+    let path = root().join(format!("tests/fixtures/report-context.{lang}.json"));
+    serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap()
+}
+
+struct Rendered {
+    pdf: Vec<u8>,
+    text: String,
+    figures: usize,
+    warnings: Vec<String>,
+}
+
+/// Each language is rendered once per test binary: a debug-build render takes seconds.
+fn rendered(lang: &str) -> &'static Rendered {
+    static KK: OnceLock<Rendered> = OnceLock::new();
+    static RU: OnceLock<Rendered> = OnceLock::new();
+    let cell = match lang {
+        "kk" => &KK,
+        "ru" => &RU,
+        _ => unreachable!(),
+    };
+    cell.get_or_init(|| {
+        let ctx = context(lang);
+        let files = report::chart_files(&ctx).unwrap();
+        let r = report::render(&templates(), lang, &ctx, &files).unwrap_or_else(|e| panic!("{e}"));
+        let text = pdftotext(&r.pdf);
+        Rendered {
+            pdf: r.pdf,
+            text,
+            figures: files.len(),
+            warnings: r.warnings.iter().map(ToString::to_string).collect(),
+        }
+    })
+}
+
+fn tool_missing(name: &str) -> bool {
+    Command::new(name).arg("-v").output().is_err()
+}
+
+fn pdftotext(pdf: &[u8]) -> String {
+    assert!(
+        !tool_missing("pdftotext"),
+        "pdftotext (poppler-utils) is needed: apt-get install poppler-utils"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("r.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let out = Command::new("pdftotext")
+        .arg("-enc")
+        .arg("UTF-8")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// pdftotext breaks lines where the page does; compare with all whitespace squeezed.
+fn squeeze(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+const SECTIONS: [(&str, [&str; 4]); 2] = [
+    (
+        "kk",
+        [
+            "Ағымдағы жағдайдың сипаттамасы",
+            "Проблемалық мәселелер",
+            "Ұсыныстар мен ұсынымдар",
+            "Сандық көрсеткіштер",
+        ],
+    ),
+    (
+        "ru",
+        [
+            "Описание текущего состояния",
+            "Проблемные вопросы",
+            "Предложения и рекомендации",
+            "Количественные показатели",
+        ],
+    ),
+];
+
+#[test]
+fn four_section_titles_in_the_right_language() {
+    for (lang, titles) in SECTIONS {
+        let text = &rendered(lang).text;
+        for t in titles {
+            assert!(text.contains(t), "{lang}: section title `{t}` missing");
+        }
+        let (_, other) = SECTIONS.iter().find(|(l, _)| *l != lang).unwrap();
+        for t in other {
+            assert!(
+                !text.contains(t),
+                "{lang}: the other language's title `{t}` leaked in"
+            );
+        }
+    }
+}
+
+#[test]
+fn kazakh_letters_survive_in_text_and_charts() {
+    let text = &rendered("kk").text;
+    for ch in [
+        'ә', 'ғ', 'қ', 'ң', 'ө', 'ұ', 'ү', 'һ', 'і', 'Ә', 'Қ', 'Ө', 'Ұ', 'Ү', 'І',
+    ] {
+        assert!(
+            text.contains(ch),
+            "letter {ch} missing from the Kazakh PDF text"
+        );
+    }
+    // Chart labels are SVG text: they must come through as text too, not as outlines.
+    assert!(text.contains("Жиһаз өндірісі"), "sector label of the chart");
+    assert!(text.contains("Солтүстік Қазақстан облысы"));
+}
+
+#[test]
+fn fixed_wording_is_localized() {
+    let kk = squeeze(&rendered("kk").text);
+    let ru = squeeze(&rendered("ru").text);
+    for s in [
+        "1-кесте",
+        "1-сурет",
+        "Мазмұны",
+        "1-қосымша",
+        "Кәсіптік біліктіліктер жөніндегі ұлттық орган",
+        "2025 жылғы 15 желтоқсан",
+        "Қазақстан Республикасы Еңбек және халықты әлеуметтік қорғау министрлігі",
+    ] {
+        assert!(kk.contains(s), "kk: `{s}` missing");
+    }
+    for s in [
+        "Таблица 1",
+        "Рисунок 1",
+        "Содержание",
+        "Приложение 1",
+        "Национальный орган по профессиональным квалификациям",
+        "15 декабря 2025 г.",
+        "Министерство труда и социальной защиты населения Республики Казахстан",
+    ] {
+        assert!(ru.contains(s), "ru: `{s}` missing");
+    }
+    for t in [&kk, &ru] {
+        for english in ["Figure", "Table ", "Contents", "Section"] {
+            assert!(
+                !t.contains(english),
+                "English `{english}` in a localized report"
+            );
+        }
+    }
+}
+
+#[test]
+fn markup_in_data_is_printed_not_executed() {
+    for (lang, name) in [
+        ("kk", "Шебер #sys.exit() *bold* $x$ _әріп_"),
+        ("ru", "Шебер #sys.exit() *bold* $x$ _буква_"),
+    ] {
+        let text = squeeze(&rendered(lang).text);
+        assert!(
+            text.contains(name),
+            "{lang}: centre name not printed literally"
+        );
+        assert!(
+            text.contains("Сапа // Профи = <"),
+            "{lang}: comment, heading and label syntax must print"
+        );
+        assert!(
+            text.contains("@home [1]"),
+            "{lang}: reference and brackets must print"
+        );
+    }
+}
+
+#[test]
+fn suppressed_cells_are_marked_and_explained() {
+    for (lang, note) in [("kk", "5 адамнан аз"), ("ru", "Менее 5 человек")] {
+        let text = &rendered(lang).text;
+        assert!(text.contains("<5"), "{lang}: suppressed cells not shown");
+        // The explanation repeats on every page of a long table, so it appears more than once.
+        assert!(
+            text.matches(note).count() >= 2,
+            "{lang}: suppression note missing or not repeated"
+        );
+    }
+}
+
+#[test]
+fn long_table_breaks_across_pages_with_repeated_header() {
+    for (lang, header) in [("kk", "Тану орталығы"), ("ru", "Центр признания")]
+    {
+        let pages: Vec<&str> = rendered(lang).text.split('\u{c}').collect();
+        let with_header = pages.iter().filter(|p| p.contains(header)).count();
+        assert!(
+            with_header >= 2,
+            "{lang}: the 42-row centre table should span pages with its header repeated"
+        );
+    }
+}
+
+#[test]
+fn at_least_eight_charts_are_embedded() {
+    for lang in ["kk", "ru"] {
+        let r = rendered(lang);
+        assert!(r.figures >= 8);
+        let caption = if lang == "kk" {
+            format!("{}-сурет", r.figures)
+        } else {
+            format!("Рисунок {}", r.figures)
+        };
+        assert!(
+            squeeze(&r.text).contains(&caption),
+            "{lang}: last figure caption `{caption}` missing"
+        );
+    }
+}
+
+#[test]
+fn declares_pdf_a_and_metadata() {
+    for (lang, title) in [
+        ("kk", "Ұлттық біліктілік жүйесінің"),
+        ("ru", "Информация по итогам анализа"),
+    ] {
+        let pdf = &rendered(lang).pdf;
+        let raw = String::from_utf8_lossy(pdf);
+        assert!(
+            raw.contains("<pdfaid:part>2</pdfaid:part>"),
+            "{lang}: no PDF/A-2 identification in XMP"
+        );
+        assert!(
+            raw.contains("<pdfaid:conformance>B</pdfaid:conformance>"),
+            "{lang}: not conformance level B"
+        );
+        assert!(
+            raw.contains(&format!("<dc:language><rdf:Bag><rdf:li>{lang}"))
+                || raw.contains(&format!(">{lang}<")),
+            "{lang}: document language missing from XMP"
+        );
+        assert!(
+            raw.contains("2025-12-05"),
+            "{lang}: document date must be the report date"
+        );
+        if !tool_missing("pdfinfo") {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("r.pdf");
+            std::fs::write(&path, pdf).unwrap();
+            let out = Command::new("pdfinfo").arg(&path).output().unwrap();
+            let info = String::from_utf8_lossy(&out.stdout);
+            assert!(
+                info.contains(title),
+                "{lang}: title missing from document info:\n{info}"
+            );
+        }
+    }
+}
+
+#[test]
+fn same_inputs_give_identical_bytes() {
+    let ctx = context("ru");
+    let files = report::chart_files(&ctx).unwrap();
+    let again = report::render_pdf(&templates(), "ru", &ctx, &files).unwrap();
+    assert!(
+        again == rendered("ru").pdf,
+        "two renders of the same context differ"
+    );
+}
+
+#[test]
+fn first_page_is_not_blank() {
+    assert!(
+        !tool_missing("pdftoppm"),
+        "pdftoppm (poppler-utils) is needed"
+    );
+    for lang in ["kk", "ru"] {
+        let dir = tempfile::tempdir().unwrap();
+        let pdf = dir.path().join("r.pdf");
+        std::fs::write(&pdf, &rendered(lang).pdf).unwrap();
+        let prefix = dir.path().join("p");
+        let st = Command::new("pdftoppm")
+            .args(["-png", "-r", "50", "-f", "1", "-l", "1"])
+            .arg(&pdf)
+            .arg(&prefix)
+            .status()
+            .unwrap();
+        assert!(st.success());
+        let png = std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .find(|p| p.extension().is_some_and(|e| e == "png"))
+            .expect("pdftoppm wrote no page");
+        let (pixels, channels) = png_pixels(&png);
+        // A pixel is ink when it is clearly darker than paper, whatever its colour.
+        let ink = pixels
+            .chunks(channels)
+            .filter(|px| px.iter().take(3).map(|&c| c as u32).sum::<u32>() < 3 * 160)
+            .count();
+        let share = ink as f64 / (pixels.len() / channels) as f64;
+        assert!(
+            share > 0.01,
+            "{lang}: page 1 is (nearly) blank: {share:.4} of pixels inked"
+        );
+        assert!(share < 0.5, "{lang}: page 1 is mostly dark: {share:.4}");
+    }
+}
+
+fn png_pixels(path: &Path) -> (Vec<u8>, usize) {
+    let file = std::io::BufReader::new(std::fs::File::open(path).unwrap());
+    let mut reader = png::Decoder::new(file).read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    assert_eq!(info.bit_depth, png::BitDepth::Eight);
+    buf.truncate(info.buffer_size());
+    (buf, info.color_type.samples())
+}
+
+#[test]
+fn only_the_embedded_fonts_are_used() {
+    // The style sets `fallback: false`, so a letter missing from Libertinus Serif would show as
+    // a box rather than silently come from another font; the fonts in the PDF tell which faces
+    // the document really used, and all must be embedded for PDF/A.
+    assert!(
+        !tool_missing("pdffonts"),
+        "pdffonts (poppler-utils) is needed"
+    );
+    for lang in ["kk", "ru"] {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.pdf");
+        std::fs::write(&path, &rendered(lang).pdf).unwrap();
+        let out = Command::new("pdffonts").arg(&path).output().unwrap();
+        let listing = String::from_utf8_lossy(&out.stdout);
+        let fonts: Vec<&str> = listing.lines().skip(2).collect();
+        assert!(!fonts.is_empty(), "{lang}: no fonts listed");
+        for f in fonts {
+            assert!(
+                f.contains("LibertinusSerif-Regular")
+                    || f.contains("LibertinusSerif-Bold")
+                    || f.contains("DejaVuSansMono"),
+                "{lang}: unexpected font (fallback or bold italic?): {f}"
+            );
+            let cols: Vec<&str> = f.split_whitespace().collect();
+            let emb = cols[cols.len() - 5];
+            assert_eq!(emb, "yes", "{lang}: font not embedded: {f}");
+        }
+        assert!(
+            !rendered(lang).text.contains('\u{fffd}'),
+            "{lang}: replacement characters in the text layer"
+        );
+    }
+}
+
+#[test]
+fn renders_without_warnings() {
+    for lang in ["kk", "ru"] {
+        let w = &rendered(lang).warnings;
+        assert!(w.is_empty(), "{lang}: {w:#?}");
+    }
+    // The tenge sign is not in Libertinus Serif; it must come from the second listed font.
+    assert!(rendered("ru").text.contains('₸'));
+}
+
+#[test]
+fn both_wording_files_have_the_same_keys() {
+    fn keys(v: &toml::Value, prefix: &str, out: &mut Vec<String>) {
+        if let Some(t) = v.as_table() {
+            for (k, v) in t {
+                keys(v, &format!("{prefix}{k}."), out);
+            }
+        } else {
+            out.push(prefix.trim_end_matches('.').to_string());
+        }
+    }
+    let load = |lang: &str| {
+        let text =
+            std::fs::read_to_string(templates().join(format!("wording/{lang}.toml"))).unwrap();
+        let mut out = Vec::new();
+        keys(&toml::from_str::<toml::Value>(&text).unwrap(), "", &mut out);
+        out.sort();
+        out
+    };
+    assert_eq!(load("kk"), load("ru"));
+}
+
+#[test]
+fn data_never_reaches_typst_unescaped() {
+    for lang in ["kk", "ru"] {
+        let source = report::render_typst(&templates(), lang, &context(lang)).unwrap();
+        assert!(
+            !source.contains("#sys.exit()"),
+            "{lang}: unescaped data in the Typst source"
+        );
+        assert!(
+            source.contains("\\#sys\\.exit()"),
+            "{lang}: escaped form missing"
+        );
+    }
+}
+
+#[test]
+fn a_missing_context_field_names_the_template_and_line() {
+    let mut ctx = context("ru");
+    ctx["problems"]["items"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("title");
+    let e = report::render_typst(&templates(), "ru", &ctx).unwrap_err();
+    match &e {
+        ReportError::Template { template, line, .. } => {
+            assert_eq!(template, "partials/problems.typ.tera", "{e}");
+            assert!(line.is_some(), "{e}");
+        }
+        other => panic!("expected a template error, got {other}"),
+    }
+}
+
+#[test]
+fn a_typst_error_names_the_generated_line() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&templates(), dir.path());
+    let main = dir.path().join("report.typ.tera");
+    let text = std::fs::read_to_string(&main).unwrap();
+    std::fs::write(&main, format!("{text}\n#this-function-does-not-exist()\n")).unwrap();
+    let ctx = context("ru");
+    let files = report::chart_files(&ctx).unwrap();
+    let e = report::render_pdf(dir.path(), "ru", &ctx, &files).unwrap_err();
+    match &e {
+        ReportError::Typst(d) => {
+            assert!(d[0].message.contains("unknown variable"), "{e}");
+            assert!(d[0].line.is_some(), "{e}");
+            assert!(
+                d[0].source_line
+                    .as_deref()
+                    .unwrap_or("")
+                    .contains("this-function-does-not-exist"),
+                "{e}"
+            );
+        }
+        other => panic!("expected a typst error, got {other}"),
+    }
+}
+
+#[test]
+fn context_errors_are_caught_before_rendering() {
+    let ctx = context("ru");
+    assert!(matches!(
+        report::render_pdf(&templates(), "kk", &ctx, &[]),
+        Err(ReportError::Context(_))
+    ));
+    let files = report::chart_files(&ctx).unwrap();
+    assert!(matches!(
+        report::render_pdf(&templates(), "ru", &ctx, &files[1..]),
+        Err(ReportError::Context(_))
+    ));
+    let mut bad = ctx.clone();
+    bad["recommendations"]["items"][0]["answers"] = serde_json::json!(["P99"]);
+    let e = report::render_pdf(&templates(), "ru", &bad, &files).unwrap_err();
+    assert!(e.to_string().contains("P99"), "{e}");
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
