@@ -437,6 +437,51 @@ pub fn write_outputs(
     Ok(())
 }
 
+/// The table `write_outputs` wrote, read back for the report.
+pub fn read_outputs(dir: &Path) -> Result<Vec<Row>, OutputError> {
+    use polars::prelude::*;
+    let path = dir.join("indicators.parquet");
+    let file = std::fs::File::open(&path).map_err(|source| OutputError::Io {
+        path: path.clone(),
+        source,
+    })?;
+    let df = ParquetReader::new(file)
+        .finish()
+        .map_err(OutputError::Table)?;
+    let s = |n: &str| {
+        df.column(n)
+            .and_then(|c| c.str().cloned())
+            .map_err(OutputError::Table)
+    };
+    let f = |n: &str| {
+        df.column(n)
+            .and_then(|c| c.f64().cloned())
+            .map_err(OutputError::Table)
+    };
+    let (id, b, bv) = (s("indicator_id")?, s("breakdown")?, s("breakdown_value")?);
+    let (v, num, den) = (f("value")?, f("numerator")?, f("denominator")?);
+    let year = df
+        .column("year")
+        .and_then(|c| c.i32().cloned())
+        .map_err(OutputError::Table)?;
+    let sup = df
+        .column("suppressed")
+        .and_then(|c| c.bool().cloned())
+        .map_err(OutputError::Table)?;
+    Ok((0..df.height())
+        .map(|i| Row {
+            indicator_id: id.get(i).unwrap_or_default().to_string(),
+            year: year.get(i).unwrap_or_default(),
+            breakdown: b.get(i).unwrap_or_default().to_string(),
+            breakdown_value: bv.get(i).unwrap_or_default().to_string(),
+            value: v.get(i),
+            numerator: num.get(i),
+            denominator: den.get(i),
+            suppressed: sup.get(i).unwrap_or_default(),
+        })
+        .collect())
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
     #[error("{path}: {source}")]

@@ -89,6 +89,21 @@ enum Command {
         #[arg(long)]
         as_of: Option<NaiveDate>,
     },
+    /// Render the annual analysis to PDF (PDF/A-2b), one file per language, from what `nqs run`
+    /// computed: output/<YEAR>/report-kk.pdf and report-ru.pdf.
+    Report {
+        #[arg(long)]
+        year: i32,
+        /// Languages, comma-separated.
+        #[arg(long, default_value = "kk,ru", value_delimiter = ',')]
+        lang: Vec<String>,
+        /// The document's date (default: today); also the PDF's date.
+        #[arg(long)]
+        date: Option<NaiveDate>,
+        /// Folder with the templates and wording.
+        #[arg(long, default_value = "report-templates")]
+        templates: PathBuf,
+    },
     /// The yearly run's calendar: the report deadline, working days left, the last day to run,
     /// and which para. 7 submissions for the year are late or missing.
     Schedule {
@@ -308,6 +323,81 @@ fn run(cli: Cli) -> Result<()> {
                 findings.state.get("ru").map_or(0, Vec::len),
                 dir.join("findings.json").display()
             );
+            Ok(())
+        }
+        Command::Report {
+            year,
+            lang,
+            date,
+            templates,
+        } => {
+            let catalog = load_catalog(&cli.pipelines)?;
+            let _lock = lock_output(&cli.output, &format!("nqs report --year {year}"))?;
+            let schedule = Schedule::load(&cli.pipelines.join("schedule.toml"))?;
+            let indicators = nqs::indicators::load(&cli.pipelines.join("indicators"), &catalog)?;
+            let book = nqs::findings::Rulebook::load(&cli.pipelines, &catalog, &indicators)?;
+            let dir = cli.output.join(year.to_string());
+            let rows = nqs::indicators::read_outputs(&dir).with_context(|| {
+                format!(
+                    "reading {}: run `nqs run --year {year}` first",
+                    dir.display()
+                )
+            })?;
+            let findings_path = dir.join("findings.json");
+            let findings: serde_json::Value = serde_json::from_str(
+                &std::fs::read_to_string(&findings_path).with_context(|| {
+                    format!(
+                        "reading {}: run `nqs run --year {year}` first",
+                        findings_path.display()
+                    )
+                })?,
+            )?;
+            let lake = nqs::lake::Lake::new(&cli.output.join("lake"));
+            let manifest = lake.manifest()?;
+            let reasons = nqs::report::quarantine_reasons(&cli.output.join("lake"))?;
+            let labels = |b: &str, v: &str, l: &str| {
+                let l = if l == "kk" {
+                    nqs::findings::Lang::Kk
+                } else {
+                    nqs::findings::Lang::Ru
+                };
+                book.label(b, v, l)
+            };
+            let inputs = nqs::report::context::Inputs {
+                year,
+                report_date: date.unwrap_or_else(|| chrono::Local::now().date_naive()),
+                deadline: schedule
+                    .report_deadline(year)
+                    .context("the report deadline in schedule.toml")?,
+                catalog: &catalog,
+                indicators: &indicators,
+                rows: &rows,
+                findings: &findings,
+                manifest: &manifest,
+                reasons: &reasons,
+                labels: &labels,
+            };
+            for l in &lang {
+                let started = std::time::Instant::now();
+                let wording = nqs::report::load_wording(&templates, l)?;
+                let context = nqs::report::context::build(&inputs, l, &wording);
+                std::fs::write(
+                    dir.join(format!("report-context.{l}.json")),
+                    serde_json::to_string_pretty(&context)?,
+                )?;
+                let files = nqs::report::chart_files(&context)?;
+                let pdf = nqs::report::render_pdf(&templates, l, &context, &files)
+                    .with_context(|| format!("rendering the {l} report"))?;
+                let path = dir.join(format!("report-{l}.pdf"));
+                std::fs::write(&path, &pdf)?;
+                println!(
+                    "{} ({} KB, {} charts, {:.2} s)",
+                    path.display(),
+                    pdf.len() / 1024,
+                    files.len(),
+                    started.elapsed().as_secs_f64()
+                );
+            }
             Ok(())
         }
         Command::Schedule { as_of, year, all } => {

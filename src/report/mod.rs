@@ -9,6 +9,7 @@
 //! the context's `report_date`, the document identifier from the year and language, so two runs
 //! on the same inputs give byte-identical files.
 
+pub mod context;
 mod escape;
 #[cfg(test)]
 mod pdf_tests;
@@ -163,6 +164,29 @@ pub fn render_typst(templates: &Path, lang: &str, context: &Json) -> Result<Stri
     tera.render(MAIN_TEMPLATE, &ctx).map_err(template_error)
 }
 
+/// Per source, its quarantine reasons with their row counts, most frequent first.
+pub fn quarantine_reasons(
+    lake: &Path,
+) -> Result<std::collections::BTreeMap<String, Vec<(String, u64)>>, ReportError> {
+    let mut out: std::collections::BTreeMap<String, Vec<(String, u64)>> = Default::default();
+    let dir = lake.join("_quarantine");
+    if !dir.exists() {
+        return Ok(out);
+    }
+    let conn = crate::sql::open_lake(lake).map_err(|e| ReportError::Context(e.to_string()))?;
+    let (_, rows) = crate::sql::query_text(
+        &conn,
+        "select source, case when \"column\" = '' then reason else \"column\" || ': ' || reason end as r, \
+         count(*) as n from quarantine group by all order by source, n desc, r",
+    )
+    .map_err(|e| ReportError::Context(e.to_string()))?;
+    for r in rows {
+        let n = r[2].parse().unwrap_or_default();
+        out.entry(r[0].clone()).or_default().push((r[1].clone(), n));
+    }
+    Ok(out)
+}
+
 /// SVG files for the figures whose context entry carries a `chart` spec, named by their `file`.
 /// Figures without a spec must have their file supplied by the caller.
 pub fn chart_files(context: &Json) -> Result<Vec<(String, Vec<u8>)>, ReportError> {
@@ -312,7 +336,7 @@ fn check_figure_files(context: &Json, files: &[(String, Vec<u8>)]) -> Result<(),
     Ok(())
 }
 
-fn load_wording(templates: &Path, lang: &str) -> Result<Json, ReportError> {
+pub fn load_wording(templates: &Path, lang: &str) -> Result<Json, ReportError> {
     let path = templates.join("wording").join(format!("{lang}.toml"));
     let text = std::fs::read_to_string(&path).map_err(|source| ReportError::Io {
         path: path.clone(),
