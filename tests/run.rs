@@ -252,3 +252,100 @@ fn findings_are_written_in_both_languages_with_recommendations() {
     let xlsx = output().join("2026/indicators.xlsx");
     assert!(std::fs::metadata(xlsx).unwrap().len() > 1000);
 }
+
+fn pdf_text(path: &Path) -> String {
+    let o = std::process::Command::new("pdftotext")
+        .args(["-layout", path.to_str().unwrap(), "-"])
+        .output()
+        .expect("pdftotext (poppler-utils) is installed by scripts/setup.sh");
+    assert!(o.status.success());
+    // No-break spaces group thousands; compare on plain spaces.
+    String::from_utf8_lossy(&o.stdout).replace('\u{a0}', " ")
+}
+
+#[test]
+fn the_report_pdfs_read_back_in_both_languages() {
+    let out = output();
+    let render = || {
+        let o = nqs(out, &["report", "--year", "2026", "--date", "2026-11-25"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    };
+    render();
+    let kk = out.join("2026/report-kk.pdf");
+    let ru = out.join("2026/report-ru.pdf");
+    let first = (std::fs::read(&kk).unwrap(), std::fs::read(&ru).unwrap());
+    let ru_text = pdf_text(&ru);
+    let kk_text = pdf_text(&kk);
+    for title in [
+        "Описание текущего состояния",
+        "Проблемные вопросы",
+        "Предложения и рекомендации",
+        "Количественные показатели",
+    ] {
+        assert!(ru_text.contains(title), "ru: {title}");
+    }
+    for title in [
+        "Ағымдағы жағдайдың сипаттамасы",
+        "Проблемалық мәселелер",
+        "Ұсыныстар мен ұсынымдар",
+        "Сандық көрсеткіштер",
+    ] {
+        assert!(kk_text.contains(title), "kk: {title}");
+    }
+    // Every Kazakh letter the report's text uses survives into the PDF (һ is rare enough
+    // that the sample's wording may not need it; the fixture tests in src/report cover it).
+    let context = std::fs::read_to_string(out.join("2026/report-context.kk.json")).unwrap();
+    let used: Vec<char> = "әғқңөұүһі"
+        .chars()
+        .filter(|c| context.contains(*c))
+        .collect();
+    assert!(used.len() >= 8, "the Kazakh report uses {used:?}");
+    for letter in used {
+        assert!(kk_text.contains(letter), "kk: the letter {letter}");
+    }
+    // A figure from indicators.parquet, as the report prints it.
+    let assessed = indicator("candidates_assessed", "total", "total").unwrap();
+    let printed =
+        nqs::findings::format_value(assessed, nqs::indicators::Unit::Count).replace('\u{a0}', " ");
+    assert!(
+        ru_text.contains(&printed) && kk_text.contains(&printed),
+        "{printed}"
+    );
+    for bytes in [&first.0, &first.1] {
+        let head = String::from_utf8_lossy(bytes);
+        assert!(head.contains("pdfaid"), "declares PDF/A");
+    }
+    // Same inputs, same bytes.
+    render();
+    assert_eq!(first.0, std::fs::read(&kk).unwrap());
+    assert_eq!(first.1, std::fs::read(&ru).unwrap());
+    // Page 1 rendered is not blank.
+    let png = out.join("page1");
+    let o = std::process::Command::new("pdftoppm")
+        .args([
+            "-png",
+            "-r",
+            "40",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+            kk.to_str().unwrap(),
+            png.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let decoder = png::Decoder::new(std::io::BufReader::new(
+        std::fs::File::open(out.join("page1.png")).unwrap(),
+    ));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let dark = buf[..info.buffer_size()]
+        .iter()
+        .filter(|b| **b < 128)
+        .count();
+    assert!(dark > 500, "page 1 has ink ({dark} dark bytes)");
+}

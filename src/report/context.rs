@@ -188,7 +188,6 @@ impl<'a> Ctx<'a> {
             "id": file.trim_end_matches(".svg"),
             "file": file,
             "caption": self.fill(caption_key),
-            "note": self.word("source_note"),
             "chart": {
                 "kind": "bar",
                 "horizontal": horizontal,
@@ -218,7 +217,6 @@ impl<'a> Ctx<'a> {
             "id": file.trim_end_matches(".svg"),
             "file": file,
             "caption": self.fill(caption_key),
-            "note": self.word("source_note"),
             "chart": {
                 "kind": "line",
                 "years": self.years(),
