@@ -32,3 +32,8 @@ echo "lake: $(du -sh "$WORK/out/lake" | cut -f1)"
 
 measure reingest "$NQS" --output "$WORK/out" ingest "$WORK/data" --sample --json
 echo "(re-ingest of unchanged files: checksums only)"
+
+last=${YEARS#*..}
+measure run "$NQS" --output "$WORK/out" run --year "$last" --as-of "$last-11-25"
+measure report "$NQS" --output "$WORK/out" report --year "$last" --date "$last-11-25" --lang kk,ru
+cat "$WORK/report.out"
