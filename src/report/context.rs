@@ -589,7 +589,16 @@ pub fn build(inp: &Inputs, lang: &str, wording: &Json) -> Json {
             .unwrap_or_default()
             .iter()
             .take(3)
-            .map(|(reason, n)| json!({ "reason": reason, "rows": n }))
+            .map(|(reason, n)| {
+                let (column, kind) = reason.split_once('|').unwrap_or(("", reason));
+                let kind = c.sub("reasons", kind);
+                let text = if column.is_empty() {
+                    kind
+                } else {
+                    format!("{column}: {kind}")
+                };
+                json!({ "reason": text, "rows": n })
+            })
             .collect();
         quality.push(json!({
             "id": ct.id,

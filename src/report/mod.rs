@@ -164,7 +164,9 @@ pub fn render_typst(templates: &Path, lang: &str, context: &Json) -> Result<Stri
     tera.render(MAIN_TEMPLATE, &ctx).map_err(template_error)
 }
 
-/// Per source, its quarantine reasons with their row counts, most frequent first.
+/// Per source, its quarantine reasons as (column, kind of error) with their row counts, most
+/// frequent first. Kinds are language-neutral codes the wording files name: the validator's
+/// own messages are for analysts and carry row-level detail the report leaves out.
 pub fn quarantine_reasons(
     lake: &Path,
 ) -> Result<std::collections::BTreeMap<String, Vec<(String, u64)>>, ReportError> {
@@ -176,7 +178,21 @@ pub fn quarantine_reasons(
     let conn = crate::sql::open_lake(lake).map_err(|e| ReportError::Context(e.to_string()))?;
     let (_, rows) = crate::sql::query_text(
         &conn,
-        "select source, case when \"column\" = '' then reason else \"column\" || ': ' || reason end as r, \
+        "select source, \"column\" || '|' || case
+            when reason like 'required%' then 'required'
+            when reason like '%is not a date%' then 'not_a_date'
+            when reason like '%is not a whole number%' or reason like '%is not a number%'
+              or reason like '%is not true/false%' then 'not_a_number'
+            when reason like 'not a code of%' or reason like 'not an allowed code%' then 'unknown_code'
+            when reason like 'does not match the pattern%' then 'pattern'
+            when reason like '%below the minimum%' or reason like '%above the maximum%' then 'out_of_range'
+            when reason like 'IIN %' then 'iin'
+            when reason like 'BIN %' then 'bin'
+            when reason like '% is before %' or reason like '% is after %' then 'date_order'
+            when reason like 'duplicate key%' then 'duplicate_key'
+            when reason like 'not found in%' then 'reference'
+            when reason like 'row has%' or reason like 'record is%' then 'row_shape'
+            else 'other' end as r,
          count(*) as n from quarantine group by all order by source, n desc, r",
     )
     .map_err(|e| ReportError::Context(e.to_string()))?;
