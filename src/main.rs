@@ -658,6 +658,12 @@ fn print_ingest(report: &IngestReport, lake: &Path) {
         for (r, n) in reasons.iter().take(12) {
             println!("{n:>8}  {r}");
         }
+        println!("\nfirst quarantined rows:");
+        for (id, s) in &report.sources {
+            for e in &s.examples {
+                println!("  {id}: {e}");
+            }
+        }
         println!(
             "every quarantined row, with file, row, column and value: {}",
             lake.join("_quarantine").display()

@@ -221,6 +221,12 @@ fn every_kind_of_bad_row_is_quarantined_with_its_reason_and_counts_add_up() {
         &["ingest", input.path().to_str().unwrap(), "--sample"],
     );
     assert!(o.status.success(), "{}", stderr(&o));
+    // The console names file, row, column and value of the first bad rows.
+    assert!(
+        stdout(&o).contains("recognition_results/2024/03/centre.csv row 6, column `iin`"),
+        "{}",
+        stdout(&o)
+    );
     let lake = out.path().join("lake");
 
     let q = quarantine(&lake, "recognition_results");

@@ -36,6 +36,9 @@ pub enum IngestError {
     },
 }
 
+/// Quarantined rows shown as examples per source in the report of a run.
+const MAX_EXAMPLES: usize = 3;
+
 /// How many files are checked and merged at a time, unless the options say otherwise.
 pub const CHUNK_FILES: usize = 512;
 
@@ -59,6 +62,8 @@ pub struct SourceReport {
     pub flagged: u64,
     /// Quarantine reasons (with the column) and how many rows each.
     pub reasons: BTreeMap<String, u64>,
+    /// The first quarantined rows, as `file row N, column `c` = value: reason`, for the console.
+    pub examples: Vec<String>,
     pub missing_columns: BTreeMap<String, Vec<String>>,
     pub ignored_columns: BTreeMap<String, Vec<String>>,
 }
@@ -222,6 +227,22 @@ fn record_chunk(
             } else {
                 format!("{}: {}", first.column, first.reason)
             };
+            if source_report.examples.len() < MAX_EXAMPLES {
+                let value = first
+                    .value
+                    .as_deref()
+                    .map(|v| format!(" = `{v}`"))
+                    .unwrap_or_default();
+                let column = if first.column.is_empty() {
+                    String::new()
+                } else {
+                    format!(", column `{}`{value}", first.column)
+                };
+                source_report.examples.push(format!(
+                    "{} row {}{column}: {}",
+                    c.input.rel, r.number, first.reason
+                ));
+            }
             *source_report.reasons.entry(reason).or_default() += 1;
         }
         source_report.files_ingested += 1;
