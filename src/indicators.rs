@@ -14,8 +14,6 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-/// Cells counting fewer persons than this are withheld from every published output.
-pub const MIN_PERSONS: f64 = 5.0;
 
 #[derive(Debug, thiserror::Error)]
 pub enum IndicatorError {
@@ -65,6 +63,10 @@ pub struct Header {
     pub counts_persons: bool,
     /// Section of the report the indicator belongs to.
     pub topic: String,
+    /// Relations between this indicator's cells and other indicators' cells, which secondary
+    /// suppression must respect (see `disclosure`).
+    #[serde(default)]
+    pub relations: crate::disclosure::Relations,
 }
 
 #[derive(Debug, Clone)]
@@ -148,15 +150,45 @@ pub struct Row {
     pub numerator: Option<f64>,
     pub denominator: Option<f64>,
     pub suppressed: bool,
+    /// SDMX CONF_STATUS: why the value is or is not published.
+    pub confidentiality: Confidentiality,
+    /// SDMX OBS_STATUS `P`: the year was not over on the judging day, so its value may still
+    /// change.
+    pub provisional: bool,
 }
 
-/// Whether a cell must be withheld: it counts at least one and fewer than five persons.
-pub fn must_suppress(counts_persons: bool, unit: Unit, row: &Row) -> bool {
-    if !counts_persons {
-        return false;
+/// SDMX confidentiality status of a cell (code list CL_CONF_STATUS).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Confidentiality {
+    /// `F`: free, published.
+    #[default]
+    Free,
+    /// `C`: primary confidentiality: a small group of persons, or a share of 0 % or 100 % over
+    /// a small group.
+    Primary,
+    /// `D`: secondary confidentiality: withheld so that a primary cell cannot be worked out.
+    Secondary,
+}
+
+impl Confidentiality {
+    /// The SDMX code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Confidentiality::Free => "F",
+            Confidentiality::Primary => "C",
+            Confidentiality::Secondary => "D",
+        }
     }
-    let small = |x: Option<f64>| x.is_some_and(|x| x > 0.0 && x < MIN_PERSONS);
-    small(row.numerator) || small(row.denominator) || (unit == Unit::Count && small(row.value))
+
+    pub fn from_code(code: &str) -> Option<Confidentiality> {
+        match code {
+            "F" => Some(Confidentiality::Free),
+            "C" => Some(Confidentiality::Primary),
+            "D" => Some(Confidentiality::Secondary),
+            _ => None,
+        }
+    }
 }
 
 /// Sets the report year and the tables every indicator may read.
@@ -242,7 +274,7 @@ fn run_one(conn: &Connection, ind: &Indicator) -> Result<Vec<Row>, IndicatorErro
             )));
         }
         let value: Option<f64> = r.get(3).map_err(query_err)?;
-        let mut row = Row {
+        let row = Row {
             indicator_id: ind.header.id.clone(),
             year,
             breakdown,
@@ -251,18 +283,14 @@ fn run_one(conn: &Connection, ind: &Indicator) -> Result<Vec<Row>, IndicatorErro
             numerator: r.get(4).map_err(query_err)?,
             denominator: r.get(5).map_err(query_err)?,
             suppressed: false,
+            confidentiality: Confidentiality::Free,
+            provisional: false,
         };
         if !seen.insert((row.year, row.breakdown.clone(), row.breakdown_value.clone())) {
             return Err(bad(format!(
                 "two rows for year {}, {} = {}",
                 row.year, row.breakdown, row.breakdown_value
             )));
-        }
-        if must_suppress(ind.header.counts_persons, ind.header.unit, &row) {
-            row.suppressed = true;
-            row.value = None;
-            row.numerator = None;
-            row.denominator = None;
         }
         rows.push(row);
     }
@@ -272,37 +300,6 @@ fn run_one(conn: &Connection, ind: &Indicator) -> Result<Vec<Row>, IndicatorErro
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn row(value: f64, num: Option<f64>, den: Option<f64>) -> Row {
-        Row {
-            indicator_id: "x".into(),
-            year: 2026,
-            breakdown: "total".into(),
-            breakdown_value: "total".into(),
-            value: Some(value),
-            numerator: num,
-            denominator: den,
-            suppressed: false,
-        }
-    }
-
-    #[test]
-    fn small_person_counts_are_suppressed_and_zero_is_not() {
-        assert!(must_suppress(true, Unit::Count, &row(3.0, None, None)));
-        assert!(!must_suppress(true, Unit::Count, &row(0.0, None, None)));
-        assert!(!must_suppress(true, Unit::Count, &row(5.0, None, None)));
-        assert!(must_suppress(
-            true,
-            Unit::Percent,
-            &row(50.0, Some(2.0), Some(4.0))
-        ));
-        assert!(!must_suppress(
-            true,
-            Unit::Percent,
-            &row(50.0, Some(20.0), Some(40.0))
-        ));
-        assert!(!must_suppress(false, Unit::Count, &row(3.0, None, None)));
-    }
 
     #[test]
     fn headers_split_from_the_query() {
@@ -342,6 +339,8 @@ pub fn write_outputs(
         "numerator" => rows.iter().map(|r| r.numerator).collect::<Vec<_>>(),
         "denominator" => rows.iter().map(|r| r.denominator).collect::<Vec<_>>(),
         "suppressed" => rows.iter().map(|r| r.suppressed).collect::<Vec<_>>(),
+        "conf_status" => rows.iter().map(|r| r.confidentiality.code()).collect::<Vec<_>>(),
+        "obs_status" => rows.iter().map(|r| if r.provisional { "P" } else { "A" }).collect::<Vec<_>>(),
     )
     .map_err(OutputError::Table)?;
     let path = dir.join("indicators.parquet");
@@ -375,6 +374,8 @@ pub fn write_outputs(
         "numerator",
         "denominator",
         "suppressed",
+        "conf_status",
+        "obs_status",
     ];
     for (c, h) in head.iter().enumerate() {
         sheet
@@ -393,8 +394,14 @@ pub fn write_outputs(
             }
         }
         sheet.write_boolean(n, 7, r.suppressed).map_err(xerr)?;
+        sheet
+            .write_string(n, 8, r.confidentiality.code())
+            .map_err(xerr)?;
+        sheet
+            .write_string(n, 9, if r.provisional { "P" } else { "A" })
+            .map_err(xerr)?;
     }
-    sheet.autofilter(0, 0, rows.len() as u32, 7).map_err(xerr)?;
+    sheet.autofilter(0, 0, rows.len() as u32, 9).map_err(xerr)?;
     sheet.set_freeze_panes(1, 0).map_err(xerr)?;
     let defs = book.add_worksheet();
     defs.set_name("definitions").map_err(xerr)?;
@@ -433,6 +440,40 @@ pub fn write_outputs(
             defs.write_string(n, c as u16, *v).map_err(xerr)?;
         }
     }
+    // The flags' meaning travels with the table, in the SDMX code lists' own terms.
+    let flags = book.add_worksheet();
+    flags.set_name("flags").map_err(xerr)?;
+    let legend = [
+        ("column", "code", "meaning"),
+        ("conf_status", "F", "free: published (SDMX CL_CONF_STATUS F)"),
+        (
+            "conf_status",
+            "C",
+            "primary confidentiality: a group of 1-4 persons, or a share of 0 % or 100 % over a small group; value withheld (SDMX C)",
+        ),
+        (
+            "conf_status",
+            "D",
+            "secondary confidentiality: withheld so that a primary cell cannot be worked out from the published ones (SDMX D)",
+        ),
+        ("obs_status", "A", "normal value (SDMX CL_OBS_STATUS A)"),
+        (
+            "obs_status",
+            "P",
+            "provisional: the year was not over on the judging day (SDMX P)",
+        ),
+    ];
+    for (n, (a, b, c)) in legend.iter().enumerate() {
+        for (col, v) in [a, b, c].iter().enumerate() {
+            if n == 0 {
+                flags
+                    .write_string_with_format(0, col as u16, **v, &bold)
+                    .map_err(xerr)?;
+            } else {
+                flags.write_string(n as u32, col as u16, **v).map_err(xerr)?;
+            }
+        }
+    }
     book.save(&xlsx).map_err(xerr)?;
     Ok(())
 }
@@ -468,6 +509,7 @@ pub fn read_outputs(dir: &Path) -> Result<Vec<Row>, OutputError> {
         .column("suppressed")
         .and_then(|c| c.bool().cloned())
         .map_err(OutputError::Table)?;
+    let (conf, obs) = (s("conf_status")?, s("obs_status")?);
     Ok((0..df.height())
         .map(|i| Row {
             indicator_id: id.get(i).unwrap_or_default().to_string(),
@@ -478,6 +520,11 @@ pub fn read_outputs(dir: &Path) -> Result<Vec<Row>, OutputError> {
             numerator: num.get(i),
             denominator: den.get(i),
             suppressed: sup.get(i).unwrap_or_default(),
+            confidentiality: conf
+                .get(i)
+                .and_then(Confidentiality::from_code)
+                .unwrap_or_default(),
+            provisional: obs.get(i) == Some("P"),
         })
         .collect())
 }

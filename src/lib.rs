@@ -7,6 +7,7 @@
 pub mod calendar;
 pub mod charts;
 pub mod contract;
+pub mod disclosure;
 pub mod findings;
 pub mod generate;
 pub mod ids;

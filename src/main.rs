@@ -293,7 +293,14 @@ fn run(cli: Cli) -> Result<()> {
                 bar.set_message(id.to_string());
             });
             bar.finish_and_clear();
-            let rows = rows?;
+            let mut rows = rows?;
+            let policy = nqs::disclosure::Policy::load(&cli.pipelines)?;
+            for r in rows.iter_mut() {
+                // A year still running on the judging day gives provisional values.
+                r.provisional = chrono::NaiveDate::from_ymd_opt(r.year, 12, 31)
+                    .is_some_and(|end| as_of <= end);
+            }
+            let protection = nqs::disclosure::protect(&mut rows, &indicators, &policy)?;
             let dir = cli.output.join(year.to_string());
             nqs::indicators::write_outputs(&rows, &indicators, &dir)?;
             let book = nqs::findings::Rulebook::load(&cli.pipelines, &catalog, &indicators)?;
@@ -304,14 +311,35 @@ fn run(cli: Cli) -> Result<()> {
                 problems: nqs::findings::evaluate_all(&book, &values, year),
             };
             nqs::findings::write_outputs(&findings, &dir)?;
-            let suppressed = rows.iter().filter(|r| r.suppressed).count();
             println!(
-                "{} indicators, {} values ({} suppressed: fewer than 5 persons) -> {}",
+                "{} indicators, {} values ({} withheld) -> {}",
                 indicators.len(),
                 rows.len(),
-                suppressed,
+                protection.withheld(),
                 dir.join("indicators.parquet").display()
             );
+            let rule = |r: nqs::disclosure::Rule| protection.by_rule.get(&r).copied().unwrap_or(0);
+            println!(
+                "withheld of {} cells ({} counting persons, {} declared relations): \
+                 {} primary (1-4 persons), {} primary (0 %/100 % over a small group), \
+                 {} secondary (Gaussian elimination), {} secondary (protection interval)",
+                protection.cells,
+                protection.person_cells,
+                protection.relations,
+                rule(nqs::disclosure::Rule::SmallCount),
+                rule(nqs::disclosure::Rule::Attribute),
+                rule(nqs::disclosure::Rule::SecondaryLinear),
+                rule(nqs::disclosure::Rule::SecondaryInterval),
+            );
+            if !policy.secondary {
+                eprintln!(
+                    "warning: secondary suppression is off (pipelines/disclosure.toml): \
+                     these tables are NOT safe to publish"
+                );
+            }
+            for weak in &protection.unprotected {
+                eprintln!("warning: could not reach the protection level for {weak}");
+            }
             println!(
                 "{} problem issues, {} recommendations, {} current-state sentences -> {}",
                 findings.problems.len(),

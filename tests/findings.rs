@@ -26,6 +26,8 @@ fn row(id: &str, breakdown: &str, value: &str, year: i32, v: f64) -> Row {
         numerator: Some(1000.0),
         denominator: Some(1000.0),
         suppressed: false,
+        confidentiality: Default::default(),
+        provisional: false,
     }
 }
 

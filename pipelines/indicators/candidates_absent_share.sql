@@ -9,6 +9,8 @@ breakdowns = ["total", "region", "referral"]
 higher_is_better = false
 sources = ["recognition_results"]
 counts_persons = true
+[relations]
+adds_up = ["region", "referral"]
 */
 with r as (
     select year(decision_date) as year, region, referral, result = 'absent' as absent

@@ -9,6 +9,8 @@ breakdowns = ["total", "nqf_level", "sector", "region"]
 higher_is_better = true
 sources = ["certificates", "professions", "centres"]
 counts_persons = true
+[relations]
+adds_up = ["nqf_level", "sector", "region"]
 */
 with sector_of as (
     select profession_id, any_value(sector) as sector from professions group by profession_id

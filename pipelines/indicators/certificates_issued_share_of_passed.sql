@@ -9,6 +9,9 @@ breakdowns = ["total", "region"]
 higher_is_better = true
 sources = ["recognition_results", "certificates"]
 counts_persons = true
+[relations]
+adds_up = ["region"]
+same_as = [{ part = "denominator", indicator = "recognition_pass_rate", other_part = "numerator" }]
 */
 with r as (
     select year(rr.decision_date) as year, rr.region,

@@ -9,6 +9,8 @@ breakdowns = ["total", "category"]
 higher_is_better = false
 sources = ["certificates"]
 counts_persons = true
+[relations]
+adds_up = ["category"]
 */
 with c as (
     select year(event_date) as year, certificate_no,

@@ -9,6 +9,9 @@ breakdowns = ["total", "nqf_level"]
 higher_is_better = true
 sources = ["certificates"]
 counts_persons = true
+[relations]
+adds_up = ["nqf_level"]
+stock_flow = { inflows = ["certificates_issued"], outflows = ["certificates_revoked"] }
 */
 with v as (
     select y.year, i.certificate_no, i.nqf_level::varchar as nqf_level

@@ -9,6 +9,9 @@ breakdowns = ["total", "region", "nqf_level", "sector"]
 higher_is_better = true
 sources = ["recognition_results", "professions"]
 counts_persons = true
+[relations]
+adds_up = ["region", "nqf_level", "sector"]
+same_as = [{ part = "denominator", indicator = "candidates_absent_share", other_part = "denominator" }]
 */
 with sector_of as (
     select profession_id, any_value(sector) as sector from professions group by profession_id

@@ -9,6 +9,9 @@ breakdowns = ["total", "region", "nqf_level"]
 higher_is_better = false
 sources = ["recognition_results"]
 counts_persons = true
+[relations]
+adds_up = ["region", "nqf_level"]
+same_as = [{ part = "denominator", indicator = "recognition_pass_rate", other_part = "denominator" }]
 */
 with r as (
     select year(decision_date) as year, region, nqf_level::varchar as nqf_level,

@@ -9,6 +9,8 @@ breakdowns = ["total", "region"]
 higher_is_better = true
 sources = ["recognition_results", "labour_stats", "professions"]
 counts_persons = true
+[relations]
+adds_up = ["region"]
 */
 with snap as (
     select y.year, max(p.as_of) as as_of

@@ -5,7 +5,7 @@
 
 use crate::contract::{Catalog, Frequency};
 use crate::findings::{format_delta, format_value};
-use crate::indicators::{Indicator, Row, Unit};
+use crate::indicators::{Confidentiality, Indicator, Row, Unit};
 use serde_json::{Value as Json, json};
 use std::collections::{BTreeMap, HashMap};
 
@@ -54,6 +54,23 @@ impl<'a> Ctx<'a> {
             .as_str()
             .unwrap_or(key)
             .to_string()
+    }
+
+    /// Whether any value of the year is provisional (SDMX OBS_STATUS `P`).
+    fn provisional(&self, year: i32) -> bool {
+        self.inp.rows.iter().any(|r| r.year == year && r.provisional)
+    }
+
+    /// The footnote explaining the provisional mark, when a shown year is provisional.
+    fn provisional_note(&self) -> Json {
+        match self.years().into_iter().find(|y| self.provisional(*y)) {
+            Some(y) => json!(
+                self.word("provisional_note")
+                    .replace("{year}", &y.to_string())
+                    .replace("{date}", &self.inp.report_date.format("%d.%m.%Y").to_string())
+            ),
+            None => Json::Null,
+        }
     }
 
     fn years(&self) -> Vec<i32> {
@@ -113,7 +130,10 @@ impl<'a> Ctx<'a> {
             .years()
             .iter()
             .map(|y| match self.row(id, b, v, *y) {
-                Some(r) if r.suppressed => json!({ "suppressed": true }),
+                Some(r) if r.suppressed => json!({
+                    "suppressed": true,
+                    "flag": if r.confidentiality == Confidentiality::Secondary { "secondary" } else { "primary" },
+                }),
                 Some(r) => {
                     json!({ "text": r.value.map(|x| format_value(x, unit)).unwrap_or_default() })
                 }
@@ -199,7 +219,7 @@ impl<'a> Ctx<'a> {
                 })),
                 "value_suffix": suffix,
                 "show_values": true,
-                "missing_label": "<5",
+                "missing_label": self.w["indicators"]["withheld_cell"].as_str().unwrap_or("…"),
                 "number_format": self.number_format(),
             }
         }))
@@ -272,7 +292,18 @@ pub fn build(inp: &Inputs, lang: &str, wording: &Json) -> Json {
             .collect(),
     };
     let year = inp.year;
-    let columns: Vec<String> = c.years().iter().map(i32::to_string).collect();
+    // A provisional year is marked in every table's heading and explained under the table.
+    let columns: Vec<String> = c
+        .years()
+        .iter()
+        .map(|y| {
+            if c.provisional(*y) {
+                format!("{y}*")
+            } else {
+                y.to_string()
+            }
+        })
+        .collect();
 
     let key_ids = [
         "standards_in_force",
@@ -386,6 +417,7 @@ pub fn build(inp: &Inputs, lang: &str, wording: &Json) -> Json {
             "label_header": c.word("indicator_header"),
             "columns": columns,
             "rows": rows,
+            "provisional_note": c.provisional_note(),
         })];
         let mut figures = Vec::new();
         match topic {
@@ -622,7 +654,7 @@ pub fn build(inp: &Inputs, lang: &str, wording: &Json) -> Json {
         "problems": { "intro": [c.word("problems_intro")], "items": problems },
         "recommendations": { "intro": [c.word("recommendations_intro")], "items": recommendations },
         "indicators": { "intro": [c.word("indicators_intro")], "groups": groups },
-        "methodology": { "intro": [c.word("methodology_intro")], "indicators": methodology },
+        "methodology": { "intro": [c.word("methodology_intro"), c.word("methodology_disclosure")], "indicators": methodology },
         "sources": { "intro": [c.word("sources_intro")], "providers": providers, "files": files },
         "quality": { "intro": [c.word("quality_intro")], "sources": quality },
     })
@@ -647,5 +679,6 @@ fn regional_table(c: &Ctx, id: &str, title_key: &str, columns: &[String]) -> Jso
         "label_header": c.word("region_header"),
         "columns": columns,
         "rows": rows,
+        "provisional_note": c.provisional_note(),
     })
 }

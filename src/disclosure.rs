@@ -1,0 +1,1025 @@
+//! Statistical disclosure control of the published indicator table: primary suppression of
+//! small groups of persons, attribute disclosure, and secondary (complementary) suppression over
+//! the relations declared in the indicator headers.
+//!
+//! Shape: the cells are the rows of `indicators.parquet` (indicator × year × breakdown ×
+//! breakdown value) of the indicators whose header says `counts_persons = true`. A cell's
+//! *quantities* are the person counts it publishes: the value of a `count` indicator, or a
+//! rate's numerator and denominator. Its *groups* are the quantities and, for a share
+//! (`percent`), the complement denominator − numerator (failed = assessed − passed).
+//!
+//! 1. **Primary** (SDMX confidentiality status `C`): a group counting 1 to `min_persons` − 1
+//!    persons; and a share of 0 % or 100 % over fewer than `attribute_min_group` persons, which
+//!    tells every member's outcome (attribute disclosure).
+//! 2. **Secondary, by Gaussian elimination** (status `D`): the method of Statistics Norway's
+//!    GaussSuppression (Langsrud, Ø. (2024), "Secondary Cell Suppression by Gaussian
+//!    Elimination: An Algorithm Suitable for Handling Issues with Zeros and Singletons",
+//!    Privacy in Statistical Databases, LNCS 14915; R package SSBtools/GaussSuppression). The
+//!    declared equalities (`adds_up`, `same_as`, `stock_flow`) span a space of possible
+//!    tables; each quantity is a vector in a basis of that space. Cells are published one by
+//!    one, largest first (small cells are preferred for suppression, as they carry the least
+//!    information), and a cell is withheld whenever publishing it would put a primary group's
+//!    vector in the span of what is published, i.e. make it computable exactly.
+//! 3. **Secondary, by protection interval** (status `D`): exact disclosure is not the only
+//!    risk. As in τ-ARGUS's protection intervals (Hundepool et al., *Statistical Disclosure
+//!    Control*, Wiley 2012, §4.2), an attacker who knows every published value, every declared
+//!    relation (including the `covers` inequalities), that counts are not negative and that a
+//!    primary count lies in 1..`min_persons` − 1, bounds each primary group by linear
+//!    programming. While some group's interval is narrower than the declared protection level,
+//!    the smallest published cell related to it is withheld too.
+//!
+//! The result is deterministic: cells are ordered by size and then by their key, never by hash
+//! order. The five years of a run are protected together (stocks link them), so no year's
+//! published figures undo another's suppression.
+
+use crate::indicators::{Confidentiality, Indicator, Row, Unit};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// The declared disclosure policy (`pipelines/disclosure.toml`).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Policy {
+    /// Groups of 1 to `min_persons` − 1 persons are primary-suppressed.
+    pub min_persons: f64,
+    /// Shares of 0 % or 100 % over fewer persons than this are primary-suppressed.
+    pub attribute_min_group: f64,
+    /// Whether secondary suppression runs (false only to measure what it prevents).
+    pub secondary: bool,
+    /// Every primary group's feasible interval must reach `min_persons` or cover
+    /// `[protection_lower, protection_upper]`.
+    pub protection_lower: f64,
+    pub protection_upper: f64,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            min_persons: 5.0,
+            attribute_min_group: 10.0,
+            secondary: true,
+            protection_lower: 1.0,
+            protection_upper: 4.0,
+        }
+    }
+}
+
+impl Policy {
+    /// Reads `disclosure.toml` from the pipelines folder.
+    pub fn load(pipelines: &Path) -> Result<Policy, DisclosureError> {
+        let path = pipelines.join("disclosure.toml");
+        let text = std::fs::read_to_string(&path).map_err(|source| DisclosureError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        let policy: Policy = toml::from_str(&text).map_err(|e| DisclosureError::Policy {
+            path: path.clone(),
+            message: e.to_string(),
+        })?;
+        if policy.min_persons < 2.0
+            || policy.protection_lower < 0.0
+            || policy.protection_upper < policy.protection_lower
+            || policy.protection_upper >= policy.min_persons
+        {
+            return Err(DisclosureError::Policy {
+                path,
+                message: "expected min_persons >= 2 and 0 <= protection_lower <= \
+                          protection_upper < min_persons"
+                    .into(),
+            });
+        }
+        Ok(policy)
+    }
+}
+
+/// Relations between published cells, declared under `[relations]` in an indicator's header.
+/// Each is checked against the computed values before anything is published: a relation the
+/// data do not satisfy is an error in the header, not a guess.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Relations {
+    /// Breakdowns whose cells add up exactly to the total (each unit in exactly one cell).
+    #[serde(default)]
+    pub adds_up: Vec<String>,
+    /// Breakdowns whose cells cover the total (each unit in at least one cell, maybe several):
+    /// every cell ≤ total ≤ the sum of the cells.
+    #[serde(default)]
+    pub covers: Vec<String>,
+    /// The same count published by another indicator, cell by cell (same year, breakdown and
+    /// breakdown value).
+    #[serde(default)]
+    pub same_as: Vec<SameAs>,
+    /// A stock at year end: this year's value = last year's + inflows − outflows (total and
+    /// every breakdown the flows share).
+    pub stock_flow: Option<StockFlow>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Part {
+    Value,
+    Numerator,
+    Denominator,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SameAs {
+    /// This indicator's part.
+    pub part: Part,
+    pub indicator: String,
+    /// The other indicator's part.
+    pub other_part: Part,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct StockFlow {
+    #[serde(default)]
+    pub inflows: Vec<String>,
+    #[serde(default)]
+    pub outflows: Vec<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DisclosureError {
+    #[error("cannot read {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: {message}")]
+    Policy { path: PathBuf, message: String },
+    #[error(
+        "indicator `{indicator}`: the declared relation {relation} does not hold in {year} \
+         ({detail}); correct `[relations]` in its header"
+    )]
+    RelationFails {
+        indicator: String,
+        relation: String,
+        year: i32,
+        detail: String,
+    },
+    #[error("indicator `{indicator}`: [relations] names `{other}`, which {problem}")]
+    UnknownIndicator {
+        indicator: String,
+        other: String,
+        problem: &'static str,
+    },
+}
+
+/// Why a cell is withheld; internal only (publishing the rule would tell a 0 % or 100 % share
+/// apart from a small count).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rule {
+    SmallCount,
+    Attribute,
+    SecondaryLinear,
+    SecondaryInterval,
+}
+
+/// Cells withheld by each rule, out of all published cells.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Summary {
+    pub cells: usize,
+    pub person_cells: usize,
+    pub relations: usize,
+    pub by_rule: BTreeMap<Rule, usize>,
+    /// Primary groups whose protection could not be reached (should be empty).
+    pub unprotected: Vec<String>,
+}
+
+impl Summary {
+    pub fn withheld(&self) -> usize {
+        self.by_rule.values().sum()
+    }
+}
+
+/// A linear relation over quantities: Σ coef·q (= 0 | ≤ 0).
+#[derive(Debug, Clone)]
+struct Relation {
+    terms: Vec<(usize, f64)>,
+    equality: bool,
+}
+
+/// Protects `rows` in place: withheld cells lose value, numerator and denominator and get
+/// their confidentiality status. Errors when a declared relation does not hold.
+pub fn protect(
+    rows: &mut [Row],
+    indicators: &[Indicator],
+    policy: &Policy,
+) -> Result<Summary, DisclosureError> {
+    let model = Model::build(rows, indicators, policy)?;
+    let mut summary = Summary {
+        cells: rows.len(),
+        person_cells: model.cells.len(),
+        relations: model.relations.len(),
+        ..Summary::default()
+    };
+    let mut status: Vec<Option<Rule>> = model.cells.iter().map(|c| c.primary).collect();
+    if policy.secondary {
+        for comp in model.components() {
+            model.gauss(&comp, &mut status);
+            model.widen(&comp, &mut status, &mut summary.unprotected);
+        }
+    }
+    for (cell, rule) in model.cells.iter().zip(&status) {
+        let Some(rule) = rule else { continue };
+        *summary.by_rule.entry(*rule).or_default() += 1;
+        let row = &mut rows[cell.row];
+        row.suppressed = true;
+        row.value = None;
+        row.numerator = None;
+        row.denominator = None;
+        row.confidentiality = match rule {
+            Rule::SmallCount | Rule::Attribute => Confidentiality::Primary,
+            _ => Confidentiality::Secondary,
+        };
+    }
+    Ok(summary)
+}
+
+struct Cell {
+    row: usize,
+    unit: Unit,
+    /// (part, quantity index, true value)
+    parts: Vec<(Part, usize, f64)>,
+    primary: Option<Rule>,
+    /// Every group of persons the cell publishes, as a linear form over quantities.
+    groups: Vec<Vec<(usize, f64)>>,
+    /// The groups at risk (small, or all of one outcome), which must not become computable.
+    sensitive: Vec<Vec<(usize, f64)>>,
+    size: f64,
+    key: (String, i32, String, String),
+}
+
+struct Model {
+    cells: Vec<Cell>,
+    /// quantity → cell
+    owner: Vec<usize>,
+    relations: Vec<Relation>,
+    policy: Policy,
+}
+
+type Key<'a> = (&'a str, i32, &'a str, &'a str);
+
+impl Model {
+    fn build(
+        rows: &[Row],
+        indicators: &[Indicator],
+        policy: &Policy,
+    ) -> Result<Model, DisclosureError> {
+        let person: BTreeMap<&str, &Indicator> = indicators
+            .iter()
+            .filter(|i| i.header.counts_persons)
+            .map(|i| (i.header.id.as_str(), i))
+            .collect();
+        let mut cells = Vec::new();
+        let mut owner = Vec::new();
+        let mut index: BTreeMap<Key, usize> = BTreeMap::new();
+        for (r, row) in rows.iter().enumerate() {
+            let Some(ind) = person.get(row.indicator_id.as_str()) else {
+                continue;
+            };
+            let unit = ind.header.unit;
+            let mut parts = Vec::new();
+            let candidates: &[(Part, Option<f64>)] = if unit == Unit::Count {
+                &[(Part::Value, row.value)]
+            } else {
+                &[
+                    (Part::Numerator, row.numerator),
+                    (Part::Denominator, row.denominator),
+                ]
+            };
+            for (part, v) in candidates {
+                if let Some(v) = v {
+                    parts.push((*part, owner.len(), *v));
+                    owner.push(cells.len());
+                }
+            }
+            if parts.is_empty() {
+                continue;
+            }
+            let mut groups: Vec<Vec<(usize, f64)>> =
+                parts.iter().map(|(_, q, _)| vec![(*q, 1.0)]).collect();
+            let value_of = |g: &Vec<(usize, f64)>| -> f64 {
+                g.iter()
+                    .map(|(q, c)| c * parts.iter().find(|p| p.1 == *q).map_or(0.0, |p| p.2))
+                    .sum()
+            };
+            let num = parts.iter().find(|p| p.0 == Part::Numerator).copied();
+            let den = parts.iter().find(|p| p.0 == Part::Denominator).copied();
+            let mut attribute = None;
+            if unit == Unit::Percent
+                && let (Some(n), Some(d)) = (num, den)
+            {
+                groups.push(vec![(d.1, 1.0), (n.1, -1.0)]);
+                if d.2 >= 1.0 && d.2 < policy.attribute_min_group {
+                    if n.2 == 0.0 {
+                        attribute = Some(vec![(n.1, 1.0)]);
+                    } else if n.2 == d.2 {
+                        attribute = Some(vec![(d.1, 1.0), (n.1, -1.0)]);
+                    }
+                }
+            }
+            let small = |x: f64| x > 0.0 && x < policy.min_persons;
+            let mut sensitive: Vec<Vec<(usize, f64)>> = groups
+                .iter()
+                .filter(|g| small(value_of(g)))
+                .cloned()
+                .collect();
+            let primary = if !sensitive.is_empty() {
+                Some(Rule::SmallCount)
+            } else if let Some(g) = attribute {
+                sensitive.push(g);
+                Some(Rule::Attribute)
+            } else {
+                None
+            };
+            let size = parts.iter().map(|p| p.2).fold(0.0, f64::max);
+            index.insert(
+                (
+                    row.indicator_id.as_str(),
+                    row.year,
+                    row.breakdown.as_str(),
+                    row.breakdown_value.as_str(),
+                ),
+                cells.len(),
+            );
+            cells.push(Cell {
+                row: r,
+                unit,
+                parts,
+                primary,
+                groups,
+                sensitive,
+                size,
+                key: (
+                    row.indicator_id.clone(),
+                    row.year,
+                    row.breakdown.clone(),
+                    row.breakdown_value.clone(),
+                ),
+            });
+        }
+        let mut relations = Vec::new();
+        let years: BTreeSet<i32> = rows.iter().map(|r| r.year).collect();
+        for ind in person.values() {
+            let id = ind.header.id.as_str();
+            let rel = &ind.header.relations;
+            let parts_of = |c: usize| cells[c].parts.iter().map(|p| p.0).collect::<Vec<_>>();
+            let q = |c: usize, part: Part| cells[c].parts.iter().find(|p| p.0 == part).map(|p| p.1);
+            for (list, equality) in [(&rel.adds_up, true), (&rel.covers, false)] {
+                for b in list {
+                    for &year in &years {
+                        let Some(&t) = index.get(&(id, year, "total", "total")) else {
+                            continue;
+                        };
+                        let members = breakdown_cells(&index, id, year, b);
+                        for part in parts_of(t) {
+                            let Some(tq) = q(t, part) else { continue };
+                            let ms: Vec<usize> =
+                                members.iter().filter_map(|&m| q(m, part)).collect();
+                            let mut terms = vec![(tq, 1.0)];
+                            terms.extend(ms.iter().map(|&m| (m, -1.0)));
+                            let name = if equality { "adds_up" } else { "covers" };
+                            let relation = format!("{name} {b} ({part:?})");
+                            // adds_up: total − Σ parts = 0; covers: total − Σ parts ≤ 0, and
+                            // each part − total ≤ 0.
+                            relations.push(checked(
+                                &cells, &owner, terms, equality, id, &relation, year,
+                            )?);
+                            if !equality {
+                                for &m in &ms {
+                                    relations.push(checked(
+                                        &cells,
+                                        &owner,
+                                        vec![(m, 1.0), (tq, -1.0)],
+                                        false,
+                                        id,
+                                        &relation,
+                                        year,
+                                    )?);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            for link in &rel.same_as {
+                if !person.contains_key(link.indicator.as_str()) {
+                    return Err(DisclosureError::UnknownIndicator {
+                        indicator: id.into(),
+                        other: link.indicator.clone(),
+                        problem: "is not an indicator with counts_persons = true",
+                    });
+                }
+                let mine: Vec<(Key, usize)> = index
+                    .range((id, i32::MIN, "", "")..)
+                    .take_while(|(k, _)| k.0 == id)
+                    .map(|(k, c)| (*k, *c))
+                    .collect();
+                for ((_, year, b, v), c) in mine {
+                    let Some(&o) = index.get(&(link.indicator.as_str(), year, b, v)) else {
+                        continue;
+                    };
+                    let (Some(a), Some(z)) = (q(c, link.part), q(o, link.other_part)) else {
+                        continue;
+                    };
+                    let relation = format!(
+                        "same_as {:?} = {}.{:?} ({b} = {v})",
+                        link.part, link.indicator, link.other_part
+                    );
+                    relations.push(checked(
+                        &cells,
+                        &owner,
+                        vec![(a, 1.0), (z, -1.0)],
+                        true,
+                        id,
+                        &relation,
+                        year,
+                    )?);
+                }
+            }
+            if let Some(sf) = &rel.stock_flow {
+                let flows: Vec<(&String, f64)> = sf
+                    .inflows
+                    .iter()
+                    .map(|f| (f, -1.0))
+                    .chain(sf.outflows.iter().map(|f| (f, 1.0)))
+                    .collect();
+                for (f, _) in &flows {
+                    if !person.contains_key(f.as_str()) {
+                        return Err(DisclosureError::UnknownIndicator {
+                            indicator: id.into(),
+                            other: (*f).clone(),
+                            problem: "is not an indicator with counts_persons = true",
+                        });
+                    }
+                }
+                for b in ind.header.breakdowns.iter().map(String::as_str) {
+                    // A breakdown counts only where every flow publishes it too.
+                    if !flows
+                        .iter()
+                        .all(|(f, _)| person[f.as_str()].header.breakdowns.iter().any(|x| x == b))
+                    {
+                        continue;
+                    }
+                    for &year in &years {
+                        let values: Vec<&str> = if b == "total" {
+                            vec!["total"]
+                        } else {
+                            let mut vs: BTreeSet<&str> = BTreeSet::new();
+                            for y in [year, year - 1] {
+                                for c in breakdown_cells(&index, id, y, b) {
+                                    vs.insert(cells[c].key.3.as_str());
+                                }
+                            }
+                            vs.into_iter().collect()
+                        };
+                        for v in values {
+                            let (Some(&now), Some(&before)) =
+                                (index.get(&(id, year, b, v)), index.get(&(id, year - 1, b, v)))
+                            else {
+                                continue;
+                            };
+                            // A flow's absent cell is a zero only if the flow has a row for the year.
+                            let mut terms = vec![(q(now, Part::Value), 1.0), (q(before, Part::Value), -1.0)];
+                            let mut complete = true;
+                            for (f, coef) in &flows {
+                                match index.get(&(f.as_str(), year, b, v)) {
+                                    Some(&c) => terms.push((q(c, Part::Value), *coef)),
+                                    None => {
+                                        if !index.contains_key(&(f.as_str(), year, "total", "total")) {
+                                            complete = false;
+                                        }
+                                    }
+                                }
+                            }
+                            if !complete || terms.iter().any(|t| t.0.is_none()) {
+                                continue;
+                            }
+                            let terms: Vec<(usize, f64)> =
+                                terms.into_iter().map(|(q, c)| (q.unwrap_or_default(), c)).collect();
+                            let relation = format!("stock_flow ({b} = {v})");
+                            relations.push(checked(&cells, &owner, terms, true, id, &relation, year)?);
+                        }
+                    }
+                }
+            }
+        }
+        Ok(Model {
+            cells,
+            owner,
+            relations,
+            policy: policy.clone(),
+        })
+    }
+
+    /// Groups of cells linked by relations, each in key order; components in order of their
+    /// first cell.
+    fn components(&self) -> Vec<Vec<usize>> {
+        let mut parent: Vec<usize> = (0..self.cells.len()).collect();
+        fn find(p: &mut [usize], x: usize) -> usize {
+            let mut r = x;
+            while p[r] != r {
+                r = p[r];
+            }
+            let mut y = x;
+            while p[y] != r {
+                let next = p[y];
+                p[y] = r;
+                y = next;
+            }
+            r
+        }
+        for rel in &self.relations {
+            let first = self.owner[rel.terms[0].0];
+            for &(q, _) in &rel.terms[1..] {
+                let (a, b) = (find(&mut parent, first), find(&mut parent, self.owner[q]));
+                if a != b {
+                    parent[a.max(b)] = a.min(b);
+                }
+            }
+        }
+        let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        for c in 0..self.cells.len() {
+            let r = find(&mut parent, c);
+            groups.entry(r).or_default().push(c);
+        }
+        groups
+            .into_values()
+            .filter(|g| g.iter().any(|&c| self.cells[c].primary.is_some()))
+            .collect()
+    }
+
+    fn relations_of(&self, comp: &[usize]) -> Vec<&Relation> {
+        let set: BTreeSet<usize> = comp.iter().copied().collect();
+        self.relations
+            .iter()
+            .filter(|r| set.contains(&self.owner[r.terms[0].0]))
+            .collect()
+    }
+
+    /// GaussSuppression: publishes cells largest first unless that makes a primary group
+    /// computable from what is published and the declared equalities.
+    fn gauss(&self, comp: &[usize], status: &mut [Option<Rule>]) {
+        let quantities: Vec<usize> = comp
+            .iter()
+            .flat_map(|&c| self.cells[c].parts.iter().map(|p| p.1))
+            .collect();
+        let local: BTreeMap<usize, usize> =
+            quantities.iter().enumerate().map(|(i, &q)| (q, i)).collect();
+        let equalities: Vec<Vec<(usize, f64)>> = self
+            .relations_of(comp)
+            .into_iter()
+            .filter(|r| r.equality)
+            .map(|r| r.terms.iter().map(|&(q, c)| (local[&q], c)).collect())
+            .collect();
+        let basis = null_space(&equalities, quantities.len());
+        let vector = |form: &[(usize, f64)]| -> Vec<f64> {
+            let mut v = vec![0.0; basis.first().map_or(0, Vec::len)];
+            for &(q, c) in form {
+                for (x, b) in v.iter_mut().zip(&basis[local[&q]]) {
+                    *x += c * b;
+                }
+            }
+            v
+        };
+        let mut residuals: Vec<Vec<f64>> = comp
+            .iter()
+            .filter(|&&c| status[c].is_some())
+            .flat_map(|&c| self.cells[c].sensitive.iter().map(|g| vector(g.as_slice())))
+            .filter(|v| !is_zero(v))
+            .collect();
+        let mut echelon = Echelon::default();
+        let mut candidates: Vec<usize> = comp
+            .iter()
+            .copied()
+            .filter(|&c| status[c].is_none())
+            .collect();
+        candidates.sort_by(|&a, &b| {
+            let (a, b) = (&self.cells[a], &self.cells[b]);
+            b.size.total_cmp(&a.size).then_with(|| a.key.cmp(&b.key))
+        });
+        for c in candidates {
+            let mut trial = echelon.clone();
+            let mut added = Vec::new();
+            for p in &self.cells[c].parts {
+                if let Some(i) = trial.add(vector(&[(p.1, 1.0)])) {
+                    added.push(i);
+                }
+            }
+            let mut next = residuals.clone();
+            for r in next.iter_mut() {
+                for &i in &added {
+                    trial.reduce_by(r, i);
+                }
+            }
+            if next.iter().any(|r| is_zero(r)) {
+                status[c] = Some(Rule::SecondaryLinear);
+            } else {
+                echelon = trial;
+                residuals = next;
+            }
+        }
+    }
+
+    /// Withholds more cells while an attacker's linear-programming bounds on a primary group
+    /// are narrower than the protection level.
+    fn widen(&self, comp: &[usize], status: &mut [Option<Rule>], unprotected: &mut Vec<String>) {
+        let relations = self.relations_of(comp);
+        loop {
+            let weak: Vec<usize> = comp
+                .iter()
+                .copied()
+                .filter(|&c| {
+                    status[c].is_some_and(|r| r == Rule::SmallCount || r == Rule::Attribute)
+                })
+                .filter(|&c| {
+                    self.cells[c].groups.iter().any(|g| {
+                        let (lo, hi) = self.interval(comp, &relations, status, g);
+                        !protected(&self.policy, lo, hi)
+                    })
+                })
+                .collect();
+            if weak.is_empty() {
+                return;
+            }
+            // The smallest published cell sharing a relation with a weak cell, or failing that
+            // with any withheld cell of the component.
+            let withheld: BTreeSet<usize> =
+                comp.iter().copied().filter(|&c| status[c].is_some()).collect();
+            let weak_set: BTreeSet<usize> = weak.iter().copied().collect();
+            let neighbours = |of: &BTreeSet<usize>| -> BTreeSet<usize> {
+                let mut out = BTreeSet::new();
+                for r in &relations {
+                    let owners: Vec<usize> = r.terms.iter().map(|t| self.owner[t.0]).collect();
+                    if owners.iter().any(|o| of.contains(o)) {
+                        out.extend(owners.into_iter().filter(|o| status[*o].is_none()));
+                    }
+                }
+                out
+            };
+            let mut pool = neighbours(&weak_set);
+            if pool.is_empty() {
+                pool = neighbours(&withheld);
+            }
+            let pick = pool.into_iter().min_by(|&a, &b| {
+                let (a, b) = (&self.cells[a], &self.cells[b]);
+                a.size.total_cmp(&b.size).then_with(|| a.key.cmp(&b.key))
+            });
+            match pick {
+                Some(c) => status[c] = Some(Rule::SecondaryInterval),
+                None => {
+                    for c in weak {
+                        let k = &self.cells[c].key;
+                        unprotected.push(format!("{} {} {} = {}", k.0, k.1, k.2, k.3));
+                    }
+                    return;
+                }
+            }
+        }
+    }
+
+    /// The attacker's bounds on a linear form over quantities: every published quantity known,
+    /// every relation known, counts ≥ 0, a share's numerator ≤ its denominator, a primary
+    /// count's value in 1..min_persons − 1.
+    fn interval(
+        &self,
+        comp: &[usize],
+        relations: &[&Relation],
+        status: &[Option<Rule>],
+        form: &[(usize, f64)],
+    ) -> (f64, f64) {
+        let mut lp = Attacker::default();
+        for &c in comp {
+            let cell = &self.cells[c];
+            for p in &cell.parts {
+                if status[c].is_some() {
+                    let bounds = if cell.unit == Unit::Count && status[c] == Some(Rule::SmallCount) {
+                        (1.0, self.policy.min_persons - 1.0)
+                    } else {
+                        (0.0, f64::INFINITY)
+                    };
+                    lp.unknown(p.1, bounds);
+                } else {
+                    lp.known(p.1, p.2);
+                }
+            }
+            if status[c].is_some() && cell.unit == Unit::Percent {
+                let n = cell.parts.iter().find(|p| p.0 == Part::Numerator);
+                let d = cell.parts.iter().find(|p| p.0 == Part::Denominator);
+                if let (Some(n), Some(d)) = (n, d) {
+                    lp.relation(&[(n.1, 1.0), (d.1, -1.0)], false);
+                }
+            }
+        }
+        for r in relations {
+            lp.relation(&r.terms, r.equality);
+        }
+        lp.bounds(form)
+    }
+}
+
+/// The cells of one breakdown of an indicator in a year, in key order.
+fn breakdown_cells<'k>(
+    index: &BTreeMap<Key<'k>, usize>,
+    id: &'k str,
+    year: i32,
+    b: &'k str,
+) -> Vec<usize> {
+    index
+        .range((id, year, b, "")..)
+        .take_while(|((i, y, bd, _), _)| *i == id && *y == year && *bd == b)
+        .map(|(_, c)| *c)
+        .collect()
+}
+
+fn quantity_value(cells: &[Cell], owner: &[usize], q: usize) -> f64 {
+    cells[owner[q]]
+        .parts
+        .iter()
+        .find(|p| p.1 == q)
+        .map_or(0.0, |p| p.2)
+}
+
+fn checked(
+    cells: &[Cell],
+    owner: &[usize],
+    terms: Vec<(usize, f64)>,
+    equality: bool,
+    indicator: &str,
+    relation: &str,
+    year: i32,
+) -> Result<Relation, DisclosureError> {
+    let sum: f64 = terms
+        .iter()
+        .map(|&(q, c)| c * quantity_value(cells, owner, q))
+        .sum();
+    // Relative tolerance: employment figures are large floating-point sums.
+    let scale: f64 = terms
+        .iter()
+        .map(|&(q, c)| (c * quantity_value(cells, owner, q)).abs())
+        .sum::<f64>()
+        .max(1.0);
+    let tolerance = 1e-9 * scale;
+    let holds = if equality {
+        sum.abs() <= tolerance
+    } else {
+        sum <= tolerance
+    };
+    if !holds {
+        let detail = terms
+            .iter()
+            .map(|&(q, c)| {
+                let k = &cells[owner[q]].key;
+                format!("{c:+} × {} {} {} = {}: {}", k.0, k.1, k.2, k.3, quantity_value(cells, owner, q))
+            })
+            .collect::<Vec<_>>()
+            .join("; ");
+        return Err(DisclosureError::RelationFails {
+            indicator: indicator.into(),
+            relation: relation.into(),
+            year,
+            detail: format!("{detail}; sum {sum}"),
+        });
+    }
+    Ok(Relation { terms, equality })
+}
+
+/// Whether an attacker's interval for a group of a primary cell meets the protection level.
+pub fn protected(policy: &Policy, lo: f64, hi: f64) -> bool {
+    const EPS: f64 = 1e-6;
+    hi >= policy.min_persons - EPS
+        || (lo <= policy.protection_lower + EPS && hi >= policy.protection_upper - EPS)
+}
+
+fn is_zero(v: &[f64]) -> bool {
+    v.iter().all(|x| x.abs() < 1e-9)
+}
+
+/// A basis of the null space of the equalities (rows over `n` quantities): one row per
+/// quantity, giving that quantity's coordinates.
+fn null_space(equalities: &[Vec<(usize, f64)>], n: usize) -> Vec<Vec<f64>> {
+    let mut m: Vec<Vec<f64>> = equalities
+        .iter()
+        .map(|terms| {
+            let mut row = vec![0.0; n];
+            for &(q, c) in terms {
+                row[q] += c;
+            }
+            row
+        })
+        .collect();
+    let mut pivots = Vec::new();
+    let mut r = 0;
+    for col in 0..n {
+        if r == m.len() {
+            break;
+        }
+        let best = (r..m.len()).max_by(|&a, &b| m[a][col].abs().total_cmp(&m[b][col].abs()));
+        let Some(best) = best.filter(|&b| m[b][col].abs() > 1e-9) else {
+            continue;
+        };
+        m.swap(r, best);
+        let p = m[r][col];
+        for x in m[r].iter_mut() {
+            *x /= p;
+        }
+        let pivot_row = m[r].clone();
+        for (i, row) in m.iter_mut().enumerate() {
+            if i != r && row[col].abs() > 1e-12 {
+                let f = row[col];
+                for (x, y) in row.iter_mut().zip(&pivot_row) {
+                    *x -= f * y;
+                }
+            }
+        }
+        pivots.push(col);
+        r += 1;
+    }
+    let pivot_set: BTreeSet<usize> = pivots.iter().copied().collect();
+    let free: Vec<usize> = (0..n).filter(|c| !pivot_set.contains(c)).collect();
+    let mut basis = vec![vec![0.0; free.len()]; n];
+    for (k, &f) in free.iter().enumerate() {
+        basis[f][k] = 1.0;
+        for (row, &p) in pivots.iter().enumerate() {
+            basis[p][k] = -m[row][f];
+        }
+    }
+    basis
+}
+
+/// Vectors kept in echelon form: each has a pivot where every later vector is zero.
+#[derive(Clone, Default)]
+struct Echelon {
+    rows: Vec<(usize, Vec<f64>)>,
+}
+
+impl Echelon {
+    fn reduce_by(&self, v: &mut [f64], i: usize) {
+        let (p, row) = &self.rows[i];
+        let f = v[*p];
+        if f.abs() > 1e-12 {
+            for (x, y) in v.iter_mut().zip(row) {
+                *x -= f * y;
+            }
+        }
+    }
+
+    /// Adds a vector; returns its index when it was not already in the span.
+    fn add(&mut self, mut v: Vec<f64>) -> Option<usize> {
+        for i in 0..self.rows.len() {
+            self.reduce_by(&mut v, i);
+        }
+        let (p, max) = v
+            .iter()
+            .enumerate()
+            .map(|(i, x)| (i, x.abs()))
+            .max_by(|a, b| a.1.total_cmp(&b.1))?;
+        if max < 1e-9 {
+            return None;
+        }
+        let f = v[p];
+        for x in v.iter_mut() {
+            *x /= f;
+        }
+        // Keep earlier rows reduced at the new pivot so residuals stay canonical.
+        for i in 0..self.rows.len() {
+            let g = self.rows[i].1[p];
+            if g.abs() > 1e-12 {
+                let row = &mut self.rows[i].1;
+                for (x, y) in row.iter_mut().zip(&v) {
+                    *x -= g * y;
+                }
+            }
+        }
+        self.rows.push((p, v));
+        Some(self.rows.len() - 1)
+    }
+}
+
+/// The attacker's linear program (microlp): unknowns with bounds, known values substituted.
+#[derive(Default)]
+struct Attacker {
+    unknown: BTreeMap<usize, (f64, f64)>,
+    known: BTreeMap<usize, f64>,
+    relations: Vec<(Vec<(usize, f64)>, bool)>,
+}
+
+impl Attacker {
+    fn unknown(&mut self, q: usize, bounds: (f64, f64)) {
+        self.unknown.insert(q, bounds);
+    }
+    fn known(&mut self, q: usize, v: f64) {
+        self.known.insert(q, v);
+    }
+    fn relation(&mut self, terms: &[(usize, f64)], equality: bool) {
+        self.relations.push((terms.to_vec(), equality));
+    }
+
+    fn bounds(&self, form: &[(usize, f64)]) -> (f64, f64) {
+        let lo = self.solve(form, microlp::OptimizationDirection::Minimize);
+        let hi = self.solve(form, microlp::OptimizationDirection::Maximize);
+        (lo.unwrap_or(f64::NEG_INFINITY), hi.unwrap_or(f64::INFINITY))
+    }
+
+    /// None when unbounded (or, defensively, when the solver fails: treated as no bound).
+    fn solve(&self, form: &[(usize, f64)], dir: microlp::OptimizationDirection) -> Option<f64> {
+        let mut p = microlp::Problem::new(dir);
+        let mut constant = 0.0;
+        let mut vars = BTreeMap::new();
+        for (&q, &b) in &self.unknown {
+            let c: f64 = form.iter().filter(|t| t.0 == q).map(|t| t.1).sum();
+            vars.insert(q, p.add_var(c, b));
+        }
+        for &(q, c) in form {
+            if let Some(v) = self.known.get(&q) {
+                constant += c * v;
+            }
+        }
+        for (terms, equality) in &self.relations {
+            let mut rhs = 0.0;
+            let mut expr = Vec::new();
+            for &(q, c) in terms {
+                match vars.get(&q) {
+                    Some(v) => expr.push((*v, c)),
+                    None => rhs -= c * self.known.get(&q).copied().unwrap_or(0.0),
+                }
+            }
+            if expr.is_empty() {
+                continue;
+            }
+            let op = if *equality {
+                microlp::ComparisonOp::Eq
+            } else {
+                microlp::ComparisonOp::Le
+            };
+            p.add_constraint(expr.as_slice(), op, rhs);
+        }
+        match p.solve() {
+            Ok(microlp::SolveOutcome::Solution(s)) => Some(s.objective() + constant),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn null_space_of_a_sum() {
+        // t = a + b: two free coordinates, and t is the sum of a's and b's vectors.
+        let basis = null_space(&[vec![(0, 1.0), (1, -1.0), (2, -1.0)]], 3);
+        assert_eq!(basis[0].len(), 2);
+        for k in 0..2 {
+            assert!((basis[0][k] - basis[1][k] - basis[2][k]).abs() < 1e-12);
+        }
+    }
+
+    #[test]
+    fn echelon_detects_span() {
+        let mut e = Echelon::default();
+        assert!(e.add(vec![1.0, 1.0, 0.0]).is_some());
+        assert!(e.add(vec![0.0, 1.0, 1.0]).is_some());
+        assert!(e.add(vec![1.0, 2.0, 1.0]).is_none());
+        let mut r = vec![1.0, 0.0, -1.0];
+        for i in 0..2 {
+            e.reduce_by(&mut r, i);
+        }
+        assert!(is_zero(&r), "{r:?}");
+    }
+
+    #[test]
+    fn attacker_bounds_a_cell_from_its_total() {
+        let mut lp = Attacker::default();
+        lp.known(0, 8.0);
+        lp.unknown(1, (1.0, 4.0));
+        lp.unknown(2, (0.0, f64::INFINITY));
+        lp.relation(&[(0, 1.0), (1, -1.0), (2, -1.0)], true);
+        let (lo, hi) = lp.bounds(&[(1, 1.0)]);
+        assert!((lo - 1.0).abs() < 1e-6 && (hi - 4.0).abs() < 1e-6, "{lo} {hi}");
+        // Two primary cells making up a total of 8 are both 4.
+        let mut lp = Attacker::default();
+        lp.known(0, 8.0);
+        lp.unknown(1, (1.0, 4.0));
+        lp.unknown(2, (1.0, 4.0));
+        lp.relation(&[(0, 1.0), (1, -1.0), (2, -1.0)], true);
+        let (lo, hi) = lp.bounds(&[(1, 1.0)]);
+        assert!((lo - 4.0).abs() < 1e-6 && (hi - 4.0).abs() < 1e-6, "{lo} {hi}");
+    }
+
+    #[test]
+    fn protection_level() {
+        let p = Policy::default();
+        assert!(protected(&p, 1.0, 4.0));
+        assert!(protected(&p, 3.0, 9.0));
+        assert!(!protected(&p, 2.0, 4.0));
+        assert!(!protected(&p, 0.0, 0.0));
+        assert!(!protected(&p, 3.0, 3.0));
+    }
+}
