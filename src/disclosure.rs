@@ -131,6 +131,9 @@ pub struct SameAs {
     pub indicator: String,
     /// The other indicator's part.
     pub other_part: Part,
+    /// Only these breakdowns (all that both publish when empty).
+    #[serde(default)]
+    pub breakdowns: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -178,6 +181,8 @@ pub enum Rule {
     Attribute,
     SecondaryLinear,
     SecondaryInterval,
+    /// Rows of a breakdown whose total is primary-confidential, not published at all.
+    BreakdownOfSmallTotal,
 }
 
 /// Cells withheld by each rule, out of all published cells.
@@ -192,8 +197,13 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// Cells published with a confidentiality flag instead of a value.
     pub fn withheld(&self) -> usize {
-        self.by_rule.values().sum()
+        self.by_rule
+            .iter()
+            .filter(|(r, _)| **r != Rule::BreakdownOfSmallTotal)
+            .map(|(_, n)| n)
+            .sum()
     }
 }
 
@@ -207,17 +217,38 @@ struct Relation {
 /// Protects `rows` in place: withheld cells lose value, numerator and denominator and get
 /// their confidentiality status. Errors when a declared relation does not hold.
 pub fn protect(
-    rows: &mut [Row],
+    rows: &mut Vec<Row>,
     indicators: &[Indicator],
     policy: &Policy,
 ) -> Result<Summary, DisclosureError> {
+    let cells = rows.len();
+    // A breakdown of a total that is itself a small group is not published at all: its rows
+    // exist only where a category is not empty, so their number alone would bound the total
+    // (three withheld categories mean at least three persons), whatever else is withheld.
+    let small_totals: BTreeSet<(String, i32)> = {
+        let model = Model::build(rows, indicators, policy)?;
+        model
+            .cells
+            .iter()
+            .filter(|c| c.primary.is_some() && c.key.2 == "total")
+            .map(|c| (c.key.0.clone(), c.key.1))
+            .collect()
+    };
+    let before = rows.len();
+    rows.retain(|r| {
+        r.breakdown == "total" || !small_totals.contains(&(r.indicator_id.clone(), r.year))
+    });
+    let dropped = before - rows.len();
     let model = Model::build(rows, indicators, policy)?;
     let mut summary = Summary {
-        cells: rows.len(),
+        cells,
         person_cells: model.cells.len(),
         relations: model.relations.len(),
         ..Summary::default()
     };
+    if dropped > 0 {
+        summary.by_rule.insert(Rule::BreakdownOfSmallTotal, dropped);
+    }
     let mut status: Vec<Option<Rule>> = model.cells.iter().map(|c| c.primary).collect();
     if policy.secondary {
         for comp in model.components() {
@@ -378,6 +409,10 @@ impl Model {
                             continue;
                         };
                         let members = breakdown_cells(&index, id, year, b);
+                        // No rows: the breakdown is not published for the year.
+                        if members.is_empty() {
+                            continue;
+                        }
                         for part in parts_of(t) {
                             let Some(tq) = q(t, part) else { continue };
                             let ms: Vec<usize> =
@@ -422,6 +457,9 @@ impl Model {
                     .map(|(k, c)| (*k, *c))
                     .collect();
                 for ((_, year, b, v), c) in mine {
+                    if !link.breakdowns.is_empty() && !link.breakdowns.iter().any(|x| x == b) {
+                        continue;
+                    }
                     let Some(&o) = index.get(&(link.indicator.as_str(), year, b, v)) else {
                         continue;
                     };
@@ -480,19 +518,26 @@ impl Model {
                             vs.into_iter().collect()
                         };
                         for v in values {
-                            let (Some(&now), Some(&before)) =
-                                (index.get(&(id, year, b, v)), index.get(&(id, year - 1, b, v)))
-                            else {
+                            let (Some(&now), Some(&before)) = (
+                                index.get(&(id, year, b, v)),
+                                index.get(&(id, year - 1, b, v)),
+                            ) else {
                                 continue;
                             };
                             // A flow's absent cell is a zero only if the flow has a row for the year.
-                            let mut terms = vec![(q(now, Part::Value), 1.0), (q(before, Part::Value), -1.0)];
+                            let mut terms =
+                                vec![(q(now, Part::Value), 1.0), (q(before, Part::Value), -1.0)];
                             let mut complete = true;
                             for (f, coef) in &flows {
                                 match index.get(&(f.as_str(), year, b, v)) {
                                     Some(&c) => terms.push((q(c, Part::Value), *coef)),
+                                    // An absent cell is a zero only where the flow
+                                    // publishes that breakdown for the year.
                                     None => {
-                                        if !index.contains_key(&(f.as_str(), year, "total", "total")) {
+                                        if b == "total"
+                                            || breakdown_cells(&index, f.as_str(), year, b)
+                                                .is_empty()
+                                        {
                                             complete = false;
                                         }
                                     }
@@ -501,10 +546,13 @@ impl Model {
                             if !complete || terms.iter().any(|t| t.0.is_none()) {
                                 continue;
                             }
-                            let terms: Vec<(usize, f64)> =
-                                terms.into_iter().map(|(q, c)| (q.unwrap_or_default(), c)).collect();
+                            let terms: Vec<(usize, f64)> = terms
+                                .into_iter()
+                                .map(|(q, c)| (q.unwrap_or_default(), c))
+                                .collect();
                             let relation = format!("stock_flow ({b} = {v})");
-                            relations.push(checked(&cells, &owner, terms, true, id, &relation, year)?);
+                            relations
+                                .push(checked(&cells, &owner, terms, true, id, &relation, year)?);
                         }
                     }
                 }
@@ -570,8 +618,11 @@ impl Model {
             .iter()
             .flat_map(|&c| self.cells[c].parts.iter().map(|p| p.1))
             .collect();
-        let local: BTreeMap<usize, usize> =
-            quantities.iter().enumerate().map(|(i, &q)| (q, i)).collect();
+        let local: BTreeMap<usize, usize> = quantities
+            .iter()
+            .enumerate()
+            .map(|(i, &q)| (q, i))
+            .collect();
         let equalities: Vec<Vec<(usize, f64)>> = self
             .relations_of(comp)
             .into_iter()
@@ -650,8 +701,11 @@ impl Model {
             }
             // The smallest published cell sharing a relation with a weak cell, or failing that
             // with any withheld cell of the component.
-            let withheld: BTreeSet<usize> =
-                comp.iter().copied().filter(|&c| status[c].is_some()).collect();
+            let withheld: BTreeSet<usize> = comp
+                .iter()
+                .copied()
+                .filter(|&c| status[c].is_some())
+                .collect();
             let weak_set: BTreeSet<usize> = weak.iter().copied().collect();
             let neighbours = |of: &BTreeSet<usize>| -> BTreeSet<usize> {
                 let mut out = BTreeSet::new();
@@ -699,7 +753,8 @@ impl Model {
             let cell = &self.cells[c];
             for p in &cell.parts {
                 if status[c].is_some() {
-                    let bounds = if cell.unit == Unit::Count && status[c] == Some(Rule::SmallCount) {
+                    let bounds = if cell.unit == Unit::Count && status[c] == Some(Rule::SmallCount)
+                    {
                         (1.0, self.policy.min_persons - 1.0)
                     } else {
                         (0.0, f64::INFINITY)
@@ -776,7 +831,14 @@ fn checked(
             .iter()
             .map(|&(q, c)| {
                 let k = &cells[owner[q]].key;
-                format!("{c:+} × {} {} {} = {}: {}", k.0, k.1, k.2, k.3, quantity_value(cells, owner, q))
+                format!(
+                    "{c:+} × {} {} {} = {}: {}",
+                    k.0,
+                    k.1,
+                    k.2,
+                    k.3,
+                    quantity_value(cells, owner, q)
+                )
             })
             .collect::<Vec<_>>()
             .join("; ");
@@ -1002,7 +1064,10 @@ mod tests {
         lp.unknown(2, (0.0, f64::INFINITY));
         lp.relation(&[(0, 1.0), (1, -1.0), (2, -1.0)], true);
         let (lo, hi) = lp.bounds(&[(1, 1.0)]);
-        assert!((lo - 1.0).abs() < 1e-6 && (hi - 4.0).abs() < 1e-6, "{lo} {hi}");
+        assert!(
+            (lo - 1.0).abs() < 1e-6 && (hi - 4.0).abs() < 1e-6,
+            "{lo} {hi}"
+        );
         // Two primary cells making up a total of 8 are both 4.
         let mut lp = Attacker::default();
         lp.known(0, 8.0);
@@ -1010,7 +1075,10 @@ mod tests {
         lp.unknown(2, (1.0, 4.0));
         lp.relation(&[(0, 1.0), (1, -1.0), (2, -1.0)], true);
         let (lo, hi) = lp.bounds(&[(1, 1.0)]);
-        assert!((lo - 4.0).abs() < 1e-6 && (hi - 4.0).abs() < 1e-6, "{lo} {hi}");
+        assert!(
+            (lo - 4.0).abs() < 1e-6 && (hi - 4.0).abs() < 1e-6,
+            "{lo} {hi}"
+        );
     }
 
     #[test]

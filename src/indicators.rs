@@ -14,7 +14,6 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-
 #[derive(Debug, thiserror::Error)]
 pub enum IndicatorError {
     #[error("cannot read {path}: {source}")]
@@ -445,7 +444,11 @@ pub fn write_outputs(
     flags.set_name("flags").map_err(xerr)?;
     let legend = [
         ("column", "code", "meaning"),
-        ("conf_status", "F", "free: published (SDMX CL_CONF_STATUS F)"),
+        (
+            "conf_status",
+            "F",
+            "free: published (SDMX CL_CONF_STATUS F)",
+        ),
         (
             "conf_status",
             "C",
@@ -470,7 +473,9 @@ pub fn write_outputs(
                     .write_string_with_format(0, col as u16, **v, &bold)
                     .map_err(xerr)?;
             } else {
-                flags.write_string(n as u32, col as u16, **v).map_err(xerr)?;
+                flags
+                    .write_string(n as u32, col as u16, **v)
+                    .map_err(xerr)?;
             }
         }
     }

@@ -297,8 +297,8 @@ fn run(cli: Cli) -> Result<()> {
             let policy = nqs::disclosure::Policy::load(&cli.pipelines)?;
             for r in rows.iter_mut() {
                 // A year still running on the judging day gives provisional values.
-                r.provisional = chrono::NaiveDate::from_ymd_opt(r.year, 12, 31)
-                    .is_some_and(|end| as_of <= end);
+                r.provisional =
+                    chrono::NaiveDate::from_ymd_opt(r.year, 12, 31).is_some_and(|end| as_of <= end);
             }
             let protection = nqs::disclosure::protect(&mut rows, &indicators, &policy)?;
             let dir = cli.output.join(year.to_string());
@@ -331,6 +331,10 @@ fn run(cli: Cli) -> Result<()> {
                 rule(nqs::disclosure::Rule::SecondaryLinear),
                 rule(nqs::disclosure::Rule::SecondaryInterval),
             );
+            let dropped = rule(nqs::disclosure::Rule::BreakdownOfSmallTotal);
+            if dropped > 0 {
+                println!("not published: {dropped} breakdown cells of totals under 5 persons");
+            }
             if !policy.secondary {
                 eprintln!(
                     "warning: secondary suppression is off (pipelines/disclosure.toml): \

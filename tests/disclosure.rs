@@ -107,7 +107,12 @@ fn view(table: &[Published], pipelines: &Path) -> View {
         relations: Vec::new(),
     };
     for p in table.iter().filter(|p| person.contains_key(&p.id)) {
-        let cell: Cell = (p.id.clone(), p.year, p.breakdown.clone(), p.value_of.clone());
+        let cell: Cell = (
+            p.id.clone(),
+            p.year,
+            p.breakdown.clone(),
+            p.value_of.clone(),
+        );
         let u = v.unit[&p.id].clone();
         for &q in parts(&u) {
             let x = match q {
@@ -130,7 +135,10 @@ fn view(table: &[Published], pipelines: &Path) -> View {
         }
         if p.conf != "F" && u == "percent" {
             v.relations.push((
-                vec![((cell.clone(), Q::Num), 1.0), ((cell.clone(), Q::Den), -1.0)],
+                vec![
+                    ((cell.clone(), Q::Num), 1.0),
+                    ((cell.clone(), Q::Den), -1.0),
+                ],
                 false,
             ));
         }
@@ -160,6 +168,9 @@ fn view(table: &[Published], pipelines: &Path) -> View {
                         }
                         let members: Vec<Cell> =
                             of(&v, y, b).into_iter().filter(|c| has(&v, c, q)).collect();
+                        if members.is_empty() {
+                            continue;
+                        }
                         let mut terms = vec![((total.clone(), q), 1.0)];
                         terms.extend(members.iter().map(|c| ((c.clone(), q), -1.0)));
                         v.relations.push((terms, eq));
@@ -183,6 +194,9 @@ fn view(table: &[Published], pipelines: &Path) -> View {
         for link in &rel.same_as {
             let mine: Vec<Cell> = v.cells.keys().filter(|c| &c.0 == id).cloned().collect();
             for c in mine {
+                if !link.breakdowns.is_empty() && !link.breakdowns.contains(&c.2) {
+                    continue;
+                }
                 let o: Cell = (link.indicator.clone(), c.1, c.2.clone(), c.3.clone());
                 let (a, z) = (to_q(link.part), to_q(link.other_part));
                 if has(&v, &c, a) && has(&v, &o, z) {
@@ -211,10 +225,13 @@ fn view(table: &[Published], pipelines: &Path) -> View {
                 let mut complete = true;
                 for (f, coef) in &flows {
                     let c: Cell = ((*f).clone(), now.1, now.2.clone(), now.3.clone());
-                    let total: Cell = ((*f).clone(), now.1, "total".into(), "total".into());
+                    let publishes_breakdown = v
+                        .cells
+                        .keys()
+                        .any(|k| &k.0 == *f && k.1 == now.1 && k.2 == now.2);
                     if v.cells.contains_key(&c) {
                         terms.push(((c, Q::Value), *coef));
-                    } else if !v.cells.contains_key(&total) {
+                    } else if now.2 == "total" || !publishes_breakdown {
                         complete = false;
                     }
                 }
@@ -326,12 +343,20 @@ fn audit(table: &[Published], pipelines: &Path) -> Vec<String> {
         let mut groups: Vec<(&str, Vec<((Cell, Q), f64)>)> = parts(u)
             .iter()
             .filter(|q| v.unknown.contains_key(&(cell.clone(), **q)))
-            .map(|q| (if *q == Q::Den { "denominator" } else { "count" }, vec![((cell.clone(), *q), 1.0)]))
+            .map(|q| {
+                (
+                    if *q == Q::Den { "denominator" } else { "count" },
+                    vec![((cell.clone(), *q), 1.0)],
+                )
+            })
             .collect();
         if u == "percent" {
             groups.push((
                 "complement",
-                vec![((cell.clone(), Q::Den), 1.0), ((cell.clone(), Q::Num), -1.0)],
+                vec![
+                    ((cell.clone(), Q::Den), 1.0),
+                    ((cell.clone(), Q::Num), -1.0),
+                ],
             ));
         }
         let sub = component(&v, cell);
@@ -407,7 +432,10 @@ fn the_published_sample_tables_withstand_the_audit() {
     let table = read_table(&out.join("2026/indicators.parquet"));
     let primary = table.iter().filter(|p| p.conf == "C").count();
     let secondary = table.iter().filter(|p| p.conf == "D").count();
-    assert!(primary > 0 && secondary > 0, "{primary} primary, {secondary} secondary");
+    assert!(
+        primary > 0 && secondary > 0,
+        "{primary} primary, {secondary} secondary"
+    );
     // Withheld means withheld: no value, numerator or denominator, in Parquet as in the flag.
     for p in table.iter().filter(|p| p.conf != "F") {
         assert!(
@@ -415,9 +443,17 @@ fn the_published_sample_tables_withstand_the_audit() {
             "{p:?}"
         );
     }
-    assert!(console.contains("secondary (Gaussian elimination)"), "{console}");
+    assert!(
+        console.contains("secondary (Gaussian elimination)"),
+        "{console}"
+    );
     let failures = audit(&table, &pipelines);
-    assert!(failures.is_empty(), "{} cells disclosed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} cells disclosed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -459,10 +495,23 @@ fn a_fresh_seed_withstands_the_audit_and_runs_are_deterministic() {
     let (b, _) = run(&root, &pipelines);
     let table = read_table(&a.join("2026/indicators.parquet"));
     let failures = audit(&table, &pipelines);
-    assert!(failures.is_empty(), "{} cells disclosed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} cells disclosed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     let flags = |t: &[Published]| -> Vec<(String, i32, String, String, String)> {
         t.iter()
-            .map(|p| (p.id.clone(), p.year, p.breakdown.clone(), p.value_of.clone(), p.conf.clone()))
+            .map(|p| {
+                (
+                    p.id.clone(),
+                    p.year,
+                    p.breakdown.clone(),
+                    p.value_of.clone(),
+                    p.conf.clone(),
+                )
+            })
             .collect()
     };
     assert_eq!(
@@ -498,7 +547,15 @@ fn the_report_shows_exactly_the_published_cells_and_explains_the_flags() {
         .arg(&pipelines)
         .arg("--output")
         .arg(&out)
-        .args(["report", "--year", "2026", "--date", "2026-11-25", "--lang", "kk,ru"])
+        .args([
+            "report",
+            "--year",
+            "2026",
+            "--date",
+            "2026-11-25",
+            "--lang",
+            "kk,ru",
+        ])
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
@@ -523,34 +580,60 @@ fn the_report_shows_exactly_the_published_cells_and_explains_the_flags() {
         let mut charts = Vec::new();
         collect(&ctx, &mut tables, &mut charts);
         let mut withheld_shown = 0;
-        for t in tables.iter().filter(|t| t["id"].as_str().is_some_and(|i| i.ends_with("-regions"))) {
+        for t in tables
+            .iter()
+            .filter(|t| t["id"].as_str().is_some_and(|i| i.ends_with("-regions")))
+        {
             let id = t["id"].as_str().unwrap().trim_end_matches("-regions");
             let rows = t["rows"].as_array().unwrap();
             assert_eq!(rows.len(), regions.len() + 1, "{id}");
             for (r, row) in rows.iter().enumerate() {
-                let (b, v) = if r == 0 { ("total", "total") } else { ("region", regions[r - 1].as_str()) };
+                let (b, v) = if r == 0 {
+                    ("total", "total")
+                } else {
+                    ("region", regions[r - 1].as_str())
+                };
                 for (k, shown) in row["values"].as_array().unwrap().iter().enumerate() {
                     let y = 2022 + k as i32;
                     let published = cell(id, b, v, y);
                     let withheld = published.is_some_and(|p| p.conf != "F");
-                    assert_eq!(shown["suppressed"].as_bool().unwrap_or(false), withheld, "{lang} {id} {v} {y}");
+                    assert_eq!(
+                        shown["suppressed"].as_bool().unwrap_or(false),
+                        withheld,
+                        "{lang} {id} {v} {y}"
+                    );
                     if let Some(p) = published.filter(|p| p.conf != "F") {
-                        let expected = if p.conf == "D" { "secondary" } else { "primary" };
-                        assert_eq!(shown["flag"].as_str(), Some(expected), "{lang} {id} {v} {y}");
+                        let expected = if p.conf == "D" {
+                            "secondary"
+                        } else {
+                            "primary"
+                        };
+                        assert_eq!(
+                            shown["flag"].as_str(),
+                            Some(expected),
+                            "{lang} {id} {v} {y}"
+                        );
                         withheld_shown += 1;
                     }
                 }
             }
         }
-        assert!(withheld_shown > 0, "{lang}: the sample's regional tables withhold cells");
+        assert!(
+            withheld_shown > 0,
+            "{lang}: the sample's regional tables withhold cells"
+        );
         for c in &charts {
-            let Some(cats) = c["chart"]["categories"].as_array() else { continue };
+            let Some(cats) = c["chart"]["categories"].as_array() else {
+                continue;
+            };
             let values = c["chart"]["series"][0]["values"].as_array().unwrap();
             assert_eq!(cats.len(), values.len());
             // Every bar is either a published value or a gap; never a withheld number.
             for v in values.iter().filter_map(|v| v.as_f64()) {
                 assert!(
-                    table.iter().any(|p| p.conf == "F" && p.value.is_some_and(|x| (x - v).abs() < 1e-9)),
+                    table
+                        .iter()
+                        .any(|p| p.conf == "F" && p.value.is_some_and(|x| (x - v).abs() < 1e-9)),
                     "{lang}: chart {} shows {v}, which is not a published value",
                     c["id"]
                 );
@@ -565,20 +648,38 @@ fn the_report_shows_exactly_the_published_cells_and_explains_the_flags() {
                 .stdout,
         )
         .into_owned();
+        // Lines break anywhere in a paragraph: compare with whitespace collapsed.
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
         let (primary, provisional) = if lang == "kk" {
             ("бастапқы құпиялылық", "Алдын ала деректер")
         } else {
             ("первичная конфиденциальность", "Предварительные данные")
         };
         assert!(text.contains(primary), "{lang}: primary note missing");
-        assert!(text.contains(provisional), "{lang}: provisional note missing");
-        assert!(text.contains("2026*"), "{lang}: provisional year not marked");
-        assert!(!text.contains("<5"), "{lang}: a withheld cell printed as <5");
-        assert!(text.contains("GaussSuppression"), "{lang}: the method is not cited");
+        assert!(
+            text.contains(provisional),
+            "{lang}: provisional note missing"
+        );
+        assert!(
+            text.contains("2026*"),
+            "{lang}: provisional year not marked"
+        );
+        assert!(
+            !text.contains("<5"),
+            "{lang}: a withheld cell printed as <5"
+        );
+        assert!(
+            text.contains("GaussSuppression"),
+            "{lang}: the method is not cited"
+        );
     }
 }
 
-fn collect<'a>(v: &'a serde_json::Value, tables: &mut Vec<&'a serde_json::Value>, charts: &mut Vec<&'a serde_json::Value>) {
+fn collect<'a>(
+    v: &'a serde_json::Value,
+    tables: &mut Vec<&'a serde_json::Value>,
+    charts: &mut Vec<&'a serde_json::Value>,
+) {
     match v {
         serde_json::Value::Object(m) => {
             if m.contains_key("rows") && m.contains_key("columns") {

@@ -10,8 +10,7 @@ higher_is_better = true
 sources = ["recognition_results", "professions"]
 counts_persons = true
 [relations]
-adds_up = ["sex", "age_band"]
-covers = ["region", "nqf_level", "referral", "sector"]
+covers = ["region", "nqf_level", "sex", "age_band", "referral", "sector"]
 */
 with sector_of as (
     select profession_id, any_value(sector) as sector from professions group by profession_id

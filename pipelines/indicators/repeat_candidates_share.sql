@@ -10,7 +10,7 @@ sources = ["recognition_results"]
 counts_persons = true
 [relations]
 adds_up = ["sex", "referral"]
-same_as = [{ part = "denominator", indicator = "candidates_assessed", other_part = "value" }]
+same_as = [{ part = "denominator", indicator = "candidates_assessed", other_part = "value", breakdowns = ["total"] }]
 */
 with first_dec as (
     select person_id, min(decision_date) as first_date from recognition_results group by person_id

@@ -58,7 +58,10 @@ impl<'a> Ctx<'a> {
 
     /// Whether any value of the year is provisional (SDMX OBS_STATUS `P`).
     fn provisional(&self, year: i32) -> bool {
-        self.inp.rows.iter().any(|r| r.year == year && r.provisional)
+        self.inp
+            .rows
+            .iter()
+            .any(|r| r.year == year && r.provisional)
     }
 
     /// The footnote explaining the provisional mark, when a shown year is provisional.
@@ -67,7 +70,10 @@ impl<'a> Ctx<'a> {
             Some(y) => json!(
                 self.word("provisional_note")
                     .replace("{year}", &y.to_string())
-                    .replace("{date}", &self.inp.report_date.format("%d.%m.%Y").to_string())
+                    .replace(
+                        "{date}",
+                        &self.inp.report_date.format("%d.%m.%Y").to_string()
+                    )
             ),
             None => Json::Null,
         }
