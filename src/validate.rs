@@ -62,6 +62,9 @@ pub struct CellError {
     pub reason: String,
 }
 
+/// The record of a row whose cells are not kept (see `Validator::check`).
+pub const EMPTY_RECORD: &str = "{}";
+
 #[derive(Debug, Clone)]
 pub struct RejectedRow {
     pub number: u64,
@@ -176,14 +179,21 @@ impl<'a> Validator<'a> {
                     .and_then(|v| v.as_deref())
             })
             .collect();
-        let mut errors = Vec::new();
         if let Some(defect) = &row.defect {
-            errors.push(CellError {
-                column: String::new(),
-                value: None,
-                reason: defect.clone(),
+            // A row that does not split into the header's columns cannot say which cell is
+            // which: an unquoted `;` in a free-text field shifts a name or a phone into columns
+            // that are kept. So none of its cells is checked or shown, only its shape.
+            return Err(RejectedRow {
+                number: row.number,
+                errors: vec![CellError {
+                    column: String::new(),
+                    value: None,
+                    reason: defect.clone(),
+                }],
+                record: EMPTY_RECORD.to_string(),
             });
         }
+        let mut errors = Vec::new();
         let mut values = Vec::with_capacity(cols.len());
         for (i, col) in cols.iter().enumerate() {
             match self.parse_cell(col, &self.checks[i], raw[i]) {
