@@ -446,7 +446,10 @@ impl<'a> Validator<'a> {
         let reason = match (raw, &value, col.personal) {
             (Some(raw), Some(shown), Some(_)) => {
                 let reason = reason.replace(&format!("`{raw}`"), &format!("`{shown}`"));
-                match reason.strip_prefix(raw).filter(|rest| rest.starts_with(' ')) {
+                match reason
+                    .strip_prefix(raw)
+                    .filter(|rest| rest.starts_with(' '))
+                {
                     Some(rest) => format!("{shown}{rest}"),
                     None => reason,
                 }
@@ -574,8 +577,7 @@ mod tests {
     const EMPLOYER_BIN: &str = "140240040013";
 
     fn catalog() -> Catalog {
-        Catalog::load(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("pipelines"))
-            .unwrap()
+        Catalog::load(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("pipelines")).unwrap()
     }
 
     /// A recognition result as a centre sends it, with some cells replaced.
@@ -626,7 +628,11 @@ mod tests {
 
     fn value_of(source: &str, column: &str, row: &CheckedRow) -> Value {
         let catalog = catalog();
-        let i = catalog.contract(source).unwrap().column_index(column).unwrap();
+        let i = catalog
+            .contract(source)
+            .unwrap()
+            .column_index(column)
+            .unwrap();
         row.values[i].clone()
     }
 
