@@ -486,3 +486,84 @@ fn nothing_written_or_printed_holds_an_iin_phone_email_or_name() {
         }
     }
 }
+
+/// A support request file as the platform exports it, with the given rows.
+const SR_HEADER: &str = "request_id;full_name;iin;login;phone;email;subject;description;attachment;created_date;closed_date;category";
+
+#[test]
+fn an_iin_in_a_file_name_or_a_kept_text_is_masked_in_every_output() {
+    let input = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let person = iin("900512", 4, 17);
+    // A sender that names its files by its owner's IIN, and a request id built from an IIN.
+    let file = format!("support_requests/{ENTREPRENEUR_IIN}.csv");
+    write(
+        input.path(),
+        &file,
+        &format!(
+            "{SR_HEADER}\n\
+             SR-{ENTREPRENEUR_IIN}-1;Сапарова Айгүл;{person};aigul;+77015551234;a@b.kz;access;;;2026-09-04;2026-09-29;standard\n\
+             SR-{ENTREPRENEUR_IIN}-2;Сапарова Айгүл;{person};aigul;+77015551234;a@b.kz;access;;;2026-09-04;2026-09-29;urgent\n"
+        ),
+    );
+    let o = nqs(
+        out.path(),
+        &["ingest", input.path().to_str().unwrap(), "--sample"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let p = Pseudonymiser::sample();
+    let masked = format!("(pseudonym {})", p.pseudonym(ENTREPRENEUR_IIN));
+    let shown_file = format!("support_requests/{masked}.csv");
+    let console = format!("{}{}", stdout(&o), stderr(&o));
+    assert!(
+        console.contains(&format!("{shown_file} row 3, column `category`")),
+        "{console}"
+    );
+
+    let lake = out.path().join("lake");
+    let manifest = std::fs::read_to_string(lake.join("_manifest.json")).unwrap();
+    assert!(manifest.contains(&shown_file), "{manifest}");
+    let accepted = read_parquet(&lake.join("support_requests/year=2026/month=09/data.parquet"));
+    assert_eq!(
+        strs(&accepted, "request_id"),
+        vec![Some(format!("SR-{masked}-1"))]
+    );
+    assert_eq!(
+        strs(&accepted, "_source_file"),
+        vec![Some(shown_file.clone())]
+    );
+    let q = read_parquet(&lake.join("_quarantine/support_requests.parquet"));
+    assert_eq!(strs(&q, "file"), vec![Some(shown_file.clone())]);
+    assert!(
+        strs(&q, "record")[0]
+            .as_deref()
+            .unwrap()
+            .contains(&format!("SR-{masked}-2"))
+    );
+
+    let texts = every_text(out.path());
+    for (place, text) in texts
+        .texts
+        .iter()
+        .chain([&("console".to_string(), console)])
+    {
+        assert!(!text.contains(ENTREPRENEUR_IIN), "{place}: {text}");
+        assert!(!text.contains(&person), "{place}: {text}");
+    }
+
+    // A file that cannot be read stops the run naming it: the name is printed masked too.
+    write(
+        input.path(),
+        &format!("support_requests/{ENTREPRENEUR_IIN}-2.xlsx"),
+        "not a workbook",
+    );
+    let o = nqs(
+        out.path(),
+        &["ingest", input.path().to_str().unwrap(), "--sample"],
+    );
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert!(err.contains("cannot be read"), "{err}");
+    assert!(!err.contains(ENTREPRENEUR_IIN), "{err}");
+    assert!(err.contains(nqs::ids::IIN_WITHHELD), "{err}");
+}
