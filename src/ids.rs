@@ -6,6 +6,7 @@
 //! are not reissued when a birth date is corrected.
 
 use chrono::NaiveDate;
+use std::borrow::Cow;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum IdError {
@@ -123,6 +124,63 @@ pub fn parse_bin(text: &str) -> Result<(), IdError> {
     verify_check(&d)
 }
 
+/// Byte ranges of every valid IIN inside `text`: a run of exactly twelve ASCII digits (not part
+/// of a longer run) whose check digit holds and whose first six digits with the century digit
+/// form a real date. A BIN never qualifies, since its fifth and sixth digits (type 4-6, kind
+/// 0-3) are no day of a month; nor does a pseudonym, which has no digits.
+///
+/// This is the one place that decides whether some text carries a person's IIN: everything nqs
+/// writes or prints goes through [`replace_iins`] (or its wrappers) so that an IIN standing in
+/// a column that does not declare one (an individual entrepreneur's IIN used as an employer's
+/// BIN, an IIN typed into a comment) is never shown.
+pub fn find_iins(text: &str) -> Vec<std::ops::Range<usize>> {
+    let bytes = text.as_bytes();
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if !bytes[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && bytes[i].is_ascii_digit() {
+            i += 1;
+        }
+        // ASCII digits are whole UTF-8 characters, so the run is a valid slice.
+        if i - start == 12 && parse_iin(&text[start..i]).is_ok() {
+            found.push(start..i);
+        }
+    }
+    found
+}
+
+/// `text` with every valid IIN (see [`find_iins`]) replaced by what `with` gives for it;
+/// borrowed unchanged when there is none, the common case.
+pub fn replace_iins(text: &str, mut with: impl FnMut(&str) -> String) -> Cow<'_, str> {
+    let found = find_iins(text);
+    if found.is_empty() {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + found.len() * 32);
+    let mut last = 0;
+    for r in found {
+        out.push_str(&text[last..r.start]);
+        out.push_str(&with(&text[r.clone()]));
+        last = r.end;
+    }
+    out.push_str(&text[last..]);
+    Cow::Owned(out)
+}
+
+/// What stands in place of an IIN where no pseudonymisation key is at hand (error messages,
+/// the output lock): nothing of the number is kept.
+pub const IIN_WITHHELD: &str = "(IIN withheld)";
+
+/// `text` with every valid IIN replaced by [`IIN_WITHHELD`].
+pub fn withhold_iins(text: &str) -> Cow<'_, str> {
+    replace_iins(text, |_| IIN_WITHHELD.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -180,6 +238,43 @@ mod tests {
             parse_iin(&with_check("8503158")),
             Err(IdError::BadCenturyDigit(8))
         );
+    }
+
+    #[test]
+    fn an_iin_is_found_inside_text_and_replaced() {
+        let iin = with_check("8503143");
+        let text = format!("ИИН {iin}, тел. +7 701 555 01 23; ещё раз:{iin}.");
+        let found = find_iins(&text);
+        assert_eq!(found.len(), 2);
+        assert_eq!(&text[found[0].clone()], iin);
+        assert_eq!(
+            withhold_iins(&text),
+            "ИИН (IIN withheld), тел. +7 701 555 01 23; ещё раз:(IIN withheld)."
+        );
+        assert_eq!(find_iins(&iin), vec![0..12]);
+    }
+
+    #[test]
+    fn bins_wrong_check_digits_and_other_digit_runs_are_not_iins() {
+        let bin = with_check("0804400");
+        assert!(find_iins(&format!("БИН {bin}")).is_empty());
+        let iin = with_check("8503143");
+        let last = iin.as_bytes()[11] - b'0';
+        let broken = format!("{}{}", &iin[..11], (last + 1) % 10);
+        assert!(find_iins(&broken).is_empty());
+        // Part of a longer run (an account number, say) is not an IIN on its own.
+        assert!(find_iins(&format!("1{iin}")).is_empty());
+        assert!(find_iins(&format!("{iin}0")).is_empty());
+        // A date that does not exist (31 November) is no IIN whatever its check digit.
+        assert!(find_iins(&with_check("8511313")).is_empty());
+        assert!(matches!(withhold_iins("no digits here"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn a_pseudonym_is_never_taken_for_an_iin() {
+        let p = crate::pseudonym::Pseudonymiser::sample().pseudonym(&with_check("8503143"));
+        assert!(find_iins(&p).is_empty());
+        assert!(find_iins(&format!("(pseudonym {p})")).is_empty());
     }
 
     #[test]

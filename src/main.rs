@@ -6,6 +6,7 @@ use clap::{Parser, Subcommand};
 use nqs::calendar::Calendar;
 use nqs::contract::Catalog;
 use nqs::generate::{GenerateOptions, Scale};
+use nqs::ids::withhold_iins;
 use nqs::ingest::{self, IngestOptions, IngestReport};
 use nqs::lock::OutputLock;
 use nqs::pseudonym::Pseudonymiser;
@@ -153,9 +154,10 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e}");
+            // An error may quote a file name or a value: no IIN is printed, whatever its source.
+            eprintln!("error: {}", withhold_iins(&e.to_string()));
             for cause in e.chain().skip(1) {
-                eprintln!("  caused by: {cause}");
+                eprintln!("  caused by: {}", withhold_iins(&cause.to_string()));
             }
             ExitCode::FAILURE
         }
@@ -171,7 +173,9 @@ fn run(cli: Cli) -> Result<()> {
             chunk_files,
         } => {
             let catalog = load_catalog(&cli.pipelines)?;
-            let _lock = lock_output(&cli.output, &format!("nqs ingest {}", dir.display()))?;
+            // The lock record names the command, with the input folder's name.
+            let command = format!("nqs ingest {}", dir.display());
+            let _lock = lock_output(&cli.output, &withhold_iins(&command))?;
             let pseudonymiser = if sample {
                 Pseudonymiser::sample()
             } else {
@@ -188,7 +192,8 @@ fn run(cli: Cli) -> Result<()> {
                 },
             )?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&report)?);
+                let text = serde_json::to_string_pretty(&report)?;
+                println!("{}", withhold_iins(&text));
             } else {
                 print_ingest(&report, &cli.output.join("lake"));
             }
@@ -687,13 +692,15 @@ fn print_ingest(report: &IngestReport, lake: &Path) {
     reasons.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     if !reasons.is_empty() {
         println!("\nmain quarantine reasons:");
+        // Reasons and examples were masked by the ingest; this is the last line of defence
+        // for what reaches a terminal or a log file.
         for (r, n) in reasons.iter().take(12) {
-            println!("{n:>8}  {r}");
+            println!("{n:>8}  {}", withhold_iins(r));
         }
         println!("\nfirst quarantined rows:");
         for (id, s) in &report.sources {
             for e in &s.examples {
-                println!("  {id}: {e}");
+                println!("  {id}: {}", withhold_iins(e));
             }
         }
         println!(
@@ -703,19 +710,22 @@ fn print_ingest(report: &IngestReport, lake: &Path) {
     }
     for (id, s) in &report.sources {
         for (file, cols) in &s.missing_columns {
-            eprintln!(
+            let line = format!(
                 "warning: {file} ({id}) lacks declared columns: {}",
                 cols.join(", ")
             );
+            eprintln!("{}", withhold_iins(&line));
         }
         for (file, cols) in &s.ignored_columns {
-            eprintln!(
+            let line = format!(
                 "warning: {file} ({id}) has columns no contract declares, not kept: {}",
                 cols.join(", ")
             );
+            eprintln!("{}", withhold_iins(&line));
         }
     }
     for f in &report.unmatched_files {
-        eprintln!("warning: {f} matches no source contract and was not ingested");
+        let line = format!("warning: {f} matches no source contract and was not ingested");
+        eprintln!("{}", withhold_iins(&line));
     }
 }

@@ -6,6 +6,7 @@
 //! a–p only: no run of digits can ever appear in the lake that looks like an IIN.
 
 use hmac::{KeyInit, Mac};
+use std::borrow::Cow;
 use std::path::PathBuf;
 
 type HmacSha256 = hmac::Hmac<sha2::Sha256>;
@@ -80,6 +81,13 @@ impl Pseudonymiser {
         letters(&self.digest(iin.as_bytes()))
     }
 
+    /// `text` with every valid IIN in it (see [`crate::ids::find_iins`]) replaced by
+    /// `(pseudonym …)`: the same person's IIN gives the same mark everywhere, so an analyst
+    /// can still match rows, but the number cannot be read back without the key.
+    pub fn mask_iins<'t>(&self, text: &'t str) -> Cow<'t, str> {
+        crate::ids::replace_iins(text, |iin| format!("(pseudonym {})", self.pseudonym(iin)))
+    }
+
     /// Identifies the key without revealing it, so a lake can refuse rows pseudonymised with
     /// another key (their person ids would never match).
     pub fn fingerprint(&self) -> String {
@@ -120,6 +128,19 @@ mod tests {
         assert_eq!(p.len(), 32);
         assert!(p.chars().all(|c| ('a'..='p').contains(&c)));
         assert_ne!(a.fingerprint(), b.fingerprint());
+    }
+
+    #[test]
+    fn iins_in_text_become_their_pseudonyms() {
+        let p = Pseudonymiser::sample();
+        let masked = p.mask_iins("ИИН 850314355010, БИН 160240014226");
+        assert_eq!(
+            masked,
+            format!(
+                "ИИН (pseudonym {}), БИН 160240014226",
+                p.pseudonym("850314355010")
+            )
+        );
     }
 
     #[test]

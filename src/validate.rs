@@ -62,6 +62,9 @@ pub struct CellError {
     pub reason: String,
 }
 
+/// The record of a row whose cells are not kept (see `Validator::check`).
+pub const EMPTY_RECORD: &str = "{}";
+
 #[derive(Debug, Clone)]
 pub struct RejectedRow {
     pub number: u64,
@@ -176,14 +179,21 @@ impl<'a> Validator<'a> {
                     .and_then(|v| v.as_deref())
             })
             .collect();
-        let mut errors = Vec::new();
         if let Some(defect) = &row.defect {
-            errors.push(CellError {
-                column: String::new(),
-                value: None,
-                reason: defect.clone(),
+            // A row that does not split into the header's columns cannot say which cell is
+            // which: an unquoted `;` in a free-text field shifts a name or a phone into columns
+            // that are kept. So none of its cells is checked or shown, only its shape.
+            return Err(RejectedRow {
+                number: row.number,
+                errors: vec![CellError {
+                    column: String::new(),
+                    value: None,
+                    reason: defect.clone(),
+                }],
+                record: EMPTY_RECORD.to_string(),
             });
         }
+        let mut errors = Vec::new();
         let mut values = Vec::with_capacity(cols.len());
         for (i, col) in cols.iter().enumerate() {
             match self.parse_cell(col, &self.checks[i], raw[i]) {
@@ -258,7 +268,14 @@ impl<'a> Validator<'a> {
                     Value::Str(self.pseudonymiser.pseudonym(&s))
                 }
                 (Some(Personal::Year), Value::Date(d)) => Value::Int(i64::from(d.year())),
-                (_, v) => v,
+                (_, v) => {
+                    let mut iin_as_bin = false;
+                    let v = self.without_iins(col, v, &mut iin_as_bin);
+                    if iin_as_bin {
+                        flags.push(format!("{}_is_iin", col.name));
+                    }
+                    v
+                }
             };
         }
         Ok(CheckedRow {
@@ -266,6 +283,31 @@ impl<'a> Validator<'a> {
             values,
             flags,
         })
+    }
+
+    /// A kept value with no IIN left in it. In a BIN column a valid IIN is an individual
+    /// entrepreneur's (such an employer has no BIN of its own): it becomes the same keyed
+    /// pseudonym an IIN column gives, and `iin_as_bin` is set so the row can be flagged. In any
+    /// other text an IIN is replaced by `(pseudonym …)` where it stands.
+    fn without_iins(&self, col: &Column, value: Value, iin_as_bin: &mut bool) -> Value {
+        match value {
+            Value::Str(s) if col.value_type() == ColumnType::Bin => {
+                if ids::parse_iin(&s).is_ok() {
+                    *iin_as_bin = true;
+                    Value::Str(self.pseudonymiser.pseudonym(&s))
+                } else {
+                    Value::Str(s)
+                }
+            }
+            Value::Str(s) => Value::Str(self.pseudonymiser.mask_iins(&s).into_owned()),
+            Value::List(items) => Value::List(
+                items
+                    .into_iter()
+                    .map(|item| self.without_iins(col, item, iin_as_bin))
+                    .collect(),
+            ),
+            other => other,
+        }
     }
 
     /// Flags, never rejections: see `ids` on why an IIN may disagree with the person's data.
@@ -343,10 +385,21 @@ impl<'a> Validator<'a> {
                 Value::Str(text.to_string())
             }
             ColumnType::Bin => {
-                ids::parse_bin(text).map_err(|e| format!("BIN {e}"))?;
+                // An individual entrepreneur has no BIN and uses its owner's IIN instead; the
+                // two are told apart by digits 5-6 (a day of month, or a BIN's type and kind),
+                // so a valid IIN here is accepted and pseudonymised in `without_iins`.
+                if let Err(e) = ids::parse_bin(text)
+                    && ids::parse_iin(text).is_err()
+                {
+                    return Err(format!("BIN {e}"));
+                }
                 Value::Str(text.to_string())
             }
         };
+        // A number column cannot be pseudonymised in place, and a person's IIN is no count.
+        if matches!(value, Value::Int(_) | Value::Float(_)) && !ids::find_iins(text).is_empty() {
+            return Err("holds an IIN (personal data) where a number is expected".into());
+        }
         if let Some(codes) = &check.codes
             && !codes.contains(text)
         {
@@ -385,19 +438,37 @@ impl<'a> Validator<'a> {
         Ok(value)
     }
 
+    /// A cell's error as it may be shown: the value masked, and the reason too, since reasons
+    /// quote the text they could not read.
     fn error(&self, col: &Column, raw: Option<&str>, reason: String) -> CellError {
+        let value = raw.map(|v| self.mask(col, v));
+        // Reasons quote a value as `text`, or start with it ("120 is above the maximum").
+        let reason = match (raw, &value, col.personal) {
+            (Some(raw), Some(shown), Some(_)) => {
+                let reason = reason.replace(&format!("`{raw}`"), &format!("`{shown}`"));
+                match reason
+                    .strip_prefix(raw)
+                    .filter(|rest| rest.starts_with(' '))
+                {
+                    Some(rest) => format!("{shown}{rest}"),
+                    None => reason,
+                }
+            }
+            _ => reason,
+        };
         CellError {
             column: col.name.clone(),
-            value: raw.map(|v| self.mask(col, v)),
-            reason,
+            value,
+            reason: self.pseudonymiser.mask_iins(&reason).into_owned(),
         }
     }
 
     /// What of a personal value may be shown in the quarantine: the pseudonym of an IIN (the
     /// analyst finds the row by file and row number), the year of a birth date, nothing else.
+    /// Any other value is shown with the IINs in it replaced, wherever they stand.
     fn mask(&self, col: &Column, value: &str) -> String {
         match col.personal {
-            None => value.to_string(),
+            None => self.pseudonymiser.mask_iins(value).into_owned(),
             Some(Personal::Pseudonymise) => {
                 format!("(pseudonym {})", self.pseudonymiser.pseudonym(value))
             }
@@ -499,6 +570,183 @@ pub fn parse_bool(text: &str) -> Result<bool, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const PERSON: &str = "710331478239";
+    /// An individual entrepreneur's IIN: digits 5-6 are a day (14), not a BIN's type and kind.
+    const ENTREPRENEUR: &str = "850314355010";
+    const EMPLOYER_BIN: &str = "140240040013";
+
+    fn catalog() -> Catalog {
+        Catalog::load(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("pipelines")).unwrap()
+    }
+
+    /// A recognition result as a centre sends it, with some cells replaced.
+    fn recognition(overrides: &[(&str, &str)]) -> (Vec<String>, RawRow) {
+        let mut cells = vec![
+            ("record_id", "C-1"),
+            ("iin", PERSON),
+            ("full_name", "Морозова Татьяна Николаевна"),
+            ("phone", "+77753334725"),
+            ("email", ""),
+            ("sex", "F"),
+            ("birth_date", "1971-03-31"),
+            ("region", "190000000"),
+            ("centre_bin", "160240014226"),
+            ("profession_id", "P10512"),
+            ("nco_code", "3135-1-001"),
+            ("nqf_level", "4"),
+            ("referral", "employer"),
+            ("employer_bin", EMPLOYER_BIN),
+            ("application_date", "2026-09-10"),
+            ("assessment_date", "2026-10-02"),
+            ("decision_date", "2026-10-06"),
+            ("result", "passed"),
+            ("score", "70,6"),
+        ];
+        for (k, v) in overrides {
+            cells.iter_mut().find(|(n, _)| n == k).unwrap().1 = v;
+        }
+        let headers = cells.iter().map(|(n, _)| n.to_string()).collect();
+        let row = RawRow {
+            number: 2,
+            cells: cells
+                .iter()
+                .map(|(_, v)| (!v.is_empty()).then(|| v.to_string()))
+                .collect(),
+            defect: None,
+        };
+        (headers, row)
+    }
+
+    fn check(source: &str, headers: &[String], row: &RawRow) -> Result<CheckedRow, RejectedRow> {
+        let catalog = catalog();
+        let contract = catalog.contract(source).unwrap();
+        let p = Pseudonymiser::sample();
+        let (v, _) = Validator::new(&catalog, contract, headers, &p);
+        v.check(row)
+    }
+
+    fn value_of(source: &str, column: &str, row: &CheckedRow) -> Value {
+        let catalog = catalog();
+        let i = catalog
+            .contract(source)
+            .unwrap()
+            .column_index(column)
+            .unwrap();
+        row.values[i].clone()
+    }
+
+    #[test]
+    fn an_iin_in_a_bin_column_is_accepted_pseudonymised_and_flagged() {
+        let (h, row) = recognition(&[("employer_bin", ENTREPRENEUR)]);
+        let ok = check("recognition_results", &h, &row).unwrap();
+        let pseudonym = Pseudonymiser::sample().pseudonym(ENTREPRENEUR);
+        assert_eq!(
+            value_of("recognition_results", "employer_bin", &ok),
+            Value::Str(pseudonym)
+        );
+        assert_eq!(ok.flags, vec!["employer_bin_is_iin"]);
+        // A real BIN stays as it is, unflagged: a centre's or employer's BIN is public.
+        let (h, row) = recognition(&[]);
+        let ok = check("recognition_results", &h, &row).unwrap();
+        assert_eq!(
+            value_of("recognition_results", "employer_bin", &ok),
+            Value::Str(EMPLOYER_BIN.into())
+        );
+        assert!(ok.flags.is_empty());
+        // Twelve digits that are neither is still a bad BIN.
+        let (h, row) = recognition(&[("employer_bin", "850314355011")]);
+        let bad = check("recognition_results", &h, &row).unwrap_err();
+        assert_eq!(bad.errors[0].column, "employer_bin");
+        assert!(bad.errors[0].reason.starts_with("BIN "));
+    }
+
+    #[test]
+    fn a_rejected_row_shows_no_iin_in_its_value_reason_or_record() {
+        // Rejected for its region; its employer is an individual entrepreneur.
+        let (h, row) = recognition(&[("employer_bin", ENTREPRENEUR), ("region", "999999999")]);
+        let bad = check("recognition_results", &h, &row).unwrap_err();
+        let pseudonym = Pseudonymiser::sample().pseudonym(ENTREPRENEUR);
+        assert!(bad.record.contains(&format!("(pseudonym {pseudonym})")));
+        assert!(!bad.record.contains(ENTREPRENEUR) && !bad.record.contains(PERSON));
+        assert!(!bad.record.contains("Морозова"), "{}", bad.record);
+        // An IIN typed where a number belongs is rejected without being quoted.
+        let (h, row) = recognition(&[("nqf_level", ENTREPRENEUR)]);
+        let bad = check("recognition_results", &h, &row).unwrap_err();
+        let shown = format!("{:?}", bad.errors);
+        assert!(!shown.contains(ENTREPRENEUR), "{shown}");
+        assert!(shown.contains("(pseudonym"), "{shown}");
+        // A birth date that is no date is not quoted in the reason either: only its year shows.
+        let (h, row) = recognition(&[("birth_date", "1971-13-31")]);
+        let bad = check("recognition_results", &h, &row).unwrap_err();
+        let shown = format!("{:?}", bad.errors);
+        assert!(!shown.contains("1971-13-31"), "{shown}");
+    }
+
+    #[test]
+    fn a_row_that_does_not_split_into_the_columns_keeps_no_cell() {
+        let (h, mut row) = recognition(&[]);
+        row.defect = Some("row has 21 fields, the header has 19".into());
+        let bad = check("recognition_results", &h, &row).unwrap_err();
+        assert_eq!(bad.record, EMPTY_RECORD);
+        assert_eq!(bad.errors.len(), 1);
+        assert_eq!(bad.errors[0].value, None);
+        assert_eq!(bad.errors[0].reason, "row has 21 fields, the header has 19");
+    }
+
+    #[test]
+    fn an_iin_inside_free_text_is_masked_where_it_stands() {
+        let headers: Vec<String> = [
+            "as_of",
+            "centre_bin",
+            "name",
+            "region",
+            "sectors",
+            "accreditation_no",
+            "accreditation_date",
+            "status",
+            "founder_bins",
+        ]
+        .map(String::from)
+        .to_vec();
+        let name = format!("ИП Ахметов, ИИН {ENTREPRENEUR}");
+        let row = RawRow {
+            number: 2,
+            cells: [
+                "2026-10-31",
+                "160240014226",
+                name.as_str(),
+                "190000000",
+                "ICT",
+                "KZ-001",
+                "2021-05-01",
+                "accredited",
+                &format!("{EMPLOYER_BIN}|{ENTREPRENEUR}"),
+            ]
+            .map(|c| Some(c.to_string()))
+            .to_vec(),
+            defect: None,
+        };
+        let ok = check("centres", &headers, &row).unwrap();
+        let pseudonym = Pseudonymiser::sample().pseudonym(ENTREPRENEUR);
+        assert_eq!(
+            value_of("centres", "name", &ok),
+            Value::Str(format!("ИП Ахметов, ИИН (pseudonym {pseudonym})"))
+        );
+        assert_eq!(
+            value_of("centres", "centre_bin", &ok),
+            Value::Str("160240014226".into())
+        );
+        // A list of BINs: each IIN in it is pseudonymised, the row flagged once.
+        assert_eq!(
+            value_of("centres", "founder_bins", &ok),
+            Value::List(vec![
+                Value::Str(EMPLOYER_BIN.into()),
+                Value::Str(pseudonym.clone())
+            ])
+        );
+        assert_eq!(ok.flags, vec!["founder_bins_is_iin"]);
+    }
 
     #[test]
     fn numbers_accept_decimal_commas_and_spaces() {

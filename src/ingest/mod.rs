@@ -116,7 +116,7 @@ pub fn ingest(catalog: &Catalog, opts: &IngestOptions) -> Result<IngestReport, I
     lake.check_key(&manifest, &fingerprint)?;
     manifest.key_fingerprint = fingerprint;
 
-    let (by_source, unmatched) = discover(catalog, opts.input)?;
+    let (by_source, unmatched) = discover(catalog, opts.input, opts.pseudonymiser)?;
     let run_id = run_id();
     let mut staging = Staging::new(&lake)?;
     let mut report = IngestReport {
@@ -180,7 +180,14 @@ pub fn ingest(catalog: &Catalog, opts: &IngestOptions) -> Result<IngestReport, I
                 &old_partitions,
                 &checked,
             )?;
-            write_quarantine(contract, &lake, &mut staging, &replaced, &checked)?;
+            write_quarantine(
+                contract,
+                &lake,
+                &mut staging,
+                &replaced,
+                &checked,
+                opts.pseudonymiser,
+            )?;
             record_chunk(
                 contract,
                 checked,
@@ -188,6 +195,7 @@ pub fn ingest(catalog: &Catalog, opts: &IngestOptions) -> Result<IngestReport, I
                 &run_id,
                 &mut source_report,
                 &mut manifest,
+                opts.pseudonymiser,
             );
         }
         // Later sources may reference this one: drop what was cached of its old state.
@@ -201,6 +209,9 @@ pub fn ingest(catalog: &Catalog, opts: &IngestOptions) -> Result<IngestReport, I
         "report": &report,
     }))
     .expect("report serialises");
+    // The report's values were masked where they were taken; this also covers the input
+    // folder's name and anything added to the report later.
+    let run_record = opts.pseudonymiser.mask_iins(&run_record);
     staging.write_bytes(
         &lake.root().join("_runs").join(format!("{run_id}.json")),
         run_record.as_bytes(),
@@ -217,6 +228,7 @@ fn record_chunk(
     run_id: &str,
     source_report: &mut SourceReport,
     manifest: &mut lake::Manifest,
+    pseudonymiser: &Pseudonymiser,
 ) {
     for c in checked {
         let flagged = c.accepted.iter().filter(|r| !r.flags.is_empty()).count() as u64;
@@ -227,6 +239,9 @@ fn record_chunk(
             } else {
                 format!("{}: {}", first.column, first.reason)
             };
+            // What the console and the run record show passes the one IIN mask, whichever
+            // check produced it.
+            let reason = pseudonymiser.mask_iins(&reason).into_owned();
             if source_report.examples.len() < MAX_EXAMPLES {
                 let value = first
                     .value
@@ -238,10 +253,10 @@ fn record_chunk(
                 } else {
                     format!(", column `{}`{value}", first.column)
                 };
-                source_report.examples.push(format!(
-                    "{} row {}{column}: {}",
-                    c.input.rel, r.number, first.reason
-                ));
+                let example = format!("{} row {}{column}: {}", c.input.rel, r.number, first.reason);
+                source_report
+                    .examples
+                    .push(pseudonymiser.mask_iins(&example).into_owned());
             }
             *source_report.reasons.entry(reason).or_default() += 1;
         }
@@ -299,8 +314,15 @@ fn run_id() -> String {
 /// Files per source id, and the files no contract claims.
 type Discovered = (BTreeMap<String, Vec<InputFile>>, Vec<String>);
 
-/// Every file under `input`, assigned to the one contract whose globs claim it.
-fn discover(catalog: &Catalog, input: &Path) -> Result<Discovered, IngestError> {
+/// Every file under `input`, assigned to the one contract whose globs claim it. A file is
+/// known by its path relative to `input` with any IIN in it masked: a centre that is an
+/// individual entrepreneur names its files by its owner's IIN, and the name is written to the
+/// lake, the quarantine, the manifest and the console.
+fn discover(
+    catalog: &Catalog,
+    input: &Path,
+    pseudonymiser: &Pseudonymiser,
+) -> Result<Discovered, IngestError> {
     if !input.is_dir() {
         return Err(IngestError::Input {
             path: input.to_path_buf(),
@@ -347,8 +369,9 @@ fn discover(catalog: &Catalog, input: &Path) -> Result<Discovered, IngestError> 
             .iter()
             .filter(|c| c.matches(&rel))
             .collect();
+        let shown = pseudonymiser.mask_iins(&rel).into_owned();
         match claims.as_slice() {
-            [] => unmatched.push(rel),
+            [] => unmatched.push(shown),
             [c] => {
                 let bytes = std::fs::read(&path).map_err(|cause| IngestError::Read {
                     path: path.clone(),
@@ -357,7 +380,7 @@ fn discover(catalog: &Catalog, input: &Path) -> Result<Discovered, IngestError> 
                 by_source.entry(c.id.clone()).or_default().push(InputFile {
                     sha256: hex::encode(sha2::Sha256::digest(&bytes)),
                     bytes: bytes.len() as u64,
-                    rel,
+                    rel: shown,
                     path,
                 });
             }
@@ -395,6 +418,11 @@ fn check_file(
     if table.rows.is_empty() {
         // A nil return (an empty JSON array, a header-only CSV) lacks nothing.
         header = HeaderReport::default();
+    }
+    // Undeclared headers are listed in the manifest and on the console; a file sent without
+    // its header row has its first record's values there.
+    for h in &mut header.ignored {
+        *h = pseudonymiser.mask_iins(h).into_owned();
     }
     let mut accepted = Vec::with_capacity(table.rows.len());
     let mut rejected = Vec::new();
@@ -943,11 +971,14 @@ fn write_quarantine(
     staging: &mut Staging,
     replaced: &BTreeSet<String>,
     files: &[CheckedFile],
+    pseudonymiser: &Pseudonymiser,
 ) -> Result<(), IngestError> {
     let table_err = |cause| IngestError::Table {
         source_id: contract.id.clone(),
         cause,
     };
+    // Every text the quarantine stores passes the one IIN mask, whichever check produced it.
+    let masked = |text: &str| pseudonymiser.mask_iins(text).into_owned();
     let target = lake.quarantine_path(&contract.id);
     let nothing = BTreeSet::new();
     let replaced = if staging.is_staged(&target) {
@@ -980,17 +1011,17 @@ fn write_quarantine(
         "file" => rows.iter().map(|(f, _)| *f).collect::<Vec<_>>(),
         "row" => rows.iter().map(|(_, r)| r.number as i64).collect::<Vec<_>>(),
         "column" => rows.iter().map(|(_, r)| first(r).column).collect::<Vec<_>>(),
-        "value" => rows.iter().map(|(_, r)| first(r).value).collect::<Vec<_>>(),
-        "reason" => rows.iter().map(|(_, r)| first(r).reason).collect::<Vec<_>>(),
+        "value" => rows.iter().map(|(_, r)| first(r).value.as_deref().map(masked)).collect::<Vec<_>>(),
+        "reason" => rows.iter().map(|(_, r)| masked(&first(r).reason)).collect::<Vec<_>>(),
         "error_count" => rows.iter().map(|(_, r)| r.errors.len() as i64).collect::<Vec<_>>(),
         "all_errors" => rows.iter().map(|(_, r)| {
-            r.errors
+            masked(&r.errors
                 .iter()
                 .map(|e| if e.column.is_empty() { e.reason.clone() } else { format!("{}: {}", e.column, e.reason) })
                 .collect::<Vec<_>>()
-                .join("; ")
+                .join("; "))
         }).collect::<Vec<_>>(),
-        "record" => rows.iter().map(|(_, r)| r.record.as_str()).collect::<Vec<_>>(),
+        "record" => rows.iter().map(|(_, r)| masked(&r.record)).collect::<Vec<_>>(),
     )
     .map_err(table_err)?;
     let mut combined = match kept {

@@ -27,7 +27,9 @@ pub struct RawRow {
     /// as row 1; for JSON, the record's position starting at 1.
     pub number: u64,
     pub cells: Vec<Option<String>>,
-    /// Set when the row could not be split into the header's columns.
+    /// Set when the row could not be split into the header's columns; its `cells` are then
+    /// all empty, since no cell can be told to belong to a column (an unquoted delimiter in a
+    /// free-text field shifts whatever follows it, a name or a phone, into other columns).
     pub defect: Option<String>,
 }
 
@@ -140,12 +142,16 @@ fn read_csv(bytes: &[u8]) -> Result<RawTable, ReadError> {
                 }
                 let defect = (record.len() != headers.len()).then(|| {
                     format!(
-                        "row has {} fields, the header has {}",
+                        "row has {} fields, the header has {}: its cells are not kept",
                         record.len(),
                         headers.len()
                     )
                 });
-                let cells = record.iter().map(cell).collect();
+                let cells = if defect.is_some() {
+                    vec![None; headers.len()]
+                } else {
+                    record.iter().map(cell).collect()
+                };
                 rows.push(RawRow {
                     number,
                     cells,
@@ -323,6 +329,9 @@ mod tests {
         assert!(t.rows[0].defect.is_none());
         assert!(t.rows[1].defect.as_deref().unwrap().contains("1 fields"));
         assert_eq!(t.rows[2].number, 4);
+        // Not even the cells that seem to line up are kept.
+        assert_eq!(t.rows[1].cells, vec![None, None]);
+        assert_eq!(t.rows[2].cells, vec![None, None]);
     }
 
     #[test]
