@@ -1038,8 +1038,8 @@ mod tests {
         // t = a + b: two free coordinates, and t is the sum of a's and b's vectors.
         let basis = null_space(&[vec![(0, 1.0), (1, -1.0), (2, -1.0)]], 3);
         assert_eq!(basis[0].len(), 2);
-        for k in 0..2 {
-            assert!((basis[0][k] - basis[1][k] - basis[2][k]).abs() < 1e-12);
+        for ((t, a), b) in basis[0].iter().zip(&basis[1]).zip(&basis[2]) {
+            assert!((t - a - b).abs() < 1e-12);
         }
     }
 

@@ -66,6 +66,8 @@ enum Q {
 }
 
 type Cell = (String, i32, String, String);
+/// A linear form over quantities (cell, part).
+type Form = Vec<((Cell, Q), f64)>;
 
 /// The attacker's view: quantities (cell, part) known or unknown, and the relations over them.
 struct View {
@@ -73,7 +75,7 @@ struct View {
     cells: BTreeMap<Cell, Published>,
     known: BTreeMap<(Cell, Q), f64>,
     unknown: BTreeMap<(Cell, Q), (f64, f64)>,
-    relations: Vec<(Vec<((Cell, Q), f64)>, bool)>,
+    relations: Vec<(Form, bool)>,
 }
 
 fn parts(unit: &str) -> &'static [Q] {
@@ -340,7 +342,7 @@ fn audit(table: &[Published], pipelines: &Path) -> Vec<String> {
             continue;
         }
         let u = &v.unit[&cell.0];
-        let mut groups: Vec<(&str, Vec<((Cell, Q), f64)>)> = parts(u)
+        let mut groups: Vec<(&str, Form)> = parts(u)
             .iter()
             .filter(|q| v.unknown.contains_key(&(cell.clone(), **q)))
             .map(|q| {
