@@ -465,6 +465,10 @@ fn primary_suppression_alone_fails_the_audit() {
     let table = read_table(&out.join("2026/indicators.parquet"));
     assert!(table.iter().all(|p| p.conf != "D"));
     let failures = audit(&table, &pipelines);
+    eprintln!(
+        "primary suppression alone: {} groups of primary cells narrower than the protection level",
+        failures.len()
+    );
     assert!(
         failures.len() >= 10,
         "the audit should find the cells that subtraction gives back: {failures:?}"
