@@ -219,6 +219,55 @@ pub fn prepare(conn: &Connection, catalog: &Catalog, year: i32) -> Result<(), In
     Ok(())
 }
 
+/// One file of the shared SQL layer (`pipelines/shared/*.sql`): DuckDB macros and views that
+/// the indicators build on (register snapshots at year end, sector of a profession, …), so each
+/// rule is written once.
+#[derive(Debug, Clone)]
+pub struct SharedSql {
+    pub path: PathBuf,
+    pub sql: String,
+}
+
+/// Reads every `*.sql` of the shared layer's folder, in name order (a missing folder is an
+/// empty layer).
+pub fn load_shared(dir: &Path) -> Result<Vec<SharedSql>, IndicatorError> {
+    if !dir.exists() {
+        return Ok(Vec::new());
+    }
+    let entries = std::fs::read_dir(dir).map_err(|source| IndicatorError::Io {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "sql"))
+        .collect();
+    paths.sort();
+    paths
+        .into_iter()
+        .map(|path| {
+            let sql = std::fs::read_to_string(&path).map_err(|source| IndicatorError::Io {
+                path: path.clone(),
+                source,
+            })?;
+            Ok(SharedSql { path, sql })
+        })
+        .collect()
+}
+
+/// Runs the shared layer's files in order, after the lake's views, the code lists and the
+/// deadline tables exist (views bind to the tables they name when created).
+pub fn apply_shared(conn: &Connection, shared: &[SharedSql]) -> Result<(), IndicatorError> {
+    for s in shared {
+        conn.execute_batch(&s.sql)
+            .map_err(|source| IndicatorError::Query {
+                path: s.path.clone(),
+                source,
+            })?;
+    }
+    Ok(())
+}
+
 /// Runs every indicator; `progress` is told each indicator's id as it starts.
 pub fn compute(
     conn: &Connection,

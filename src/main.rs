@@ -285,6 +285,8 @@ fn run(cli: Cli) -> Result<()> {
             let conn = nqs::sql::open_lake(&cli.output.join("lake"))?;
             nqs::indicators::prepare(&conn, &catalog, year)?;
             nqs::schedule::register_tables(&conn, &schedule, &calendar, year - 4..=year, as_of)?;
+            let shared = nqs::indicators::load_shared(&cli.pipelines.join("shared"))?;
+            nqs::indicators::apply_shared(&conn, &shared)?;
             let bar = indicatif::ProgressBar::new(indicators.len() as u64);
             bar.set_style(
                 indicatif::ProgressStyle::with_template(
@@ -465,6 +467,8 @@ fn run(cli: Cli) -> Result<()> {
                     year - 4..=year,
                     as_of,
                 )?;
+                let shared = nqs::indicators::load_shared(&cli.pipelines.join("shared"))?;
+                nqs::indicators::apply_shared(&conn, &shared)?;
             }
             let (header, rows) = nqs::sql::query_text(&conn, &query)?;
             let mut out = csv::WriterBuilder::new()
