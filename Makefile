@@ -33,7 +33,7 @@ report: build
 	$(NQS) ingest $(SAMPLE) --sample
 	$(NQS) run --year $(YEAR) --as-of $(AS_OF)
 	$(NQS) schedule --year $(YEAR) --as-of $(AS_OF)
-	$(NQS) report --year $(YEAR) --date $(AS_OF) --lang kk,ru
+	$(NQS) report --year $(YEAR) --lang kk,ru
 
 # Regenerates the committed sample data set (deterministic: the same files every time).
 sample: build

@@ -360,7 +360,7 @@ pub fn format_delta(delta: f64, unit: Unit) -> String {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Evidence {
     pub indicator: String,
     pub breakdown: String,
@@ -369,14 +369,14 @@ pub struct Evidence {
     pub value: f64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Recommendation {
     pub id: String,
     pub kk: String,
     pub ru: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Problem {
     pub id: String,
     pub rule: String,
@@ -388,7 +388,7 @@ pub struct Problem {
     pub recommendations: Vec<Recommendation>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Findings {
     pub year: i32,
     pub state: BTreeMap<String, Vec<String>>,
@@ -646,6 +646,19 @@ fn fill_sentence(text: &str, values: &Values, year: i32) -> Option<String> {
         out = out.replace(&format!("{{{ph}}}"), &value);
     }
     Some(out)
+}
+
+/// Reads back the `findings.json` that [`write_outputs`] wrote in `dir`.
+pub fn read_outputs(dir: &Path) -> Result<Findings, FindingsError> {
+    let path = dir.join("findings.json");
+    let text = std::fs::read_to_string(&path).map_err(|source| FindingsError::Io {
+        path: path.clone(),
+        source,
+    })?;
+    serde_json::from_str(&text).map_err(|e| FindingsError::Invalid {
+        path,
+        message: e.to_string(),
+    })
 }
 
 /// `findings.json` (what the report reads) and `findings.parquet` (one row per problem).

@@ -190,13 +190,23 @@ impl Confidentiality {
     }
 }
 
-/// Sets the report year and the tables every indicator may read.
-pub fn prepare(conn: &Connection, catalog: &Catalog, year: i32) -> Result<(), IndicatorError> {
+/// Sets the report year (`getvariable('report_year')`), the judging day
+/// (`getvariable('as_of')`), the five-year window (`report_years(year)`) and the code lists
+/// every indicator may read.
+pub fn prepare(
+    conn: &Connection,
+    catalog: &Catalog,
+    period: &crate::period::Period,
+) -> Result<(), IndicatorError> {
+    let window = period.window();
     conn.execute_batch(&format!(
-        "set variable report_year = {year};
+        "set variable report_year = {};
+         set variable as_of = date '{}';
          create or replace table report_years as select range::integer as year from range({}, {});",
-        year - 4,
-        year + 1
+        period.year,
+        period.as_of,
+        window.first(),
+        window.last() + 1
     ))?;
     for (name, list) in [("regions", "regions"), ("sectors", "sectors")] {
         conn.execute_batch(&format!(

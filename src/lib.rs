@@ -2,7 +2,12 @@
 //!
 //! One module per stage of the data's path: `contract` (what sources look like), `ingest`
 //! (reading extracts), `validate` (row checks), `lake` (the Parquet store), `sql` (DuckDB over
-//! the lake). The binary in `main.rs` only parses arguments and dispatches.
+//! the lake), `run` (indicators, disclosure control, findings), `report` (the PDFs),
+//! `schedule` and `calendar` (the Rules' deadlines). A [`project::Project`] is opened once and
+//! each stage is one function taking it and a [`period::Period`]:
+//! [`ingest::ingest`], [`run::run`], [`report::report`], [`schedule::assess`],
+//! [`run::connect`] (DuckDB prepared as the indicators see it). The binary only parses
+//! arguments, calls one stage and prints its typed summary.
 
 pub mod calendar;
 pub mod charts;
@@ -15,8 +20,11 @@ pub mod indicators;
 pub mod ingest;
 pub mod lake;
 pub mod lock;
+pub mod period;
+pub mod project;
 pub mod pseudonym;
 pub mod report;
+pub mod run;
 pub mod schedule;
 pub mod sql;
 pub mod validate;

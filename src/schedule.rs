@@ -683,3 +683,71 @@ mod tests {
         );
     }
 }
+
+/// The yearly run's calendar as `nqs schedule` shows it: the para. 21 deadline, the last
+/// working day to send by and to run the pipeline, and each para. 7 submission's status.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScheduleSummary {
+    pub period: crate::period::Period,
+    /// Para. 21's deadline (15 December).
+    pub deadline: NaiveDate,
+    /// The deadline, or the last working day before it when it falls on a day off.
+    pub send_by: NaiveDate,
+    /// The last day to run the pipeline (`margin_working_days` before the deadline).
+    pub run_by: NaiveDate,
+    pub margin_working_days: u32,
+    /// Working days from the judging day to `send_by`; `None` once the deadline has passed.
+    pub working_days_left: Option<i64>,
+    pub submissions: Vec<Expected>,
+}
+
+/// The schedule stage: the deadlines of `period.year` and the para. 7 submissions the lake
+/// holds, judged as of `period.as_of`.
+pub fn assess(
+    project: &crate::project::Project,
+    period: &crate::period::Period,
+) -> Result<ScheduleSummary, ScheduleError> {
+    let schedule = &project.schedule;
+    let calendar = &project.calendar;
+    let lake = project.lake_dir();
+    let invalid = |message: String| ScheduleError::Invalid {
+        path: lake.clone(),
+        message,
+    };
+    let conn = crate::sql::open_lake(&lake).map_err(|e| invalid(e.to_string()))?;
+    let (received, centres) = load_from_lake(&conn).map_err(|e| {
+        invalid(format!(
+            "reading the submission log and the centres from the lake: {e}"
+        ))
+    })?;
+    let submissions = assess_submissions(
+        schedule,
+        calendar,
+        period.year,
+        period.as_of,
+        &received,
+        &centres,
+    )?;
+    let deadline = schedule.report_deadline(period.year).ok_or_else(|| {
+        invalid(format!(
+            "report.deadline `{}` is not MM-DD",
+            schedule.report.deadline
+        ))
+    })?;
+    let send_by = working_days_before(calendar, deadline, 0)?;
+    let run_by = working_days_before(calendar, deadline, schedule.report.margin_working_days)?;
+    let working_days_left = if period.as_of <= deadline {
+        Some(calendar.working_days_between(period.as_of, send_by)?)
+    } else {
+        None
+    };
+    Ok(ScheduleSummary {
+        period: *period,
+        deadline,
+        send_by,
+        run_by,
+        margin_working_days: schedule.report.margin_working_days,
+        working_days_left,
+        submissions,
+    })
+}

@@ -557,7 +557,7 @@ fn the_report_shows_exactly_the_published_cells_and_explains_the_flags() {
             "report",
             "--year",
             "2026",
-            "--date",
+            "--as-of",
             "2026-11-25",
             "--lang",
             "kk,ru",

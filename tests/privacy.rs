@@ -48,7 +48,7 @@ fn pipeline() -> &'static Pipeline {
                 "report",
                 "--year",
                 "2026",
-                "--date",
+                "--as-of",
                 "2026-11-25",
                 "--templates",
                 templates.to_str().unwrap(),

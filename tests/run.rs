@@ -284,7 +284,7 @@ fn pdf_text(path: &Path) -> String {
 fn the_report_pdfs_read_back_in_both_languages() {
     let out = output();
     let render = || {
-        let o = nqs(out, &["report", "--year", "2026", "--date", "2026-11-25"]);
+        let o = nqs(out, &["report", "--year", "2026", "--as-of", "2026-11-25"]);
         assert!(o.status.success(), "{}", stderr(&o));
     };
     render();

@@ -67,7 +67,7 @@ pub struct GenerateOptions {
     pub out: PathBuf,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct GenerateSummary {
     /// Files written, relative to the output folder, in writing order (GENERATED.json included).
     pub files: Vec<PathBuf>,

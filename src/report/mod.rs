@@ -71,6 +71,29 @@ pub enum ReportError {
     Pdf(Vec<TypstDiagnostic>),
     #[error(transparent)]
     Chart(#[from] ChartError),
+    #[error(transparent)]
+    Run(#[from] crate::run::RunError),
+    #[error(transparent)]
+    Indicators(#[from] crate::indicators::IndicatorError),
+    #[error("reading the indicator tables")]
+    Outputs(#[from] crate::indicators::OutputError),
+    #[error("reading the findings")]
+    Findings(#[from] crate::findings::FindingsError),
+    #[error("reading the lake's manifest")]
+    Lake(#[from] crate::lake::LakeError),
+    #[error("cannot write {}", path.display())]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(
+        "the figures of {year} were computed as of {run}, not {asked}: run `nqs run --year {year} --as-of {asked}` first, or leave --as-of out"
+    )]
+    AsOf {
+        asked: chrono::NaiveDate,
+        run: chrono::NaiveDate,
+        year: i32,
+    },
 }
 
 /// One Typst error or warning, located in the generated source.
@@ -760,4 +783,117 @@ mod tests {
         let e = render_typst(Path::new("/nonexistent"), "en", &serde_json::json!({})).unwrap_err();
         assert!(matches!(e, ReportError::Lang(_)), "{e}");
     }
+}
+
+/// One PDF the report stage wrote.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ReportFile {
+    pub lang: String,
+    pub path: PathBuf,
+    pub bytes: usize,
+    pub pages: usize,
+    pub charts: usize,
+    pub seconds: f64,
+}
+
+/// What `nqs report` wrote.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ReportSummary {
+    pub period: crate::period::Period,
+    pub files: Vec<ReportFile>,
+    /// Said once per report, e.g. an indicator whose topic no section of the layout places.
+    pub warnings: Vec<String>,
+}
+
+/// The report stage: the annual analysis of `year` in each of `langs`, from what `nqs run`
+/// wrote in `output/<year>/` (indicators, findings, run record), the lake's manifest and
+/// quarantine, and the templates. The judging day is the run's (`run.json`); `as_of`, when
+/// given, must agree with it, so the report never judges from another day than its figures.
+pub fn report(
+    project: &crate::project::Project,
+    year: i32,
+    as_of: Option<chrono::NaiveDate>,
+    langs: &[String],
+) -> Result<ReportSummary, ReportError> {
+    use crate::run::RunRecord;
+    let record = RunRecord::read(project, year)?;
+    if let Some(day) = as_of
+        && day != record.as_of
+    {
+        return Err(ReportError::AsOf {
+            asked: day,
+            run: record.as_of,
+            year,
+        });
+    }
+    let period = record.period();
+    for l in langs {
+        if !LANGS.contains(&l.as_str()) {
+            return Err(ReportError::Lang(l.clone()));
+        }
+    }
+    let indicators = project.indicators()?;
+    let book = crate::findings::Rulebook::load(project.pipelines(), &project.catalog, &indicators)?;
+    let dir = project.year_dir(year);
+    let rows = crate::indicators::read_outputs(&dir)?;
+    let findings = crate::findings::read_outputs(&dir)?;
+    let findings = serde_json::to_value(&findings).expect("findings serialise");
+    let manifest = crate::lake::Lake::new(&project.lake_dir()).manifest()?;
+    let reasons = quarantine_reasons(&project.lake_dir())?;
+    let labels = |b: &str, v: &str, l: &str| {
+        let l = if l == "kk" {
+            crate::findings::Lang::Kk
+        } else {
+            crate::findings::Lang::Ru
+        };
+        book.label(b, v, l)
+    };
+    let deadline = project
+        .schedule
+        .report_deadline(year)
+        .ok_or_else(|| ReportError::Context("the report deadline in schedule.toml".into()))?;
+    let inputs = context::Inputs {
+        year,
+        report_date: period.as_of,
+        deadline,
+        catalog: &project.catalog,
+        indicators: &indicators,
+        rows: &rows,
+        findings: &findings,
+        manifest: &manifest,
+        reasons: &reasons,
+        labels: &labels,
+    };
+    let mut files = Vec::new();
+    for l in langs {
+        let started = std::time::Instant::now();
+        let wording = load_wording(project.templates(), l)?;
+        let context = context::build(&inputs, l, &wording);
+        let write = |path: PathBuf, bytes: &[u8]| {
+            std::fs::write(&path, bytes).map_err(|source| ReportError::Write { path, source })
+        };
+        write(
+            dir.join(format!("report-context.{l}.json")),
+            serde_json::to_string_pretty(&context)
+                .expect("the context serialises")
+                .as_bytes(),
+        )?;
+        let charts = chart_files(&context)?;
+        let rendered = render(project.templates(), l, &context, &charts)?;
+        let path = dir.join(format!("report-{l}.pdf"));
+        write(path.clone(), &rendered.pdf)?;
+        files.push(ReportFile {
+            lang: l.clone(),
+            path,
+            bytes: rendered.pdf.len(),
+            pages: rendered.pages,
+            charts: charts.len(),
+            seconds: started.elapsed().as_secs_f64(),
+        });
+    }
+    Ok(ReportSummary {
+        period,
+        files,
+        warnings: Vec::new(),
+    })
 }

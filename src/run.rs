@@ -1,0 +1,191 @@
+//! The `run` stage: the year's indicators computed by DuckDB over the lake, disclosure control
+//! applied, the findings derived, and all of it written to `output/<YEAR>/` with a run record
+//! (`run.json`) that says which year, judging day and window the figures are for, so a rerun can
+//! reproduce them and `nqs report` uses the same.
+
+use crate::disclosure::{self, DisclosureError, Policy, Rule};
+use crate::findings::{self, Findings, FindingsError, Rulebook, Values};
+use crate::indicators::{self, IndicatorError, OutputError};
+use crate::period::Period;
+use crate::project::Project;
+use crate::schedule::{self, ScheduleError};
+use crate::sql::{self, SqlError};
+use duckdb::Connection;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// The run record's file name, in the year's folder.
+pub const RECORD_FILE: &str = "run.json";
+
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error(transparent)]
+    Indicators(#[from] IndicatorError),
+    #[error("opening the lake")]
+    Lake(#[from] SqlError),
+    #[error("deriving the deadline tables")]
+    Schedule(#[from] ScheduleError),
+    #[error("disclosure control")]
+    Disclosure(#[from] DisclosureError),
+    #[error("the findings")]
+    Findings(#[from] FindingsError),
+    #[error("writing the indicator tables")]
+    Output(#[from] OutputError),
+    #[error("cannot write {}", path.display())]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{} is missing or unreadable: run `nqs run --year {year}` first", path.display())]
+    NotRun {
+        year: i32,
+        path: PathBuf,
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+}
+
+/// What a run computed, as `nqs run` prints it (and `--json` shows it).
+#[derive(Debug, Clone, Serialize)]
+pub struct RunSummary {
+    pub period: Period,
+    pub first_year: i32,
+    pub indicators: usize,
+    pub values: usize,
+    /// Cells published with a confidentiality flag instead of a value.
+    pub withheld: usize,
+    pub disclosure: disclosure::Summary,
+    /// `false` when `pipelines/disclosure.toml` turned secondary suppression off: the tables are
+    /// then not safe to publish.
+    pub secondary_suppression: bool,
+    pub problems: usize,
+    pub recommendations: usize,
+    pub state_sentences: usize,
+    pub dir: PathBuf,
+}
+
+impl RunSummary {
+    /// Cells withheld by one rule.
+    pub fn withheld_by(&self, rule: Rule) -> usize {
+        self.disclosure.by_rule.get(&rule).copied().unwrap_or(0)
+    }
+}
+
+/// `output/<YEAR>/run.json`: what the figures of a year's folder were computed for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunRecord {
+    pub nqs_version: String,
+    pub year: i32,
+    /// The judging day: deadlines and provisional years were judged as of this day.
+    pub as_of: chrono::NaiveDate,
+    pub first_year: i32,
+    pub indicators: usize,
+    pub values: usize,
+    pub withheld: usize,
+    /// The ingest runs the lake held (manifest run ids), so a rerun on another lake shows.
+    pub lake_runs: Vec<String>,
+}
+
+impl RunRecord {
+    pub fn period(&self) -> Period {
+        Period::new(self.year, self.as_of)
+    }
+
+    /// Reads the record `nqs run` left in a year's folder.
+    pub fn read(project: &Project, year: i32) -> Result<RunRecord, RunError> {
+        let path = project.year_dir(year).join(RECORD_FILE);
+        let not_run = |source: Box<dyn std::error::Error + Send + Sync>| RunError::NotRun {
+            year,
+            path: path.clone(),
+            source,
+        };
+        let text = std::fs::read_to_string(&path).map_err(|e| not_run(Box::new(e)))?;
+        serde_json::from_str(&text).map_err(|e| not_run(Box::new(e)))
+    }
+}
+
+/// A DuckDB connection over the lake with everything indicators read prepared for `period`:
+/// one view per source, the report year, judging day and window, the code lists, the deadline
+/// tables of paras. 4, 7 and 16, and the shared SQL layer (`pipelines/shared/`).
+pub fn connect(project: &Project, period: &Period) -> Result<Connection, RunError> {
+    let conn = sql::open_lake(&project.lake_dir())?;
+    if let Some(threads) = project.threads {
+        conn.execute_batch(&format!("set threads = {threads}"))
+            .map_err(IndicatorError::Setup)?;
+    }
+    indicators::prepare(&conn, &project.catalog, period)?;
+    schedule::register_tables(
+        &conn,
+        &project.schedule,
+        &project.calendar,
+        period.window().years(),
+        period.as_of,
+    )?;
+    indicators::apply_shared(&conn, &project.shared_sql()?)?;
+    Ok(conn)
+}
+
+/// Computes, protects and writes the year's indicators and findings. `progress` is told each
+/// indicator's id as it starts (id, index, count).
+pub fn run(
+    project: &Project,
+    period: &Period,
+    progress: &dyn Fn(&str, usize, usize),
+) -> Result<RunSummary, RunError> {
+    let indicators = project.indicators()?;
+    let policy = Policy::load(project.pipelines())?;
+    let book = Rulebook::load(project.pipelines(), &project.catalog, &indicators)?;
+    let conn = connect(project, period)?;
+    let mut rows = indicators::compute(&conn, &indicators, progress)?;
+    drop(conn);
+    for r in rows.iter_mut() {
+        r.provisional = period.is_provisional(r.year);
+    }
+    let protection = disclosure::protect(&mut rows, &indicators, &policy)?;
+    let dir = project.year_dir(period.year);
+    indicators::write_outputs(&rows, &indicators, &dir)?;
+    let values = Values::new(&rows, &indicators);
+    let found = Findings {
+        year: period.year,
+        state: findings::state_sentences(&book, &values, period.year),
+        problems: findings::evaluate_all(&book, &values, period.year),
+    };
+    findings::write_outputs(&found, &dir)?;
+    let manifest = crate::lake::Lake::new(&project.lake_dir()).manifest().ok();
+    let mut lake_runs: Vec<String> = manifest
+        .map(|m| m.files.values().map(|e| e.run_id.clone()).collect())
+        .unwrap_or_default();
+    lake_runs.sort();
+    lake_runs.dedup();
+    let record = RunRecord {
+        nqs_version: env!("CARGO_PKG_VERSION").to_string(),
+        year: period.year,
+        as_of: period.as_of,
+        first_year: period.window().first(),
+        indicators: indicators.len(),
+        values: rows.len(),
+        withheld: protection.withheld(),
+        lake_runs,
+    };
+    write_json(&dir.join(RECORD_FILE), &record)?;
+    Ok(RunSummary {
+        period: *period,
+        first_year: period.window().first(),
+        indicators: indicators.len(),
+        values: rows.len(),
+        withheld: protection.withheld(),
+        secondary_suppression: policy.secondary,
+        problems: found.problems.len(),
+        recommendations: found.problems.iter().map(|p| p.recommendations.len()).sum(),
+        state_sentences: found.state.get("ru").map_or(0, Vec::len),
+        disclosure: protection,
+        dir,
+    })
+}
+
+fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<(), RunError> {
+    let text = serde_json::to_string_pretty(value).expect("the record serialises");
+    std::fs::write(path, text + "\n").map_err(|source| RunError::Write {
+        path: path.to_path_buf(),
+        source,
+    })
+}
