@@ -1,23 +1,30 @@
-//! The report's context, built from what `nqs run` wrote (`indicators.parquet`,
-//! `findings.json`), the lake's manifest and quarantine, the contracts and the indicator
-//! headers. Every word of it comes from the wording files or the pipelines, in the report's
-//! language; numbers are formatted as the findings format them.
+//! The report's context, typed: built from what `nqs run` wrote (`indicators.parquet`,
+//! `findings.json`), the lake's manifest and quarantine, the contracts, the indicator headers
+//! and the declared layout (`report-templates/layout.toml`). Every word of it comes from the
+//! wording files or the pipelines, in the report's language; numbers are formatted as the
+//! findings format them. One function per part of the report; the templates read the context
+//! serialised to JSON.
 
+use super::layout::{self, Layout};
+use crate::charts::{BarChart, ChartSpec, LineChart, NumberFormat, ReferenceLine, Series};
 use crate::contract::{Catalog, Frequency};
-use crate::findings::{format_delta, format_value};
+use crate::findings::{Findings, format_delta, format_value};
 use crate::indicators::{Confidentiality, Indicator, Row, Unit};
-use serde_json::{Value as Json, json};
+use crate::period::Period;
+use serde::Serialize;
+use serde_json::Value as Json;
 use std::collections::{BTreeMap, HashMap};
 
 /// Everything the report is drawn from.
 pub struct Inputs<'a> {
-    pub year: i32,
-    pub report_date: chrono::NaiveDate,
+    /// The report year and the judging day (also the document's date).
+    pub period: Period,
     pub deadline: chrono::NaiveDate,
     pub catalog: &'a Catalog,
     pub indicators: &'a [Indicator],
+    pub layout: &'a Layout,
     pub rows: &'a [Row],
-    pub findings: &'a Json,
+    pub findings: &'a Findings,
     pub manifest: &'a crate::lake::Manifest,
     /// Per source, (reason, rows) of its quarantine, most frequent first.
     pub reasons: &'a BTreeMap<String, Vec<(String, u64)>>,
@@ -25,16 +32,228 @@ pub struct Inputs<'a> {
     pub labels: &'a dyn Fn(&str, &str, &str) -> String,
 }
 
-const TOPICS: [&str; 8] = [
-    "standards",
-    "frameworks",
-    "education",
-    "centres",
-    "recognition",
-    "labour_market",
-    "data_flow",
-    "platform",
-];
+/// The whole context of one language's report.
+#[derive(Debug, Clone, Serialize)]
+pub struct Context {
+    pub lang: String,
+    pub year: i32,
+    /// The document's date, `YYYY-MM-DD` (the judging day).
+    pub report_date: String,
+    pub deadline: String,
+    pub state: State,
+    pub problems: Problems,
+    pub recommendations: Recommendations,
+    pub indicators: IndicatorsPart,
+    pub methodology: Methodology,
+    pub sources: Sources,
+    pub quality: Quality,
+}
+
+/// Part 1: the current state.
+#[derive(Debug, Clone, Serialize)]
+pub struct State {
+    pub paragraphs: Vec<String>,
+    pub key_figures: Vec<KeyFigure>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct KeyFigure {
+    pub label: String,
+    pub value: String,
+    /// The change on the year before.
+    pub note: Option<String>,
+}
+
+/// Part 2: problem issues.
+#[derive(Debug, Clone, Serialize)]
+pub struct Problems {
+    pub intro: Vec<String>,
+    pub items: Vec<ProblemItem>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProblemItem {
+    pub id: String,
+    pub title: String,
+    pub severity: crate::findings::Severity,
+    pub text: String,
+    pub evidence: Vec<EvidenceItem>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EvidenceItem {
+    pub indicator: String,
+    pub value: String,
+    pub unit: String,
+    pub breakdown: String,
+}
+
+/// Part 3: proposals and recommendations.
+#[derive(Debug, Clone, Serialize)]
+pub struct Recommendations {
+    pub intro: Vec<String>,
+    pub items: Vec<RecommendationItem>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RecommendationItem {
+    pub id: String,
+    pub text: String,
+    /// Ids of the problems it answers.
+    pub answers: Vec<String>,
+}
+
+/// Part 4: quantitative indicators, one group per topic as the layout declares.
+#[derive(Debug, Clone, Serialize)]
+pub struct IndicatorsPart {
+    pub intro: Vec<String>,
+    pub groups: Vec<Group>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Group {
+    pub title: String,
+    pub tables: Vec<Table>,
+    pub figures: Vec<Figure>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Table {
+    pub id: String,
+    pub title: String,
+    pub unit: Option<String>,
+    pub label_header: String,
+    /// Year headings; a provisional year is marked `2026*`.
+    pub columns: Vec<String>,
+    pub rows: Vec<TableRow>,
+    pub provisional_note: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TableRow {
+    pub label: String,
+    pub values: Vec<Cell>,
+    pub change: Option<Change>,
+    pub trend: Trend,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub emphasis: bool,
+}
+
+/// A table cell: a formatted value, or withheld with its confidentiality flag.
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum Cell {
+    Value {
+        text: String,
+    },
+    Withheld {
+        suppressed: bool,
+        flag: WithheldFlag,
+    },
+}
+
+#[derive(Debug, Clone, Copy, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WithheldFlag {
+    Primary,
+    Secondary,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Change {
+    pub text: String,
+    /// `up`, `down` or `flat`.
+    pub direction: &'static str,
+    /// `better`, `worse` or `neutral`, from the header's `higher_is_better`.
+    pub assessment: &'static str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Trend {
+    pub points: Vec<Option<f64>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Figure {
+    pub id: String,
+    pub file: String,
+    pub caption: String,
+    pub chart: ChartSpec,
+}
+
+/// Annex: how each indicator is computed.
+#[derive(Debug, Clone, Serialize)]
+pub struct Methodology {
+    pub intro: Vec<String>,
+    pub indicators: Vec<MethodologyItem>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MethodologyItem {
+    pub code: String,
+    pub name: String,
+    pub definition: String,
+    pub formula: String,
+    pub unit: String,
+    pub source: String,
+    pub breakdowns: String,
+}
+
+/// Annex: the data sources (para. 7, para. 19) and the files read.
+#[derive(Debug, Clone, Serialize)]
+pub struct Sources {
+    pub intro: Vec<String>,
+    pub providers: Vec<SourceItem>,
+    pub files: Vec<FileItem>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceItem {
+    pub id: String,
+    pub provider: String,
+    pub name: String,
+    pub basis: String,
+    pub frequency: String,
+    pub period: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FileItem {
+    pub source: String,
+    pub name: String,
+    pub rows: u64,
+    pub sha256: String,
+}
+
+/// Annex: data quality, rows accepted and quarantined per source.
+#[derive(Debug, Clone, Serialize)]
+pub struct Quality {
+    pub intro: Vec<String>,
+    pub sources: Vec<QualityItem>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct QualityItem {
+    pub id: String,
+    pub source: String,
+    pub read: u64,
+    pub accepted: u64,
+    pub quarantined: u64,
+    pub reasons: Vec<ReasonItem>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReasonItem {
+    pub reason: String,
+    pub rows: u64,
+}
+
+impl Context {
+    /// The JSON the templates and the chart renderer read.
+    pub fn to_json(&self) -> Json {
+        serde_json::to_value(self).expect("the context serialises")
+    }
+}
 
 struct Ctx<'a> {
     inp: &'a Inputs<'a>,
@@ -56,6 +275,10 @@ impl<'a> Ctx<'a> {
             .to_string()
     }
 
+    fn year(&self) -> i32 {
+        self.inp.period.year
+    }
+
     /// Whether any value of the year is provisional (SDMX OBS_STATUS `P`).
     fn provisional(&self, year: i32) -> bool {
         self.inp
@@ -65,22 +288,34 @@ impl<'a> Ctx<'a> {
     }
 
     /// The footnote explaining the provisional mark, when a shown year is provisional.
-    fn provisional_note(&self) -> Json {
-        match self.years().into_iter().find(|y| self.provisional(*y)) {
-            Some(y) => json!(
-                self.word("provisional_note")
-                    .replace("{year}", &y.to_string())
-                    .replace(
-                        "{date}",
-                        &self.inp.report_date.format("%d.%m.%Y").to_string()
-                    )
-            ),
-            None => Json::Null,
-        }
+    fn provisional_note(&self) -> Option<String> {
+        let y = self.years().into_iter().find(|y| self.provisional(*y))?;
+        Some(
+            self.word("provisional_note")
+                .replace("{year}", &y.to_string())
+                .replace(
+                    "{date}",
+                    &self.inp.period.as_of.format("%d.%m.%Y").to_string(),
+                ),
+        )
     }
 
     fn years(&self) -> Vec<i32> {
-        (self.inp.year - 4..=self.inp.year).collect()
+        self.inp.period.window().years().collect()
+    }
+
+    /// Year headings, a provisional year marked.
+    fn columns(&self) -> Vec<String> {
+        self.years()
+            .iter()
+            .map(|y| {
+                if self.provisional(*y) {
+                    format!("{y}*")
+                } else {
+                    y.to_string()
+                }
+            })
+            .collect()
     }
 
     fn row(&self, id: &str, b: &str, v: &str, year: i32) -> Option<&'a Row> {
@@ -124,37 +359,49 @@ impl<'a> Ctx<'a> {
     }
 
     fn fill(&self, key: &str) -> String {
+        let window = self.inp.period.window();
         self.word(key)
-            .replace("{year}", &self.inp.year.to_string())
-            .replace("{first}", &(self.inp.year - 4).to_string())
+            .replace("{year}", &window.last().to_string())
+            .replace("{first}", &window.first().to_string())
+    }
+
+    fn delta_text(&self, d: f64, unit: Unit) -> String {
+        let text = format_delta(d, unit);
+        if unit == Unit::Percent {
+            format!("{text} {}", self.word("points"))
+        } else {
+            text
+        }
     }
 
     /// One table row: an indicator's values over five years for a breakdown value.
-    fn table_row(&self, id: &str, b: &str, v: &str, label: String) -> Json {
+    fn table_row(&self, id: &str, b: &str, v: &str, label: String) -> TableRow {
         let unit = self.unit(id);
-        let values: Vec<Json> = self
+        let values = self
             .years()
             .iter()
             .map(|y| match self.row(id, b, v, *y) {
-                Some(r) if r.suppressed => json!({
-                    "suppressed": true,
-                    "flag": if r.confidentiality == Confidentiality::Secondary { "secondary" } else { "primary" },
-                }),
-                Some(r) => {
-                    json!({ "text": r.value.map(|x| format_value(x, unit)).unwrap_or_default() })
-                }
-                None => json!({ "text": "" }),
+                Some(r) if r.suppressed => Cell::Withheld {
+                    suppressed: true,
+                    flag: if r.confidentiality == Confidentiality::Secondary {
+                        WithheldFlag::Secondary
+                    } else {
+                        WithheldFlag::Primary
+                    },
+                },
+                Some(r) => Cell::Value {
+                    text: r.value.map(|x| format_value(x, unit)).unwrap_or_default(),
+                },
+                None => Cell::Value {
+                    text: String::new(),
+                },
             })
             .collect();
-        let now = self.value(id, b, v, self.inp.year);
-        let before = self.value(id, b, v, self.inp.year - 1);
+        let now = self.value(id, b, v, self.year());
+        let before = self.value(id, b, v, self.year() - 1);
         let change = match (now, before) {
             (Some(a), Some(p)) => {
                 let d = a - p;
-                let mut text = format_delta(d, unit);
-                if unit == Unit::Percent {
-                    text = format!("{text} {}", self.word("points"));
-                }
                 let direction = if d.abs() < 1e-9 {
                     "flat"
                 } else if d > 0.0 {
@@ -168,35 +415,122 @@ impl<'a> Ctx<'a> {
                     (Some(true), "up") | (Some(false), "down") => "better",
                     _ => "worse",
                 };
-                json!({ "text": text, "direction": direction, "assessment": assessment })
+                Some(Change {
+                    text: self.delta_text(d, unit),
+                    direction,
+                    assessment,
+                })
             }
-            _ => Json::Null,
+            _ => None,
         };
-        let points: Vec<Option<f64>> = self
+        let points = self
             .years()
             .iter()
             .map(|y| self.value(id, b, v, *y))
             .collect();
-        json!({ "label": label, "values": values, "change": change, "trend": { "points": points } })
+        TableRow {
+            label,
+            values,
+            change,
+            trend: Trend { points },
+            emphasis: false,
+        }
     }
 
-    fn number_format(&self) -> Json {
-        json!({ "decimals": 1, "decimal_separator": ",", "group_separator": "\u{a0}" })
+    fn number_format(&self) -> NumberFormat {
+        NumberFormat {
+            decimals: 1,
+            decimal_separator: ",".into(),
+            group_separator: "\u{a0}".into(),
+        }
+    }
+
+    /// The table of a group's indicators: national values over five years.
+    fn topic_table(&self, id: &str, title: String, members: &[&Indicator]) -> Table {
+        let rows = members
+            .iter()
+            .map(|i| {
+                let unit = self.unit_text(i.header.unit);
+                let label = if unit.is_empty() {
+                    self.title(&i.header.id)
+                } else {
+                    format!("{}, {unit}", self.title(&i.header.id))
+                };
+                self.table_row(&i.header.id, "total", "total", label)
+            })
+            .collect();
+        Table {
+            id: id.to_string(),
+            title,
+            unit: None,
+            label_header: self.word("indicator_header"),
+            columns: self.columns(),
+            rows,
+            provisional_note: self.provisional_note(),
+        }
+    }
+
+    /// A long table: one row per region, the indicator's values over five years.
+    fn regional_table(&self, id: &str, title_key: &str) -> Table {
+        let mut national = self.table_row(id, "total", "total", self.word("national"));
+        national.emphasis = true;
+        let mut rows = vec![national];
+        if let Some(regions) = self.inp.catalog.code_lists.get("regions") {
+            for code in &regions.codes {
+                rows.push(self.table_row(
+                    id,
+                    "region",
+                    &code.code,
+                    self.label("region", &code.code),
+                ));
+            }
+        }
+        Table {
+            id: format!("{id}-regions"),
+            title: self.word(title_key),
+            unit: None,
+            label_header: self.word("region_header"),
+            columns: self.columns(),
+            rows,
+            provisional_note: self.provisional_note(),
+        }
+    }
+
+    fn figure(&self, chart: &layout::Chart) -> Option<Figure> {
+        let file = chart.file();
+        let spec = match chart {
+            layout::Chart::Lines {
+                series,
+                y_label,
+                y_label_key,
+                ..
+            } => self.lines(
+                series,
+                y_label
+                    .clone()
+                    .or_else(|| y_label_key.as_deref().map(|k| self.word(k))),
+            ),
+            layout::Chart::Bars {
+                indicator,
+                breakdown,
+                horizontal,
+                ..
+            } => self.bars(indicator, breakdown, *horizontal)?,
+        };
+        Some(Figure {
+            id: file.trim_end_matches(".svg").to_string(),
+            file,
+            caption: self.fill(chart.caption()),
+            chart: spec,
+        })
     }
 
     /// A bar chart of one indicator over a breakdown in the report year, with the national line.
-    fn bars(
-        &self,
-        id: &str,
-        b: &str,
-        caption_key: &str,
-        file: &str,
-        horizontal: bool,
-    ) -> Option<Json> {
+    fn bars(&self, id: &str, b: &str, horizontal: bool) -> Option<ChartSpec> {
         let mut cats: Vec<(String, Option<f64>)> = self
             .values
             .iter()
-            .filter(|((i, bd, _, y), _)| *i == id && *bd == b && *y == self.inp.year)
+            .filter(|((i, bd, _, y), _)| *i == id && *bd == b && *y == self.year())
             .map(|((_, _, v, _), r)| (v.to_string(), r.value))
             .collect();
         if cats.is_empty() {
@@ -208,52 +542,62 @@ impl<'a> Ctx<'a> {
                 .then(a.0.cmp(&b.0))
         });
         let unit = self.unit(id);
-        let national = self.value(id, "total", "total", self.inp.year);
-        let suffix = if unit == Unit::Percent { " %" } else { "" };
-        Some(json!({
-            "id": file.trim_end_matches(".svg"),
-            "file": file,
-            "caption": self.fill(caption_key),
-            "chart": {
-                "kind": "bar",
-                "horizontal": horizontal,
-                "categories": cats.iter().map(|(v, _)| self.label(b, v)).collect::<Vec<_>>(),
-                "series": [{ "name": self.title(id), "values": cats.iter().map(|(_, x)| *x).collect::<Vec<_>>() }],
-                "reference": national.filter(|_| unit != Unit::Count).map(|n| json!({
-                    "label": self.word("national_line").replace("{value}", &format_value(n, unit)),
-                    "value": n,
-                })),
-                "value_suffix": suffix,
-                "show_values": true,
-                "missing_label": self.w["indicators"]["withheld_cell"].as_str().unwrap_or("…"),
-                "number_format": self.number_format(),
-            }
+        let national = self.value(id, "total", "total", self.year());
+        Some(ChartSpec::Bar(BarChart {
+            title: None,
+            categories: cats.iter().map(|(v, _)| self.label(b, v)).collect(),
+            series: vec![Series {
+                name: self.title(id),
+                values: cats.iter().map(|(_, x)| *x).collect(),
+            }],
+            horizontal,
+            category_label: None,
+            value_label: None,
+            reference: national
+                .filter(|_| unit != Unit::Count)
+                .map(|n| ReferenceLine {
+                    label: self
+                        .word("national_line")
+                        .replace("{value}", &format_value(n, unit)),
+                    value: n,
+                }),
+            value_suffix: if unit == Unit::Percent { " %" } else { "" }.into(),
+            show_values: true,
+            missing_label: Some(
+                self.w["indicators"]["withheld_cell"]
+                    .as_str()
+                    .unwrap_or("…")
+                    .to_string(),
+            ),
+            value_max: None,
+            number_format: self.number_format(),
         }))
     }
 
     /// A line chart of national values over five years.
-    fn lines(
-        &self,
-        series: &[(&str, &str)],
-        caption_key: &str,
-        file: &str,
-        y_label: Option<String>,
-    ) -> Json {
-        json!({
-            "id": file.trim_end_matches(".svg"),
-            "file": file,
-            "caption": self.fill(caption_key),
-            "chart": {
-                "kind": "line",
-                "years": self.years(),
-                "y_label": y_label,
-                "series": series.iter().map(|(id, name_key)| json!({
-                    "name": self.word(name_key),
-                    "values": self.years().iter().map(|y| self.value(id, "total", "total", *y)).collect::<Vec<_>>(),
-                })).collect::<Vec<_>>(),
-                "show_values": true,
-                "number_format": self.number_format(),
-            }
+    fn lines(&self, series: &[layout::SeriesRef], y_label: Option<String>) -> ChartSpec {
+        ChartSpec::Line(LineChart {
+            title: None,
+            x_label: None,
+            y_label,
+            years: self.years(),
+            series: series
+                .iter()
+                .map(|s| Series {
+                    name: self.word(&s.name),
+                    values: self
+                        .years()
+                        .iter()
+                        .map(|y| self.value(&s.indicator, "total", "total", *y))
+                        .collect(),
+                })
+                .collect(),
+            reference: None,
+            value_suffix: String::new(),
+            show_values: Some(true),
+            y_min: None,
+            y_max: None,
+            number_format: self.number_format(),
         })
     }
 }
@@ -266,12 +610,16 @@ fn lang_of(t: &crate::contract::Titles, lang: &str) -> String {
     }
 }
 
-fn text_of(j: &Json, lang: &str) -> String {
-    j[lang].as_str().unwrap_or_default().to_string()
+fn text_of(t: &crate::findings::Text, lang: &str) -> String {
+    if lang == "kk" {
+        t.kk.clone()
+    } else {
+        t.ru.clone()
+    }
 }
 
 /// The context for one language.
-pub fn build(inp: &Inputs, lang: &str, wording: &Json) -> Json {
+pub fn build(inp: &Inputs, lang: &str, wording: &Json) -> Context {
     let c = Ctx {
         inp,
         lang,
@@ -297,235 +645,152 @@ pub fn build(inp: &Inputs, lang: &str, wording: &Json) -> Json {
             .map(|i| (i.header.id.as_str(), i))
             .collect(),
     };
-    let year = inp.year;
-    // A provisional year is marked in every table's heading and explained under the table.
-    let columns: Vec<String> = c
-        .years()
-        .iter()
-        .map(|y| {
-            if c.provisional(*y) {
-                format!("{y}*")
-            } else {
-                y.to_string()
-            }
-        })
-        .collect();
+    Context {
+        lang: lang.to_string(),
+        year: inp.period.year,
+        report_date: inp.period.as_of.to_string(),
+        deadline: inp.deadline.to_string(),
+        state: state(&c),
+        problems: problems(&c),
+        recommendations: recommendations(&c),
+        indicators: indicators(&c),
+        methodology: methodology(&c),
+        sources: sources(&c),
+        quality: quality(&c),
+    }
+}
 
-    let key_ids = [
-        "standards_in_force",
-        "nco_units_covered_share",
-        "centres_accredited_year_end",
-        "candidates_assessed",
-        "recognition_pass_rate",
-        "certificates_issued",
-        "submissions_on_time_share",
-        "support_reviewed_within_limit_share",
-    ];
-    let key_figures: Vec<Json> = key_ids
+fn state(c: &Ctx) -> State {
+    let year = c.year();
+    let key_figures = c
+        .inp
+        .layout
+        .key_figures
         .iter()
         .filter_map(|id| {
             let v = c.value(id, "total", "total", year)?;
             let unit = c.unit(id);
-            let note = c.value(id, "total", "total", year - 1).map(|p| {
-                let d = format_delta(v - p, unit);
-                if unit == Unit::Percent {
-                    format!("{d} {}", c.word("points"))
-                } else {
-                    d
-                }
-            });
-            Some(json!({ "label": c.title(id), "value": format_value(v, unit), "note": note }))
+            let note = c
+                .value(id, "total", "total", year - 1)
+                .map(|p| c.delta_text(v - p, unit));
+            Some(KeyFigure {
+                label: c.title(id),
+                value: format_value(v, unit),
+                note,
+            })
         })
         .collect();
+    State {
+        paragraphs: c
+            .inp
+            .findings
+            .state
+            .get(c.lang)
+            .cloned()
+            .unwrap_or_default(),
+        key_figures,
+    }
+}
 
-    let problems: Vec<Json> = inp.findings["problems"]
-        .as_array()
-        .map(|a| a.as_slice())
-        .unwrap_or_default()
+fn problems(c: &Ctx) -> Problems {
+    let items = c
+        .inp
+        .findings
+        .problems
         .iter()
-        .map(|p| {
-            let evidence: Vec<Json> = p["evidence"]
-                .as_array()
-                .map(|a| a.as_slice())
-                .unwrap_or_default()
+        .map(|p| ProblemItem {
+            id: p.id.clone(),
+            title: text_of(&p.title, c.lang),
+            severity: p.severity,
+            text: text_of(&p.text, c.lang),
+            evidence: p
+                .evidence
                 .iter()
                 .take(10)
                 .map(|e| {
-                    let id = e["indicator"].as_str().unwrap_or_default();
-                    let b = e["breakdown"].as_str().unwrap_or_default();
-                    let bv = e["breakdown_value"].as_str().unwrap_or_default();
-                    let unit = c.unit(id);
-                    json!({
-                        "indicator": c.title(id),
-                        "value": format_value(e["value"].as_f64().unwrap_or_default(), unit).trim_end_matches(" %").trim_end_matches("\u{a0}%").to_string(),
-                        "unit": c.unit_text(unit),
-                        "breakdown": if b == "total" { c.word("national") } else { c.label(b, bv) },
-                    })
+                    let unit = c.unit(&e.indicator);
+                    EvidenceItem {
+                        indicator: c.title(&e.indicator),
+                        value: format_value(e.value, unit)
+                            .trim_end_matches(" %")
+                            .trim_end_matches("\u{a0}%")
+                            .to_string(),
+                        unit: c.unit_text(unit),
+                        breakdown: if e.breakdown == "total" {
+                            c.word("national")
+                        } else {
+                            c.label(&e.breakdown, &e.breakdown_value)
+                        },
+                    }
                 })
-                .collect();
-            json!({
-                "id": p["id"],
-                "title": text_of(&p["title"], lang),
-                "severity": p["severity"],
-                "text": text_of(&p["text"], lang),
-                "evidence": evidence,
-            })
+                .collect(),
         })
         .collect();
-    let recommendations: Vec<Json> = inp.findings["problems"]
-        .as_array()
-        .map(|a| a.as_slice())
-        .unwrap_or_default()
+    Problems {
+        intro: vec![c.word("problems_intro")],
+        items,
+    }
+}
+
+fn recommendations(c: &Ctx) -> Recommendations {
+    let items = c
+        .inp
+        .findings
+        .problems
         .iter()
         .flat_map(|p| {
-            let pid = p["id"].clone();
-            p["recommendations"]
-                .as_array()
-                .cloned()
-                .unwrap_or_default()
-                .into_iter()
-                .map(move |r| {
-                    json!({
-                        "id": format!("R{}", r["id"].as_str().unwrap_or_default().trim_start_matches('P')),
-                        "text": text_of(&r, lang),
-                        "answers": [pid.clone()],
-                    })
-                })
+            p.recommendations.iter().map(|r| RecommendationItem {
+                id: format!("R{}", r.id.trim_start_matches('P')),
+                text: if c.lang == "kk" {
+                    r.kk.clone()
+                } else {
+                    r.ru.clone()
+                },
+                answers: vec![p.id.clone()],
+            })
         })
         .collect();
-
-    let mut groups = Vec::new();
-    for topic in TOPICS {
-        let ids: Vec<&Indicator> = inp
-            .indicators
-            .iter()
-            .filter(|i| i.header.topic == topic)
-            .collect();
-        if ids.is_empty() {
-            continue;
-        }
-        let rows: Vec<Json> = ids
-            .iter()
-            .map(|i| {
-                let unit = c.unit_text(i.header.unit);
-                let label = if unit.is_empty() {
-                    c.title(&i.header.id)
-                } else {
-                    format!("{}, {unit}", c.title(&i.header.id))
-                };
-                c.table_row(&i.header.id, "total", "total", label)
-            })
-            .collect();
-        let mut tables = vec![json!({
-            "id": topic,
-            "title": c.sub("topics", topic),
-            "unit": Json::Null,
-            "label_header": c.word("indicator_header"),
-            "columns": columns,
-            "rows": rows,
-            "provisional_note": c.provisional_note(),
-        })];
-        let mut figures = Vec::new();
-        match topic {
-            "standards" => {
-                figures.push(c.lines(
-                    &[
-                        ("nco_units_covered_share", "series_coverage"),
-                        ("standards_stale_share", "series_stale"),
-                    ],
-                    "fig_coverage",
-                    "fig-coverage.svg",
-                    Some("%".into()),
-                ));
-                figures.extend(c.bars(
-                    "standards_stale_share",
-                    "sector",
-                    "fig_stale_sector",
-                    "fig-stale-sector.svg",
-                    true,
-                ));
-            }
-            "centres" => {
-                tables.push(regional_table(
-                    &c,
-                    "centres_accredited_year_end",
-                    "regional_centres_title",
-                    &columns,
-                ));
-                figures.extend(c.bars(
-                    "centres_accredited_year_end",
-                    "region",
-                    "fig_centres_region",
-                    "fig-centres-region.svg",
-                    true,
-                ));
-            }
-            "recognition" => {
-                tables.push(regional_table(
-                    &c,
-                    "recognition_pass_rate",
-                    "regional_pass_title",
-                    &columns,
-                ));
-                figures.push(c.lines(
-                    &[
-                        ("candidates_assessed", "series_assessed"),
-                        ("candidates_passed", "series_passed"),
-                        ("certificates_issued", "series_certificates"),
-                    ],
-                    "fig_candidates",
-                    "fig-candidates.svg",
-                    Some(c.word("fig_candidates_y")),
-                ));
-                figures.extend(c.bars(
-                    "recognition_pass_rate",
-                    "region",
-                    "fig_pass_region",
-                    "fig-pass-region.svg",
-                    true,
-                ));
-                figures.extend(c.bars(
-                    "recognition_pass_rate",
-                    "nqf_level",
-                    "fig_pass_level",
-                    "fig-pass-level.svg",
-                    false,
-                ));
-            }
-            "data_flow" => {
-                figures.extend(c.bars(
-                    "submissions_on_time_share",
-                    "provider",
-                    "fig_timeliness",
-                    "fig-timeliness.svg",
-                    true,
-                ));
-            }
-            "platform" => {
-                figures.extend(c.bars(
-                    "support_reviewed_within_limit_share",
-                    "category",
-                    "fig_support",
-                    "fig-support.svg",
-                    true,
-                ));
-                figures.push(c.lines(
-                    &[
-                        ("support_reviewed_within_limit_share", "series_support"),
-                        ("registrations_within_deadline_share", "series_registration"),
-                    ],
-                    "fig_support_trend",
-                    "fig-support-trend.svg",
-                    Some("%".into()),
-                ));
-            }
-            _ => {}
-        }
-        groups
-            .push(json!({ "title": c.sub("topics", topic), "tables": tables, "figures": figures }));
+    Recommendations {
+        intro: vec![c.word("recommendations_intro")],
+        items,
     }
+}
 
-    let methodology: Vec<Json> = inp
+/// Section 4 as the layout declares it; indicators of undeclared topics in "other".
+fn indicators(c: &Ctx) -> IndicatorsPart {
+    let placed = c.inp.layout.place(c.inp.indicators);
+    let mut groups = Vec::new();
+    for (g, members) in &placed.groups {
+        let title = c.sub("topics", &g.topic);
+        let mut tables = vec![c.topic_table(&g.topic, title.clone(), members)];
+        for t in &g.tables {
+            let layout::Table::ByRegion { indicator, title } = t;
+            tables.push(c.regional_table(indicator, title));
+        }
+        let figures = g.charts.iter().filter_map(|ch| c.figure(ch)).collect();
+        groups.push(Group {
+            title,
+            tables,
+            figures,
+        });
+    }
+    if !placed.other.is_empty() {
+        let title = c.word(&c.inp.layout.other.title);
+        groups.push(Group {
+            tables: vec![c.topic_table("other", title.clone(), &placed.other)],
+            title,
+            figures: Vec::new(),
+        });
+    }
+    IndicatorsPart {
+        intro: vec![c.word("indicators_intro")],
+        groups,
+    }
+}
+
+fn methodology(c: &Ctx) -> Methodology {
+    let indicators = c
+        .inp
         .indicators
         .iter()
         .map(|i| {
@@ -534,41 +799,56 @@ pub fn build(inp: &Inputs, lang: &str, wording: &Json) -> Json {
                 .sources
                 .iter()
                 .map(|s| {
-                    inp.catalog
+                    c.inp
+                        .catalog
                         .contract(s)
-                        .map(|ct| lang_of(&ct.title, lang))
+                        .map(|ct| lang_of(&ct.title, c.lang))
                         .unwrap_or_else(|| s.clone())
                 })
                 .collect();
-            json!({
-                "code": h.id,
-                "name": lang_of(&h.title, lang),
-                "definition": lang_of(&h.definition, lang),
-                "formula": h.formula,
-                "unit": c.unit_text(h.unit),
-                "source": sources.join("; "),
-                "breakdowns": h.breakdowns.join(", "),
-            })
+            MethodologyItem {
+                code: h.id.clone(),
+                name: lang_of(&h.title, c.lang),
+                definition: lang_of(&h.definition, c.lang),
+                formula: h.formula.clone(),
+                unit: c.unit_text(h.unit),
+                source: sources.join("; "),
+                breakdowns: h.breakdowns.join(", "),
+            }
         })
         .collect();
+    Methodology {
+        intro: vec![
+            c.word("methodology_intro"),
+            c.word("methodology_disclosure"),
+        ],
+        indicators,
+    }
+}
 
+/// The manifest's files of one source.
+fn entries_of<'a>(c: &Ctx<'a>, source: &str) -> Vec<(&'a String, &'a crate::lake::FileEntry)> {
+    c.inp
+        .manifest
+        .files
+        .iter()
+        .filter(|(_, e)| e.source == source)
+        .collect()
+}
+
+fn sources(c: &Ctx) -> Sources {
     let mut providers = Vec::new();
     let mut files = Vec::new();
-    let mut quality = Vec::new();
-    for ct in &inp.catalog.contracts {
-        let entries: Vec<(&String, &crate::lake::FileEntry)> = inp
-            .manifest
-            .files
-            .iter()
-            .filter(|(_, e)| e.source == ct.id)
-            .collect();
-        let provider = inp
+    for ct in &c.inp.catalog.contracts {
+        let entries = entries_of(c, &ct.id);
+        let provider = c
+            .inp
             .catalog
             .providers
             .iter()
             .find(|p| p.id == ct.provider)
             .map(|p| {
-                if lang == "kk" {
+                if c.lang == "kk" {
                     p.kk.clone()
                 } else {
                     p.ru.clone()
@@ -579,12 +859,9 @@ pub fn build(inp: &Inputs, lang: &str, wording: &Json) -> Json {
             .ok()
             .and_then(|v| v.as_str().map(str::to_string))
             .unwrap_or_default();
-        let partitions: Vec<&String> = entries
+        let years: Vec<i32> = entries
             .iter()
             .flat_map(|(_, e)| e.partitions.iter())
-            .collect();
-        let years: Vec<i32> = partitions
-            .iter()
             .filter_map(|p| p.strip_prefix("year=")?.get(..4)?.parse().ok())
             .collect();
         let period = match (years.iter().min(), years.iter().max()) {
@@ -592,14 +869,18 @@ pub fn build(inp: &Inputs, lang: &str, wording: &Json) -> Json {
             (Some(a), _) => a.to_string(),
             _ => String::new(),
         };
-        providers.push(json!({
-            "id": ct.id,
-            "provider": provider,
-            "name": lang_of(&ct.title, lang),
-            "basis": if ct.frequency == Frequency::Annual && ct.provider == "statistics" { c.word("basis_statistics") } else { c.word("basis") },
-            "frequency": c.sub("frequency", &freq),
-            "period": period,
-        }));
+        providers.push(SourceItem {
+            id: ct.id.clone(),
+            provider,
+            name: lang_of(&ct.title, c.lang),
+            basis: if ct.frequency == Frequency::Annual && ct.provider == "statistics" {
+                c.word("basis_statistics")
+            } else {
+                c.word("basis")
+            },
+            frequency: c.sub("frequency", &freq),
+            period,
+        });
         // The list of files' checksums, hashed: one line per source instead of thousands.
         use sha2::Digest;
         let mut h = sha2::Sha256::new();
@@ -609,82 +890,72 @@ pub fn build(inp: &Inputs, lang: &str, wording: &Json) -> Json {
             h.update(e.sha256.as_bytes());
             h.update(b"\n");
         }
-        let rows: u64 = entries.iter().map(|(_, e)| e.rows_read).sum();
         if !entries.is_empty() {
-            files.push(json!({
-                "source": ct.id,
-                "name": if entries.len() == 1 { entries[0].0.clone() } else { c.word("files_name").replace("{count}", &entries.len().to_string()) },
-                "rows": rows,
-                "sha256": if entries.len() == 1 { entries[0].1.sha256.clone() } else { hex::encode(h.finalize()) },
-            }));
-        }
-        let accepted: u64 = entries.iter().map(|(_, e)| e.accepted).sum();
-        let quarantined: u64 = entries.iter().map(|(_, e)| e.quarantined).sum();
-        let reasons: Vec<Json> = inp
-            .reasons
-            .get(&ct.id)
-            .map(|r| r.as_slice())
-            .unwrap_or_default()
-            .iter()
-            .take(3)
-            .map(|(reason, n)| {
-                let (column, kind) = reason.split_once('|').unwrap_or(("", reason));
-                let kind = c.sub("reasons", kind);
-                let text = if column.is_empty() {
-                    kind
+            files.push(FileItem {
+                source: ct.id.clone(),
+                name: if entries.len() == 1 {
+                    entries[0].0.clone()
                 } else {
-                    format!("{column}: {kind}")
-                };
-                json!({ "reason": text, "rows": n })
-            })
-            .collect();
-        quality.push(json!({
-            "id": ct.id,
-            "source": lang_of(&ct.title, lang),
-            "read": rows,
-            "accepted": accepted,
-            "quarantined": quarantined,
-            "reasons": reasons,
-        }));
+                    c.word("files_name")
+                        .replace("{count}", &entries.len().to_string())
+                },
+                rows: entries.iter().map(|(_, e)| e.rows_read).sum(),
+                sha256: if entries.len() == 1 {
+                    entries[0].1.sha256.clone()
+                } else {
+                    hex::encode(h.finalize())
+                },
+            });
+        }
     }
-
-    json!({
-        "lang": lang,
-        "year": year,
-        "report_date": inp.report_date.to_string(),
-        "deadline": inp.deadline.to_string(),
-        "state": {
-            "paragraphs": inp.findings["state"][lang].clone(),
-            "key_figures": key_figures,
-        },
-        "problems": { "intro": [c.word("problems_intro")], "items": problems },
-        "recommendations": { "intro": [c.word("recommendations_intro")], "items": recommendations },
-        "indicators": { "intro": [c.word("indicators_intro")], "groups": groups },
-        "methodology": { "intro": [c.word("methodology_intro"), c.word("methodology_disclosure")], "indicators": methodology },
-        "sources": { "intro": [c.word("sources_intro")], "providers": providers, "files": files },
-        "quality": { "intro": [c.word("quality_intro")], "sources": quality },
-    })
+    Sources {
+        intro: vec![c.word("sources_intro")],
+        providers,
+        files,
+    }
 }
 
-/// A long table: one row per region, the indicator's values over five years.
-fn regional_table(c: &Ctx, id: &str, title_key: &str, columns: &[String]) -> Json {
-    let mut rows = vec![{
-        let mut r = c.table_row(id, "total", "total", c.word("national"));
-        r["emphasis"] = json!(true);
-        r
-    }];
-    if let Some(regions) = c.inp.catalog.code_lists.get("regions") {
-        for code in &regions.codes {
-            rows.push(c.table_row(id, "region", &code.code, c.label("region", &code.code)));
-        }
+fn quality(c: &Ctx) -> Quality {
+    let sources = c
+        .inp
+        .catalog
+        .contracts
+        .iter()
+        .map(|ct| {
+            let entries = entries_of(c, &ct.id);
+            let reasons = c
+                .inp
+                .reasons
+                .get(&ct.id)
+                .map(|r| r.as_slice())
+                .unwrap_or_default()
+                .iter()
+                .take(3)
+                .map(|(reason, n)| {
+                    let (column, kind) = reason.split_once('|').unwrap_or(("", reason));
+                    let kind = c.sub("reasons", kind);
+                    ReasonItem {
+                        reason: if column.is_empty() {
+                            kind
+                        } else {
+                            format!("{column}: {kind}")
+                        },
+                        rows: *n,
+                    }
+                })
+                .collect();
+            QualityItem {
+                id: ct.id.clone(),
+                source: lang_of(&ct.title, c.lang),
+                read: entries.iter().map(|(_, e)| e.rows_read).sum(),
+                accepted: entries.iter().map(|(_, e)| e.accepted).sum(),
+                quarantined: entries.iter().map(|(_, e)| e.quarantined).sum(),
+                reasons,
+            }
+        })
+        .collect();
+    Quality {
+        intro: vec![c.word("quality_intro")],
+        sources,
     }
-    json!({
-        "id": format!("{id}-regions"),
-        "title": c.word(title_key),
-        "unit": Json::Null,
-        "label_header": c.word("region_header"),
-        "columns": columns,
-        "rows": rows,
-        "provisional_note": c.provisional_note(),
-    })
 }

@@ -11,6 +11,7 @@
 
 pub mod context;
 mod escape;
+pub mod layout;
 #[cfg(test)]
 mod pdf_tests;
 
@@ -73,6 +74,8 @@ pub enum ReportError {
     Chart(#[from] ChartError),
     #[error(transparent)]
     Run(#[from] crate::run::RunError),
+    #[error(transparent)]
+    Layout(#[from] layout::LayoutError),
     #[error(transparent)]
     Indicators(#[from] crate::indicators::IndicatorError),
     #[error("reading the indicator tables")]
@@ -837,7 +840,8 @@ pub fn report(
     let dir = project.year_dir(year);
     let rows = crate::indicators::read_outputs(&dir)?;
     let findings = crate::findings::read_outputs(&dir)?;
-    let findings = serde_json::to_value(&findings).expect("findings serialise");
+    let layout = layout::Layout::load(project.templates(), &indicators)?;
+    let warnings = layout.place(&indicators).warnings;
     let manifest = crate::lake::Lake::new(&project.lake_dir()).manifest()?;
     let reasons = quarantine_reasons(&project.lake_dir())?;
     let labels = |b: &str, v: &str, l: &str| {
@@ -853,11 +857,11 @@ pub fn report(
         .report_deadline(year)
         .ok_or_else(|| ReportError::Context("the report deadline in schedule.toml".into()))?;
     let inputs = context::Inputs {
-        year,
-        report_date: period.as_of,
+        period,
         deadline,
         catalog: &project.catalog,
         indicators: &indicators,
+        layout: &layout,
         rows: &rows,
         findings: &findings,
         manifest: &manifest,
@@ -868,7 +872,8 @@ pub fn report(
     for l in langs {
         let started = std::time::Instant::now();
         let wording = load_wording(project.templates(), l)?;
-        let context = context::build(&inputs, l, &wording);
+        check_layout_wording(&layout, &wording, project.templates(), l)?;
+        let context = context::build(&inputs, l, &wording).to_json();
         let write = |path: PathBuf, bytes: &[u8]| {
             std::fs::write(&path, bytes).map_err(|source| ReportError::Write { path, source })
         };
@@ -894,6 +899,31 @@ pub fn report(
     Ok(ReportSummary {
         period,
         files,
-        warnings: Vec::new(),
+        warnings,
     })
+}
+
+/// Every caption, title and series name the layout names has wording in the language.
+fn check_layout_wording(
+    layout: &layout::Layout,
+    wording: &Json,
+    templates: &Path,
+    lang: &str,
+) -> Result<(), ReportError> {
+    for key in layout.wording_keys() {
+        let mut v = &wording["context"];
+        for part in key.split('.') {
+            v = &v[part];
+        }
+        if !v.is_string() {
+            return Err(ReportError::Wording {
+                path: templates.join("wording").join(format!("{lang}.toml")),
+                message: format!(
+                    "[context] has no `{key}`, which {} names",
+                    layout::LAYOUT_FILE
+                ),
+            });
+        }
+    }
+    Ok(())
 }

@@ -1,0 +1,159 @@
+//! The engine as one path: a new indicator with a new topic reaches section 4 of both PDFs
+//! through the declared layout, and two runs on the same lake, with different DuckDB thread
+//! counts, write identical outputs.
+
+mod common;
+
+use common::*;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn nqs_with(pipelines: &Path, output: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_nqs"))
+        .arg("--pipelines")
+        .arg(pipelines)
+        .arg("--output")
+        .arg(output)
+        .arg("--templates")
+        .arg(project_root().join("report-templates"))
+        .args(args)
+        .env_remove("NQS_PSEUDONYM_KEY")
+        .env_remove("NQS_PSEUDONYM_KEY_FILE")
+        .env_remove("NQS_AS_OF")
+        .output()
+        .expect("the nqs binary runs")
+}
+
+fn pdftotext(path: &Path) -> String {
+    let o = Command::new("pdftotext")
+        .args(["-enc", "UTF-8"])
+        .arg(path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is installed: make setup");
+    assert!(o.status.success());
+    String::from_utf8(o.stdout)
+        .unwrap()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+const NEW_INDICATOR: &str = r#"/*
+id = "zz_levels_with_descriptors"
+topic = "qualification_frameworks_new"
+title = { kk = "Дескрипторлары бар деңгейлер тексерісі", ru = "Проверка уровней с дескрипторами" }
+definition = { kk = "Сынақ көрсеткіші.", ru = "Проверочный показатель." }
+formula = "count(nqf_levels)"
+unit = "count"
+breakdowns = ["total"]
+sources = ["nqf_levels"]
+*/
+select y.year, 'total' as breakdown, 'total' as breakdown_value,
+       (select count(*) from nqf_levels) as value, null as numerator, null as denominator
+from report_years y
+"#;
+
+#[test]
+fn an_indicator_with_a_new_topic_is_tabled_in_section_four_of_both_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    let pipelines = dir.path().join("pipelines");
+    copy_tree(&project_root().join("pipelines"), &pipelines);
+    let sql = pipelines.join("indicators/zz_levels_with_descriptors.sql");
+    std::fs::write(&sql, NEW_INDICATOR).unwrap();
+    let out = dir.path().join("out");
+    let sample = project_root().join("datasets/sample");
+    for args in [
+        vec!["ingest", sample.to_str().unwrap(), "--sample"],
+        vec!["run", "--year", "2026", "--as-of", "2026-11-25"],
+    ] {
+        let o = nqs_with(&pipelines, &out, &args);
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+    }
+    let o = nqs_with(&pipelines, &out, &["report", "--year", "2026"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let warning = stderr(&o);
+    assert!(
+        warning.contains("zz_levels_with_descriptors.sql")
+            && warning.contains("qualification_frameworks_new"),
+        "the warning names the file and the topic: {warning}"
+    );
+    for (lang, section4, annex, other, title) in [
+        (
+            "kk",
+            "Сандық көрсеткіштер",
+            "Көрсеткіштерді есептеу әдістемесі",
+            "Басқа көрсеткіштер",
+            "Дескрипторлары бар деңгейлер тексерісі",
+        ),
+        (
+            "ru",
+            "Количественные показатели",
+            "Методика расчёта показателей",
+            "Прочие показатели",
+            "Проверка уровней с дескрипторами",
+        ),
+    ] {
+        let text = pdftotext(&out.join(format!("2026/report-{lang}.pdf")));
+        // The outline names the sections first; the body's section 4 runs from its last
+        // heading to the methodology annex.
+        let start = text
+            .rfind(section4)
+            .unwrap_or_else(|| panic!("{lang}: no section 4"));
+        let end = text[start..]
+            .find(annex)
+            .map(|i| start + i)
+            .unwrap_or_else(|| panic!("{lang}: no methodology annex heading `{annex}`"));
+        let body = &text[start..end];
+        assert!(
+            body.contains(other),
+            "{lang}: no «{other}» group in section 4"
+        );
+        assert!(
+            body.contains(title),
+            "{lang}: the new indicator is not tabled in section 4"
+        );
+    }
+}
+
+#[test]
+fn two_runs_with_different_thread_counts_write_identical_outputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let sample = project_root().join("datasets/sample");
+    let pipelines = project_root().join("pipelines");
+    let o = nqs_with(
+        &pipelines,
+        &out,
+        &["ingest", sample.to_str().unwrap(), "--sample"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut outputs = Vec::new();
+    for threads in ["1", "4"] {
+        let o = nqs_with(
+            &pipelines,
+            &out,
+            &[
+                "--threads",
+                threads,
+                "run",
+                "--year",
+                "2026",
+                "--as-of",
+                "2026-11-25",
+            ],
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+        outputs.push(snapshot(&out.join("2026")));
+    }
+    let names = |s: &[(String, Vec<u8>)]| s.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&outputs[0]), names(&outputs[1]));
+    assert!(
+        names(&outputs[0])
+            .iter()
+            .any(|n| n.ends_with("indicators.parquet"))
+    );
+    for ((name, a), (_, b)) in outputs[0].iter().zip(&outputs[1]) {
+        assert!(a == b, "{name} differs between --threads 1 and --threads 4");
+    }
+}
