@@ -4,12 +4,15 @@
 -- breakdown, named as the breakdown in its header, and the measure columns below. The macros
 -- here turn those rows into the published cells, so no indicator writes that unpivot by hand.
 --
--- Measure columns (every other column is a breakdown):
+-- Measure columns:
 --   in_numerator  whether the row counts in the numerator of a share (share_cells)
 --   weight        what a weighted share adds up, e.g. employed persons (weighted_share_cells)
 --   measure       the quantity whose median is taken, e.g. days (median_cells)
 --   counted       the identity of what is counted once per cell, e.g. a person's pseudonymised
 --                 IIN or a centre's BIN (count_cells)
+
+-- measure_columns(): `year` and the measure columns; every other column of the rows is a breakdown.
+create or replace macro measure_columns() as ['year', 'in_numerator', 'weight', 'measure', 'counted'];
 
 -- breakdown_rows(t): each row of table t (the name of a table or of the query's CTE, as text)
 -- once for the national total and once per breakdown column, as `breakdown` (the column's
@@ -18,12 +21,11 @@
 create or replace macro breakdown_rows(t) as table
 select * from (
     unpivot (
-        select columns(lambda c: c in ('year', 'in_numerator', 'weight', 'measure', 'counted')),
-               coalesce(cast(columns(lambda c: c not in ('year', 'in_numerator', 'weight', 'measure', 'counted')) as varchar),
-                        'unknown')
+        select columns(lambda c: list_contains(measure_columns(), c)),
+               coalesce(cast(columns(lambda c: not list_contains(measure_columns(), c)) as varchar), 'unknown')
         from (select *, 'total' as total from query_table(t))
     )
-    on columns(lambda c: c not in ('year', 'in_numerator', 'weight', 'measure', 'counted'))
+    on columns(lambda c: not list_contains(measure_columns(), c))
     into name breakdown value breakdown_value
 );
 
