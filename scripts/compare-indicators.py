@@ -8,7 +8,7 @@ changed no figure (see issue 11): run the old and the new SQL over the same lake
 
     python3 scripts/compare-indicators.py before/indicators.parquet after/indicators.parquet
 
-Exit status: 0 when every cell is the same, 1 when some differ, 2 on a usage error.
+Exit status: 0 when every cell is the same, 1 when some differ, 2 on a usage error or without duckdb.
 Needs the `duckdb` Python package (`python3 -m venv /tmp/venv && /tmp/venv/bin/pip install duckdb`).
 Values are compared exactly (`is distinct from`), so a difference in the last bit of a DOUBLE
 shows; pass `--tolerance 1e-9` to ignore relative differences below that.
@@ -17,7 +17,12 @@ shows; pass `--tolerance 1e-9` to ignore relative differences below that.
 import argparse
 import sys
 
-import duckdb
+try:
+    import duckdb
+except ImportError:
+    print("needs the duckdb Python package: python3 -m venv /tmp/venv && /tmp/venv/bin/pip install duckdb",
+          file=sys.stderr)
+    sys.exit(2)
 
 KEY = ["indicator_id", "year", "breakdown", "breakdown_value"]
 NUMBERS = ["value", "numerator", "denominator"]
