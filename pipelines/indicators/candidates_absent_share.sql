@@ -12,19 +12,11 @@ counts_persons = true
 [relations]
 adds_up = ["region", "referral"]
 */
+-- Decisions of the year (passed, failed or absent) where the candidate did not come to the
+-- assessment: a booked slot the centre could not use.
 with r as (
-    select year(decision_date) as year, region, referral, result = 'absent' as absent
-    from recognition_results
-    where decision_date is not null and result in ('passed', 'failed', 'absent')
-),
-long as (
-    select year, 'total' as breakdown, 'total' as breakdown_value, absent from r
-    union all select year, 'region', region, absent from r
-    union all select year, 'referral', referral, absent from r
+    select year, region, referral, result = 'absent' as in_numerator
+    from decisions()
+    where result in ('passed', 'failed', 'absent')
 )
-select year, breakdown, breakdown_value,
-       100.0 * count(*) filter (where absent) / count(*) as value,
-       count(*) filter (where absent) as numerator,
-       count(*) as denominator
-from (select * replace (coalesce(breakdown_value::varchar, 'unknown') as breakdown_value) from long)
-group by year, breakdown, breakdown_value
+select * from share_cells('r')

@@ -8,6 +8,7 @@ unit = "ratio"
 breakdowns = ["total"]
 sources = ["recognition_results"]
 */
+-- Assessments decided in the year per centre that decided at least one: the centres' average load.
 select y.year, 'total' as breakdown, 'total' as breakdown_value,
        count(r.record_id)::double / nullif(count(distinct r.centre_bin), 0) as value,
        count(r.record_id) as numerator,

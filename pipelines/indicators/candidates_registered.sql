@@ -9,10 +9,11 @@ breakdowns = ["total"]
 sources = ["registrations"]
 counts_persons = true
 */
-select y.year, 'total' as breakdown, 'total' as breakdown_value,
-       count(distinct r.person_id) as value, null as numerator, null as denominator
-from report_years y
-left join registrations r
-  on r.party_kind = 'candidate' and year(r.registration_date) = y.year
-where y.year >= (select min(year(registration_date)) from registrations)
-group by y.year
+-- Candidates registered on the platform in the year: a candidate registers once, at the first
+-- application.
+with r as (
+    select year(registration_date) as year, person_id as counted
+    from registrations
+    where party_kind = 'candidate'
+)
+select * from count_cells('r', (select min(year(registration_date)) from registrations))

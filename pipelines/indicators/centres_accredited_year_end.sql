@@ -9,27 +9,16 @@ breakdowns = ["total", "region", "sector"]
 higher_is_better = true
 sources = ["centres", "regions", "sectors"]
 */
-with snap as (
-    select y.year, max(c.as_of) as as_of
-    from report_years y join centres c on c.as_of <= make_date(y.year, 12, 31)
-    group by y.year
+-- Centres accredited at the year end, by region (KATO) and by sector; a centre working in several
+-- sectors counts in each. Every region and sector of the code lists shows, 0 where none.
+with c as (
+    select year, centre_bin as counted, region, unnest(sectors) as sector
+    from register_at_year_end('centres')
+    where status = 'accredited'
 ),
-c as (
-    select s.year, c.centre_bin, c.region, c.sectors
-    from snap s join centres c on c.as_of = s.as_of
-    where c.status = 'accredited'
+listed as (
+    select 'region' as breakdown, code as breakdown_value from regions
+    union all
+    select 'sector', code from sectors
 )
-select y.year, 'total' as breakdown, 'total' as breakdown_value,
-       (select count(distinct centre_bin) from c where c.year = y.year) as value,
-       null as numerator, null as denominator
-from report_years y
-where y.year in (select year from snap)
-union all
-select s.year, 'region', r.code,
-       (select count(distinct centre_bin) from c where c.year = s.year and c.region = r.code), null, null
-from snap s cross join regions r
-union all
-select s.year, 'sector', x.code,
-       (select count(distinct centre_bin) from c
-         where c.year = s.year and list_contains(c.sectors, x.code)), null, null
-from snap s cross join sectors x
+select * from count_cells_listed('c', first_snapshot_year('centres'), 'listed')

@@ -9,22 +9,13 @@ breakdowns = ["total", "region"]
 higher_is_better = false
 sources = ["centres", "recognition_results"]
 */
-with snap as (
-    select y.year, max(c.as_of) as as_of
-    from report_years y join centres c on c.as_of <= make_date(y.year, 12, 31)
-    group by y.year
-),
-c as (
-    select s.year, c.centre_bin, c.region
-    from snap s join centres c on c.as_of = s.as_of
+-- Centres accredited at the year end that decided on no candidate in the year: accredited
+-- capacity left unused.
+with c as (
+    select c.year, c.centre_bin as counted, c.region
+    from register_at_year_end('centres') c
     where c.status = 'accredited'
       and not exists (select 1 from recognition_results r
-                      where r.centre_bin = c.centre_bin and year(r.decision_date) = s.year)
+                      where r.centre_bin = c.centre_bin and year(r.decision_date) = c.year)
 )
-select y.year, 'total' as breakdown, 'total' as breakdown_value,
-       (select count(distinct centre_bin) from c where c.year = y.year) as value,
-       null as numerator, null as denominator
-from report_years y
-where y.year in (select year from snap)
-union all
-select year, 'region', region, count(distinct centre_bin), null, null from c group by year, region
+select * from count_cells('c', first_snapshot_year('centres'))

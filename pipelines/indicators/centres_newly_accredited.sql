@@ -9,20 +9,16 @@ breakdowns = ["total", "category"]
 higher_is_better = true
 sources = ["centre_events"]
 */
+-- Centres (BIN) accredited in the year: 'first' when the centre had no earlier accreditation,
+-- 'repeat' otherwise.
 with e as (
-    select year(event_date) as year, centre_bin,
+    select year(event_date) as year, centre_bin as counted,
            case when exists (select 1 from centre_events p
                              where p.centre_bin = e.centre_bin and p.event = 'accredited'
                                and p.event_date < e.event_date)
-                then 'repeat' else 'first' end as kind
+                then 'repeat' else 'first' end as category
     from centre_events e
     where event = 'accredited'
-)
-select y.year, 'total' as breakdown, 'total' as breakdown_value,
-       (select count(distinct centre_bin) from e where e.year = y.year) as value,
-       null as numerator, null as denominator
-from report_years y
-union all
-select y.year, 'category', k.kind,
-       (select count(distinct centre_bin) from e where e.year = y.year and e.kind = k.kind), null, null
-from report_years y cross join (values ('first'), ('repeat')) k(kind)
+),
+listed as (select 'category' as breakdown, unnest(['first', 'repeat']) as breakdown_value)
+select * from count_cells_listed('e', 0, 'listed')

@@ -9,31 +9,23 @@ breakdowns = ["total", "region"]
 higher_is_better = true
 sources = ["centres", "labour_stats"]
 */
-with snap as (
-    select y.year, max(c.as_of) as as_of
-    from report_years y join centres c on c.as_of <= make_date(y.year, 12, 31)
-    group by y.year
-),
-stat_year as (
-    select y.year, max(l.year) as stat_year
-    from report_years y join labour_stats l on l.year <= y.year
-    group by y.year
-),
-emp as (
-    select s.year, l.region, sum(l.employed) as employed
-    from stat_year s join labour_stats l on l.year = s.stat_year
-    group by s.year, l.region
+-- Accredited centres at the year end per 100,000 employed persons, nationally and by region; the
+-- national numerator counts every accredited centre.
+with emp as (
+    select year, region, sum(employed) as employed
+    from labour_at_year()
+    group by year, region
 ),
 c as (
-    select s.year, c.region, count(distinct c.centre_bin) as centres
-    from snap s join centres c on c.as_of = s.as_of
-    where c.status = 'accredited'
-    group by s.year, c.region
+    select year, region, count(distinct centre_bin) as centres
+    from register_at_year_end('centres')
+    where status = 'accredited'
+    group by year, region
 ),
 by_region as (
     select e.year, e.region, coalesce(c.centres, 0) as centres, e.employed
     from emp e left join c on c.year = e.year and c.region = e.region
-    where e.year in (select year from snap)
+    where e.year >= first_snapshot_year('centres')
 )
 select year, 'total' as breakdown, 'total' as breakdown_value,
        100000.0 * (select sum(centres) from c where c.year = b.year) / sum(employed) as value,

@@ -13,19 +13,12 @@ counts_persons = true
 adds_up = ["region"]
 same_as = [{ part = "denominator", indicator = "recognition_pass_rate", other_part = "numerator" }]
 */
+-- Of the year's passed decisions, those whose record has an issued certificate: a low share
+-- means centres do not send their register of certificates in full.
 with r as (
-    select year(rr.decision_date) as year, rr.region,
-           exists (select 1 from certificates c where c.record_id = rr.record_id and c.event = 'issued') as has_cert
-    from recognition_results rr
-    where rr.result = 'passed' and rr.decision_date is not null
-),
-long as (
-    select year, 'total' as breakdown, 'total' as breakdown_value, has_cert from r
-    union all select year, 'region', region, has_cert from r
+    select year, region,
+           exists (select 1 from certificates c where c.record_id = d.record_id and c.event = 'issued') as in_numerator
+    from decisions() d
+    where result = 'passed'
 )
-select year, breakdown, breakdown_value,
-       100.0 * count(*) filter (where has_cert) / count(*) as value,
-       count(*) filter (where has_cert) as numerator,
-       count(*) as denominator
-from (select * replace (coalesce(breakdown_value::varchar, 'unknown') as breakdown_value) from long)
-group by year, breakdown, breakdown_value
+select * from share_cells('r')

@@ -12,17 +12,11 @@ counts_persons = true
 [relations]
 adds_up = ["category"]
 */
+-- Certificates revoked in the year, by the reason given ('unknown' when none).
 with c as (
-    select year(event_date) as year, certificate_no,
-           coalesce(nullif(revocation_reason, ''), 'unknown') as reason
+    select year(event_date) as year, certificate_no as counted,
+           coalesce(nullif(revocation_reason, ''), 'unknown') as category
     from certificates
     where event = 'revoked'
 )
-select y.year, 'total' as breakdown, 'total' as breakdown_value,
-       (select count(distinct certificate_no) from c where c.year = y.year) as value,
-       null as numerator, null as denominator
-from report_years y
-where y.year >= (select min(year(event_date)) from certificates)
-union all
-select year, 'category', reason, count(distinct certificate_no), null, null
-from c group by year, reason
+select * from count_cells('c', (select min(year(event_date)) from certificates))

@@ -13,8 +13,9 @@ counts_persons = true
 adds_up = ["nqf_level"]
 stock_flow = { inflows = ["certificates_issued"], outflows = ["certificates_revoked"] }
 */
+-- Certificates valid on 31 December: issued by then, not expired and not revoked by then.
 with v as (
-    select y.year, i.certificate_no, i.nqf_level::varchar as nqf_level
+    select y.year, i.certificate_no as counted, i.nqf_level
     from report_years y
     join certificates i
       on i.event = 'issued' and i.event_date <= make_date(y.year, 12, 31)
@@ -23,11 +24,4 @@ with v as (
                       where r.certificate_no = i.certificate_no and r.event = 'revoked'
                         and r.event_date <= make_date(y.year, 12, 31))
 )
-select y.year, 'total' as breakdown, 'total' as breakdown_value,
-       (select count(distinct certificate_no) from v where v.year = y.year) as value,
-       null as numerator, null as denominator
-from report_years y
-where y.year >= (select min(year(event_date)) from certificates)
-union all
-select year, 'nqf_level', nqf_level, count(distinct certificate_no), null, null
-from v group by year, nqf_level
+select * from count_cells('v', (select min(year(event_date)) from certificates))

@@ -9,18 +9,14 @@ breakdowns = ["total", "category", "sector"]
 higher_is_better = true
 sources = ["council_meetings", "councils"]
 */
+-- Median number of agenda items of the council meetings of the year. Only sectoral councils have
+-- a sector, so the national council's meetings show under no sector.
 with m as (
-    select year(m.meeting_date) as year, c.kind, c.sector, m.agenda_items
+    select year(m.meeting_date) as year, c.kind as category,
+           case when c.kind = 'sectoral' then c.sector end as sector,
+           m.agenda_items as measure
     from council_meetings m join councils c using (council_id)
     where m.agenda_items is not null
-),
-long as (
-    select year, 'total' as breakdown, 'total' as breakdown_value, agenda_items from m
-    union all select year, 'category', kind, agenda_items from m
-    union all select year, 'sector', sector, agenda_items from m where kind = 'sectoral' and sector is not null
 )
-select year, breakdown, breakdown_value,
-       median(agenda_items) as value,
-       null as numerator, count(*) as denominator
-from (select * replace (coalesce(breakdown_value::varchar, 'unknown') as breakdown_value) from long)
-group by year, breakdown, breakdown_value
+select * from median_cells('m')
+where not (breakdown = 'sector' and breakdown_value = 'unknown')

@@ -9,16 +9,11 @@ breakdowns = ["total", "category"]
 higher_is_better = true
 sources = ["council_meetings", "councils"]
 */
+-- Meetings of the National and sectoral councils held in the year, by kind of council (every
+-- kind in the register of councils shows, 0 where none met).
 with m as (
-    select year(m.meeting_date) as year, c.kind
+    select year(m.meeting_date) as year, m.meeting_id as counted, c.kind as category
     from council_meetings m join councils c using (council_id)
-)
-select y.year, 'total' as breakdown, 'total' as breakdown_value,
-       (select count(*) from m where m.year = y.year) as value,
-       null as numerator, null as denominator
-from report_years y
-where y.year >= (select min(year(meeting_date)) from council_meetings)
-union all
-select y.year, 'category', k.kind,
-       (select count(*) from m where m.year = y.year and m.kind = k.kind), null, null
-from report_years y cross join (select distinct kind from councils) k
+),
+listed as (select distinct 'category' as breakdown, kind as breakdown_value from councils)
+select * from count_cells_listed('m', (select min(year(meeting_date)) from council_meetings), 'listed')

@@ -9,6 +9,8 @@ breakdowns = ["total", "quarter", "sector"]
 higher_is_better = true
 sources = ["council_meetings", "councils", "submission_status"]
 */
+-- Meetings per sectoral council per quarter, over the quarters whose sectoral-body report is due
+-- and the councils active in each (a council-quarter is one council active in one quarter).
 with q as (
     select y.year, r.range::integer as quarter,
            make_date(y.year, 3 * r.range::integer - 2, 1) as q_start,
@@ -27,22 +29,17 @@ due as (
                       where s.provider = 'sectoral_bodies' and s.source = 'council_meetings'
                         and s.period like q.year || '-Q%')
 ),
-cq as (
-    select d.year, d.quarter, c.council_id, c.sector,
+council_quarters as (
+    select d.year, 'Q' || d.quarter as quarter, c.sector,
            (select count(*) from council_meetings m
-             where m.council_id = c.council_id and m.meeting_date between d.q_start and d.q_end) as meetings
+             where m.council_id = c.council_id and m.meeting_date between d.q_start and d.q_end) as measure
     from due d
     join councils c on c.kind = 'sectoral' and c.established_date <= d.q_end
                    and (c.dissolved_date is null or c.dissolved_date >= d.q_start)
-),
-long as (
-    select year, 'total' as breakdown, 'total' as breakdown_value, meetings from cq
-    union all select year, 'quarter', 'Q' || quarter, meetings from cq
-    union all select year, 'sector', sector, meetings from cq
 )
 select year, breakdown, breakdown_value,
-       sum(meetings)::double / count(*) as value,
-       sum(meetings) as numerator,
+       sum(measure)::double / count(*) as value,
+       sum(measure) as numerator,
        count(*) as denominator
-from (select * replace (coalesce(breakdown_value::varchar, 'unknown') as breakdown_value) from long)
+from breakdown_rows('council_quarters')
 group by year, breakdown, breakdown_value

@@ -13,24 +13,11 @@ counts_persons = true
 adds_up = ["region", "nqf_level", "sector"]
 same_as = [{ part = "denominator", indicator = "candidates_absent_share", other_part = "denominator" }]
 */
-with sector_of as (
-    select profession_id, any_value(sector) as sector from professions group by profession_id
-),
-r as (
-    select year(decision_date) as year, region, nqf_level::varchar as nqf_level,
-           coalesce(p.sector, 'unknown') as sector, referral = 'employer' as employer
-    from recognition_results rr left join sector_of p using (profession_id)
-    where decision_date is not null
-),
-long as (
-    select year, 'total' as breakdown, 'total' as breakdown_value, employer from r
-    union all select year, 'region', region, employer from r
-    union all select year, 'nqf_level', nqf_level, employer from r
-    union all select year, 'sector', sector, employer from r
+-- Decisions of the year where the employer sent the candidate, by region, NQF level and sector.
+with r as (
+    select d.year, d.region, d.nqf_level, coalesce(p.sector, 'unknown') as sector,
+           d.referral = 'employer' as in_numerator
+    from decisions() d
+    left join profession_sector() p using (profession_id)
 )
-select year, breakdown, breakdown_value,
-       100.0 * count(*) filter (where employer) / count(*) as value,
-       count(*) filter (where employer) as numerator,
-       count(*) as denominator
-from (select * replace (coalesce(breakdown_value::varchar, 'unknown') as breakdown_value) from long)
-group by year, breakdown, breakdown_value
+select * from share_cells('r')

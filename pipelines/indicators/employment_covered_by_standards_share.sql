@@ -9,30 +9,11 @@ breakdowns = ["total", "region"]
 higher_is_better = true
 sources = ["labour_stats", "standards"]
 */
-with stat_year as (
-    select y.year, max(l.year) as stat_year
-    from report_years y join labour_stats l on l.year <= y.year
-    group by y.year
-),
-std_units as (
-    select distinct y.year, left(c.code, 4) as unit
-    from report_years y
-    join (select approval_date, status, unnest(nco_codes) as code from standards) c
-      on c.approval_date <= make_date(y.year, 12, 31)
-    where c.status = 'in_force'
-),
-v as (
-    select s.year, l.region, coalesce(l.employed, 0) as employed,
-           exists (select 1 from std_units u where u.year = s.year and u.unit = l.nco_unit) as covered
-    from stat_year s join labour_stats l on l.year = s.stat_year
-),
-long as (
-    select year, 'total' as breakdown, 'total' as breakdown_value, employed, covered from v
-    union all select year, 'region', region, employed, covered from v
+-- Employed persons whose NCO unit group has a professional standard in force at the year end, of
+-- all employed persons.
+with v as (
+    select l.year, l.region, coalesce(l.employed, 0) as weight,
+           exists (select 1 from standard_nco_codes() u where u.year = l.year and u.unit = l.nco_unit) as in_numerator
+    from labour_at_year() l
 )
-select year, breakdown, breakdown_value,
-       100.0 * coalesce(sum(employed) filter (where covered), 0) / nullif(sum(employed), 0) as value,
-       coalesce(sum(employed) filter (where covered), 0) as numerator,
-       sum(employed) as denominator
-from (select * replace (coalesce(breakdown_value::varchar, 'unknown') as breakdown_value) from long)
-group by year, breakdown, breakdown_value
+select * from weighted_share_cells('v')

@@ -13,18 +13,10 @@ counts_persons = true
 adds_up = ["region", "nqf_level"]
 same_as = [{ part = "denominator", indicator = "recognition_pass_rate", other_part = "denominator" }]
 */
+-- Median calendar days from application to decision for the year's assessments.
 with r as (
-    select year(decision_date) as year, region, nqf_level::varchar as nqf_level,
-           date_diff('day', application_date, decision_date) as days
-    from recognition_results
-    where result in ('passed', 'failed') and decision_date is not null and application_date is not null
-),
-long as (
-    select year, 'total' as breakdown, 'total' as breakdown_value, days from r
-    union all select year, 'region', region, days from r
-    union all select year, 'nqf_level', nqf_level, days from r
+    select year, region, nqf_level, date_diff('day', application_date, decision_date) as measure
+    from decisions()
+    where result in ('passed', 'failed') and application_date is not null
 )
-select year, breakdown, breakdown_value,
-       median(days) as value, null as numerator, count(*) as denominator
-from (select * replace (coalesce(breakdown_value::varchar, 'unknown') as breakdown_value) from long)
-group by year, breakdown, breakdown_value
+select * from median_cells('r')

@@ -8,11 +8,10 @@ unit = "count"
 breakdowns = ["total", "nco_major"]
 sources = ["nco"]
 */
-with u as (select code, left(code, 1) as major from nco where level = 'unit')
-select y.year, 'total' as breakdown, 'total' as breakdown_value,
-       (select count(*) from u) as value, null as numerator, null as denominator
-from report_years y
-union all
-select y.year, 'nco_major', u.major, count(*), null, null
-from report_years y cross join u
-group by y.year, u.major
+-- Unit groups (4-digit codes) of the NCO, by major group; the current edition for every year.
+with u as (
+    select y.year, n.code as counted, left(n.code, 1) as nco_major
+    from report_years y cross join nco n
+    where n.level = 'unit'
+)
+select * from count_cells('u', 0)

@@ -9,28 +9,12 @@ breakdowns = ["total", "nco_major"]
 higher_is_better = true
 sources = ["standards", "nco"]
 */
-with units as (
-    select code, left(code, 1) as major from nco where level = 'unit'
-),
-covered as (
-    select distinct y.year, left(c.code, 4) as unit
-    from report_years y
-    join (select approval_date, status, unnest(nco_codes) as code from standards) c
-      on c.approval_date <= make_date(y.year, 12, 31)
-    where c.status = 'in_force'
-),
-u as (
-    select y.year, units.code, units.major,
-           exists (select 1 from covered c where c.year = y.year and c.unit = units.code) as is_covered
-    from report_years y cross join units
-),
-long as (
-    select year, 'total' as breakdown, 'total' as breakdown_value, is_covered from u
-    union all select year, 'nco_major', major, is_covered from u
+-- NCO unit groups named (directly or through an occupation) by a standard in force at the year
+-- end, of all unit groups, by major group.
+with u as (
+    select y.year, left(n.code, 1) as nco_major,
+           exists (select 1 from standard_nco_codes() c where c.year = y.year and c.unit = n.code) as in_numerator
+    from report_years y cross join nco n
+    where n.level = 'unit'
 )
-select year, breakdown, breakdown_value,
-       100.0 * count(*) filter (where is_covered) / count(*) as value,
-       count(*) filter (where is_covered) as numerator,
-       count(*) as denominator
-from (select * replace (coalesce(breakdown_value::varchar, 'unknown') as breakdown_value) from long)
-group by year, breakdown, breakdown_value
+select * from share_cells('u')

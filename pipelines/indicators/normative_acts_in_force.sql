@@ -8,15 +8,11 @@ unit = "count"
 breakdowns = ["total", "category"]
 sources = ["normative_acts"]
 */
+-- Normative legal acts adopted by the year end and in force today, by kind of act.
 with a as (
-    select y.year, n.kind
+    select y.year, n.act_id as counted, n.kind as category
     from report_years y
     join normative_acts n on n.adopted_date <= make_date(y.year, 12, 31)
     where n.in_force
 )
-select y.year, 'total' as breakdown, 'total' as breakdown_value,
-       (select count(*) from a where a.year = y.year) as value,
-       null as numerator, null as denominator
-from report_years y
-union all
-select year, 'category', kind, count(*), null, null from a group by year, kind
+select * from count_cells('a', 0)

@@ -9,6 +9,8 @@ breakdowns = ["total"]
 higher_is_better = true
 sources = ["nqf_levels"]
 */
+-- NQF levels whose name and knowledge, skills and responsibility descriptors are all filled in
+-- (eight are expected).
 select y.year, 'total' as breakdown, 'total' as breakdown_value,
        (select count(distinct level) from nqf_levels
          where coalesce(name_ru, '') <> '' and coalesce(name_kk, '') <> ''

@@ -8,14 +8,10 @@ unit = "count"
 breakdowns = ["total", "party_kind"]
 sources = ["registrations"]
 */
+-- Organisations (centres, state bodies, chambers) registered on the platform in the year.
 with s as (
-    select year(registration_date) as year, party_kind
-    from registrations where party_kind <> 'candidate' and registration_date is not null
+    select year(registration_date) as year, registration_id as counted, party_kind
+    from registrations
+    where party_kind <> 'candidate'
 )
-select y.year, 'total' as breakdown, 'total' as breakdown_value,
-       (select count(*) from s where s.year = y.year) as value,
-       null as numerator, null as denominator
-from report_years y
-where y.year >= (select min(year(registration_date)) from registrations)
-union all
-select year, 'party_kind', party_kind, count(*), null, null from s group by year, party_kind
+select * from count_cells('s', (select min(year(registration_date)) from registrations))

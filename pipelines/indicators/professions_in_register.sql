@@ -8,23 +8,12 @@ unit = "count"
 breakdowns = ["total", "sector", "nqf_level"]
 sources = ["professions"]
 */
-with snap as (
-    select y.year, max(p.as_of) as as_of
-    from report_years y join professions p on p.as_of <= make_date(y.year, 12, 31)
-    group by y.year
-),
-prof as (
-    select s.year, p.profession_id, p.sector, p.nqf_levels
-    from snap s join professions p on p.as_of = s.as_of
-),
-lv as (
-    select year, profession_id, unnest(nqf_levels) as level from prof
+-- Professions in the register at the year end, by sector and by NQF level (a profession
+-- recognised at several levels counts at each; one without levels counts in no level).
+with p as (
+    select year, profession_id as counted, sector,
+           unnest(if(len(nqf_levels) > 0, nqf_levels, [null])) as nqf_level
+    from register_at_year_end('professions')
 )
-select year, 'total' as breakdown, 'total' as breakdown_value, count(*) as value,
-       null as numerator, null as denominator
-from prof group by year
-union all
-select year, 'sector', sector, count(*), null, null from prof group by year, sector
-union all
-select year, 'nqf_level', level::varchar, count(distinct profession_id), null, null
-from lv group by year, level
+select * from count_cells('p', first_snapshot_year('professions'))
+where not (breakdown = 'nqf_level' and breakdown_value = 'unknown')

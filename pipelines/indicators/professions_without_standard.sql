@@ -9,34 +9,10 @@ breakdowns = ["total", "sector"]
 higher_is_better = false
 sources = ["professions", "standards"]
 */
-with snap as (
-    select y.year, max(p.as_of) as as_of
-    from report_years y join professions p on p.as_of <= make_date(y.year, 12, 31)
-    group by y.year
-),
-prof as (
-    select s.year, p.profession_id, p.nco_code, p.sector
-    from snap s join professions p on p.as_of = s.as_of
-),
-codes as (
-    select distinct y.year, c.code
-    from report_years y
-    join (select approval_date, status, unnest(nco_codes) as code from standards) c
-      on c.approval_date <= make_date(y.year, 12, 31)
-    where c.status = 'in_force'
-),
-missing as (
-    select p.* from prof p
-    where not exists (
-        select 1 from codes c
-        where c.year = p.year and (c.code = p.nco_code or c.code = left(p.nco_code, 4)))
+-- Professions of the register at the year end that no standard in force covers, by sector.
+with p as (
+    select year, profession_id as counted, sector
+    from professions_at_year_end()
+    where not covered
 )
-select y.year, 'total' as breakdown, 'total' as breakdown_value,
-       (select count(*) from missing m where m.year = y.year) as value,
-       null as numerator, null as denominator
-from report_years y
-where y.year in (select year from snap)
-union all
-select year, 'sector', sector, count(*), null, null
-from missing
-group by year, sector
+select * from count_cells('p', first_snapshot_year('professions'))

@@ -8,29 +8,16 @@ unit = "count"
 breakdowns = ["total", "level", "region"]
 sources = ["programmes", "regions"]
 */
-with snap as (
-    select y.year, max(p.as_of) as as_of
-    from report_years y join programmes p on p.as_of <= make_date(y.year, 12, 31)
-    group by y.year
+-- Active education programmes in the register at the year end, by level and region (every
+-- level and region shows, 0 where none).
+with p as (
+    select year, programme_id as counted, level, region
+    from register_at_year_end('programmes')
+    where status = 'active'
 ),
-p as (
-    select s.year, p.level, p.region
-    from snap s join programmes p on p.as_of = s.as_of
-    where p.status = 'active'
+listed as (
+    select 'level' as breakdown, unnest(['tvet', 'post_secondary', 'higher', 'postgraduate']) as breakdown_value
+    union all
+    select 'region', code from regions
 )
-select s.year, 'total' as breakdown, 'total' as breakdown_value,
-       (select count(*) from p where p.year = s.year) as value,
-       null as numerator, null as denominator
-from snap s
-union all
-select s.year, 'level', l.level,
-       (select count(*) from p where p.year = s.year and p.level = l.level), null, null
-from snap s cross join (values ('tvet'), ('post_secondary'), ('higher'), ('postgraduate')) l(level)
-union all
-select s.year, 'region', r.code,
-       (select count(*) from p where p.year = s.year and p.region = r.code), null, null
-from snap s cross join regions r
-union all
-select year, 'level', level, count(*), null, null
-from p where level not in ('tvet', 'post_secondary', 'higher', 'postgraduate')
-group by year, level
+select * from count_cells_listed('p', first_snapshot_year('programmes'), 'listed')

@@ -8,23 +8,10 @@ unit = "percent"
 breakdowns = ["total", "region"]
 sources = ["programmes"]
 */
-with snap as (
-    select y.year, max(p.as_of) as as_of
-    from report_years y join programmes p on p.as_of <= make_date(y.year, 12, 31)
-    group by y.year
-),
-p as (
-    select s.year, p.region, p.level in ('higher', 'postgraduate') as hi
-    from snap s join programmes p on p.as_of = s.as_of
-    where p.status = 'active'
-),
-long as (
-    select year, 'total' as breakdown, 'total' as breakdown_value, hi from p
-    union all select year, 'region', region, hi from p
+-- Active programmes at the year end that are higher or postgraduate education.
+with p as (
+    select year, region, level in ('higher', 'postgraduate') as in_numerator
+    from register_at_year_end('programmes')
+    where status = 'active'
 )
-select year, breakdown, breakdown_value,
-       100.0 * count(*) filter (where hi) / count(*) as value,
-       count(*) filter (where hi) as numerator,
-       count(*) as denominator
-from (select * replace (coalesce(breakdown_value::varchar, 'unknown') as breakdown_value) from long)
-group by year, breakdown, breakdown_value
+select * from share_cells('p')

@@ -9,25 +9,11 @@ breakdowns = ["total", "level", "region"]
 higher_is_better = true
 sources = ["programmes"]
 */
-with snap as (
-    select y.year, max(p.as_of) as as_of
-    from report_years y join programmes p on p.as_of <= make_date(y.year, 12, 31)
-    group by y.year
-),
-p as (
-    select s.year, p.level, p.region,
-           coalesce(len(p.standard_ids), 0) > 0 or coalesce(len(p.nco_codes), 0) > 0 as linked
-    from snap s join programmes p on p.as_of = s.as_of
-    where p.status = 'active'
-),
-long as (
-    select year, 'total' as breakdown, 'total' as breakdown_value, linked from p
-    union all select year, 'level', level, linked from p
-    union all select year, 'region', region, linked from p
+-- Active programmes at the year end that name at least one professional standard or NCO code.
+with p as (
+    select year, level, region,
+           coalesce(len(standard_ids), 0) > 0 or coalesce(len(nco_codes), 0) > 0 as in_numerator
+    from register_at_year_end('programmes')
+    where status = 'active'
 )
-select year, breakdown, breakdown_value,
-       100.0 * count(*) filter (where linked) / count(*) as value,
-       count(*) filter (where linked) as numerator,
-       count(*) as denominator
-from (select * replace (coalesce(breakdown_value::varchar, 'unknown') as breakdown_value) from long)
-group by year, breakdown, breakdown_value
+select * from share_cells('p')

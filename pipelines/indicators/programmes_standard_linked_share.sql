@@ -9,28 +9,12 @@ breakdowns = ["total", "level", "region"]
 higher_is_better = true
 sources = ["programmes", "standards"]
 */
-with snap as (
-    select y.year, max(p.as_of) as as_of
-    from report_years y join programmes p on p.as_of <= make_date(y.year, 12, 31)
-    group by y.year
-),
-p as (
-    select s.year, p.level, p.region,
-           exists (select 1 from standards st
-                   where list_contains(p.standard_ids, st.standard_id)
-                     and st.status = 'in_force'
-                     and st.approval_date <= make_date(s.year, 12, 31)) as linked
-    from snap s join programmes p on p.as_of = s.as_of
+-- Active programmes at the year end that name a professional standard in force at the year end.
+with p as (
+    select p.year, p.level, p.region,
+           exists (select 1 from standards_at_year_end() st
+                   where st.year = p.year and list_contains(p.standard_ids, st.standard_id)) as in_numerator
+    from register_at_year_end('programmes') p
     where p.status = 'active'
-),
-long as (
-    select year, 'total' as breakdown, 'total' as breakdown_value, linked from p
-    union all select year, 'level', level, linked from p
-    union all select year, 'region', region, linked from p
 )
-select year, breakdown, breakdown_value,
-       100.0 * count(*) filter (where linked) / count(*) as value,
-       count(*) filter (where linked) as numerator,
-       count(*) as denominator
-from (select * replace (coalesce(breakdown_value::varchar, 'unknown') as breakdown_value) from long)
-group by year, breakdown, breakdown_value
+select * from share_cells('p')

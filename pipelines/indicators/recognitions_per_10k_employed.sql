@@ -12,33 +12,23 @@ counts_persons = true
 [relations]
 adds_up = ["region"]
 */
-with snap as (
-    select y.year, max(p.as_of) as as_of
-    from report_years y join professions p on p.as_of <= make_date(y.year, 12, 31)
-    group by y.year
-),
-units as (
-    select distinct s.year, left(p.nco_code, 4) as unit
-    from snap s join professions p on p.as_of = s.as_of
-),
-stat_year as (
-    select y.year, max(l.year) as stat_year
-    from report_years y join labour_stats l on l.year <= y.year
-    group by y.year
+-- Passed decisions per 10,000 employed persons, both restricted to the NCO unit groups of the
+-- professions in the register at the year end; by region of the candidate and of the employment.
+with units as (
+    select distinct year, left(nco_code, 4) as unit from register_at_year_end('professions')
 ),
 emp as (
-    select s.year, l.region, sum(l.employed) as employed
-    from stat_year s
-    join labour_stats l on l.year = s.stat_year
-    join units u on u.year = s.year and u.unit = l.nco_unit
-    group by s.year, l.region
+    select l.year, l.region, sum(l.employed) as employed
+    from labour_at_year() l
+    join units u on u.year = l.year and u.unit = l.nco_unit
+    group by l.year, l.region
 ),
 rec as (
-    select year(r.decision_date) as year, r.region, count(*) as passed
-    from recognition_results r
-    join units u on u.year = year(r.decision_date) and u.unit = left(r.nco_code, 4)
-    where r.result = 'passed'
-    group by all
+    select d.year, d.region, count(*) as passed
+    from decisions() d
+    join units u on u.year = d.year and u.unit = left(d.nco_code, 4)
+    where d.result = 'passed'
+    group by d.year, d.region
 ),
 by_region as (
     select e.year, e.region, coalesce(r.passed, 0) as passed, e.employed

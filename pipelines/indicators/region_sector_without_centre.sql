@@ -9,37 +9,34 @@ breakdowns = ["total", "region", "sector"]
 higher_is_better = false
 sources = ["centres", "standards", "regions", "sectors"]
 */
-with snap as (
-    select y.year, max(c.as_of) as as_of
-    from report_years y join centres c on c.as_of <= make_date(y.year, 12, 31)
-    group by y.year
-),
-cs as (
-    select distinct s.year, c.region, unnest(c.sectors) as sector
-    from snap s join centres c on c.as_of = s.as_of
-    where c.status = 'accredited'
+-- (Region, sector) pairs where the sector has a standard in force at the year end but no centre
+-- accredited then in the region works in it: where candidates have nowhere to go.
+with cs as (
+    select distinct year, region, unnest(sectors) as sector
+    from register_at_year_end('centres')
+    where status = 'accredited'
 ),
 std_sectors as (
-    select distinct y.year, st.sector
-    from report_years y
-    join standards st on st.approval_date <= make_date(y.year, 12, 31)
-    where st.status = 'in_force' and st.sector in (select code from sectors)
+    select distinct year, sector
+    from standards_at_year_end()
+    where sector in (select code from sectors) and year >= first_snapshot_year('centres')
 ),
 gaps as (
     select ss.year, r.code as region, ss.sector
     from std_sectors ss cross join regions r
-    where ss.year in (select year from snap)
-      and not exists (select 1 from cs where cs.year = ss.year and cs.region = r.code and cs.sector = ss.sector)
+    where not exists (select 1 from cs where cs.year = ss.year and cs.region = r.code and cs.sector = ss.sector)
 )
-select s.year, 'total' as breakdown, 'total' as breakdown_value,
-       (select count(*) from gaps g where g.year = s.year) as value,
+select y.year, 'total' as breakdown, 'total' as breakdown_value,
+       (select count(*) from gaps g where g.year = y.year) as value,
        null as numerator, null as denominator
-from snap s
+from report_years y
+where y.year >= first_snapshot_year('centres')
 union all
-select s.year, 'region', r.code,
-       (select count(*) from gaps g where g.year = s.year and g.region = r.code), null, null
-from snap s cross join regions r
+select y.year, 'region', r.code,
+       (select count(*) from gaps g where g.year = y.year and g.region = r.code), null, null
+from report_years y cross join regions r
+where y.year >= first_snapshot_year('centres')
 union all
 select ss.year, 'sector', ss.sector,
        (select count(*) from gaps g where g.year = ss.year and g.sector = ss.sector), null, null
-from std_sectors ss where ss.year in (select year from snap)
+from std_sectors ss

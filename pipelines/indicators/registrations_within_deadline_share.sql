@@ -9,25 +9,21 @@ breakdowns = ["total", "party_kind"]
 higher_is_better = true
 sources = ["registration_checks", "registrations"]
 */
+-- Organisations registered in the year within the para. 4 deadline (5 working days for centres,
+-- 10 for state bodies and chambers), of those with a deadline; candidates have none. The
+-- national figure shows for every year from the first registration. (A year with nothing due
+-- shows 0 % of 1: count(*) counts the left join's empty row. Kept as it was; see issue 11.)
 with s as (
-    select year(registration_date) as year, party_kind, met
-    from registration_checks where met is not null
-),
-long as (
-    select year, 'total' as breakdown, 'total' as breakdown_value, met from s
-    union all select year, 'party_kind', party_kind, met from s
+    select year(registration_date) as year, party_kind, met as in_numerator
+    from registration_checks
+    where met is not null
 )
 select y.year, 'total' as breakdown, 'total' as breakdown_value,
-       100.0 * count(*) filter (where met) / nullif(count(*), 0) as value,
-       count(*) filter (where met) as numerator,
+       100.0 * count(*) filter (where s.in_numerator) / nullif(count(*), 0) as value,
+       count(*) filter (where s.in_numerator) as numerator,
        count(*) as denominator
 from report_years y left join s on s.year = y.year
 where y.year >= (select min(year(registration_date)) from registrations)
 group by y.year
 union all
-select year, breakdown, breakdown_value,
-       100.0 * count(*) filter (where met) / count(*),
-       count(*) filter (where met),
-       count(*)
-from (select * replace (coalesce(breakdown_value::varchar, 'unknown') as breakdown_value) from long) where breakdown <> 'total'
-group by year, breakdown, breakdown_value
+select * from share_cells('s') where breakdown <> 'total'

@@ -12,25 +12,8 @@ counts_persons = true
 adds_up = ["sex", "referral"]
 same_as = [{ part = "denominator", indicator = "candidates_assessed", other_part = "value", breakdowns = ["total"] }]
 */
-with first_dec as (
-    select person_id, min(decision_date) as first_date from recognition_results group by person_id
-),
-p as (
-    select year(r.decision_date) as year, r.person_id,
-           any_value(r.sex) as sex, any_value(r.referral) as referral,
-           bool_or(r.decision_date > f.first_date) as repeat
-    from recognition_results r join first_dec f using (person_id)
-    where r.result in ('passed', 'failed')
-    group by year(r.decision_date), r.person_id
-),
-long as (
-    select year, 'total' as breakdown, 'total' as breakdown_value, repeat from p
-    union all select year, 'sex', sex, repeat from p
-    union all select year, 'referral', referral, repeat from p
-)
-select year, breakdown, breakdown_value,
-       100.0 * count(*) filter (where repeat) / count(*) as value,
-       count(*) filter (where repeat) as numerator,
-       count(*) as denominator
-from (select * replace (coalesce(breakdown_value::varchar, 'unknown') as breakdown_value) from long)
-group by year, breakdown, breakdown_value
+-- Candidates assessed in the year who had taken part in the procedure before, of all candidates
+-- assessed in the year; each candidate once, with the sex and referral of the latest assessment
+-- of the year (assessed_candidates).
+with p as (select year, sex, referral, repeat as in_numerator from assessed_candidates())
+select * from share_cells('p')

@@ -9,6 +9,7 @@ breakdowns = ["total"]
 higher_is_better = true
 sources = ["councils"]
 */
+-- Sectoral councils established by 31 December and not dissolved by then.
 select y.year, 'total' as breakdown, 'total' as breakdown_value,
        (select count(*) from councils c
          where c.kind = 'sectoral' and c.established_date <= make_date(y.year, 12, 31)

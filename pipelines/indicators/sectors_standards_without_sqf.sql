@@ -9,6 +9,8 @@ breakdowns = ["total"]
 higher_is_better = false
 sources = ["standards", "sqf", "sectors"]
 */
+-- Sectors with a professional standard in force at the year end but no sectoral qualifications
+-- framework (SQF) in force then.
 select y.year, 'total' as breakdown, 'total' as breakdown_value,
        (select count(*) from sectors s
          where exists (select 1 from standards st

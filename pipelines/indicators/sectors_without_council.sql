@@ -9,6 +9,7 @@ breakdowns = ["total"]
 higher_is_better = false
 sources = ["councils", "sectors"]
 */
+-- Sectors of the code list with no sectoral council active at the year end.
 select y.year, 'total' as breakdown, 'total' as breakdown_value,
        (select count(*) from sectors s
          where not exists (

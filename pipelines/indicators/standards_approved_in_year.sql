@@ -9,16 +9,10 @@ breakdowns = ["total", "sector"]
 higher_is_better = true
 sources = ["standards"]
 */
+-- Professional standards approved in the year (also those repealed since), by sector.
 with s as (
-    select year(approval_date) as year, sector
+    select year(approval_date) as year, standard_id as counted, sector
     from standards
     where approval_date is not null
 )
-select y.year, 'total' as breakdown, 'total' as breakdown_value,
-       (select count(*) from s where s.year = y.year) as value,
-       null as numerator, null as denominator
-from report_years y
-union all
-select year, 'sector', sector, count(*), null, null
-from s
-group by year, sector
+select * from count_cells('s', 0)

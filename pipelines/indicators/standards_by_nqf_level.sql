@@ -9,21 +9,11 @@ breakdowns = ["total", "nqf_level"]
 higher_is_better = true
 sources = ["standards", "nqf_levels"]
 */
+-- Professional standards in force at the year end, by the NQF levels they cover (a standard
+-- covering several levels counts at each; every level of the NQF shows, 0 where none).
 with s as (
-    select y.year, st.standard_id, st.nqf_levels
-    from report_years y
-    join standards st on st.approval_date <= make_date(y.year, 12, 31)
-    where st.status = 'in_force'
+    select year, standard_id as counted, unnest(nqf_levels) as nqf_level
+    from standards_at_year_end()
 ),
-lv as (
-    select year, standard_id, unnest(nqf_levels) as level from s
-)
-select y.year, 'total' as breakdown, 'total' as breakdown_value,
-       (select count(*) from s where s.year = y.year) as value,
-       null as numerator, null as denominator
-from report_years y
-union all
-select y.year, 'nqf_level', n.level::varchar,
-       (select count(distinct standard_id) from lv where lv.year = y.year and lv.level = n.level),
-       null, null
-from report_years y cross join nqf_levels n
+listed as (select 'nqf_level' as breakdown, level::varchar as breakdown_value from nqf_levels)
+select * from count_cells_listed('s', 0, 'listed')

@@ -9,17 +9,6 @@ breakdowns = ["total", "sector"]
 higher_is_better = true
 sources = ["standards"]
 */
-with s as (
-    select y.year, st.sector
-    from report_years y
-    join standards st on st.approval_date <= make_date(y.year, 12, 31)
-    where st.status = 'in_force'
-)
-select y.year, 'total' as breakdown, 'total' as breakdown_value,
-       (select count(*) from s where s.year = y.year) as value,
-       null as numerator, null as denominator
-from report_years y
-union all
-select year, 'sector', sector, count(*), null, null
-from s
-group by year, sector
+-- Professional standards in force at the year end, by sector.
+with s as (select year, standard_id as counted, sector from standards_at_year_end())
+select * from count_cells('s', 0)

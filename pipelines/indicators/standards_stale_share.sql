@@ -9,22 +9,12 @@ breakdowns = ["total", "sector"]
 higher_is_better = false
 sources = ["standards"]
 */
+-- Standards in force at the year end not approved or updated in the five years before it.
 with s as (
-    select y.year, st.sector,
-           case when st.update_date is not null and st.update_date <= make_date(y.year, 12, 31)
-                then st.update_date else st.approval_date end
-               < make_date(y.year - 5, 12, 31) as stale
-    from report_years y
-    join standards st on st.approval_date <= make_date(y.year, 12, 31)
-    where st.status = 'in_force'
-),
-long as (
-    select year, 'total' as breakdown, 'total' as breakdown_value, stale from s
-    union all select year, 'sector', sector, stale from s
+    select year, sector,
+           case when update_date is not null and update_date <= make_date(year, 12, 31)
+                then update_date else approval_date end
+               < make_date(year - 5, 12, 31) as in_numerator
+    from standards_at_year_end()
 )
-select year, breakdown, breakdown_value,
-       100.0 * count(*) filter (where stale) / count(*) as value,
-       count(*) filter (where stale) as numerator,
-       count(*) as denominator
-from (select * replace (coalesce(breakdown_value::varchar, 'unknown') as breakdown_value) from long)
-group by year, breakdown, breakdown_value
+select * from share_cells('s')

@@ -9,16 +9,11 @@ breakdowns = ["total", "sector"]
 higher_is_better = true
 sources = ["standards"]
 */
+-- Professional standards last updated in the year, by sector; the register keeps only the latest
+-- update, so earlier updates are lost.
 with s as (
-    select year(update_date) as year, sector
+    select year(update_date) as year, standard_id as counted, sector
     from standards
     where update_date is not null
 )
-select y.year, 'total' as breakdown, 'total' as breakdown_value,
-       (select count(*) from s where s.year = y.year) as value,
-       null as numerator, null as denominator
-from report_years y
-union all
-select year, 'sector', sector, count(*), null, null
-from s
-group by year, sector
+select * from count_cells('s', 0)

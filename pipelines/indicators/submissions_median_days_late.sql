@@ -9,15 +9,10 @@ breakdowns = ["total", "provider"]
 higher_is_better = false
 sources = ["submission_status"]
 */
+-- Median working days late of the para. 7 submissions that came after their deadline.
 with s as (
-    select year, provider, days_late from submission_status
+    select year, provider, days_late as measure
+    from submission_status
     where status = 'late' and days_late is not null
-),
-long as (
-    select year, 'total' as breakdown, 'total' as breakdown_value, days_late from s
-    union all select year, 'provider', provider, days_late from s
 )
-select year, breakdown, breakdown_value,
-       median(days_late) as value, null as numerator, count(*) as denominator
-from (select * replace (coalesce(breakdown_value::varchar, 'unknown') as breakdown_value) from long)
-group by year, breakdown, breakdown_value
+select * from median_cells('s')

@@ -9,21 +9,18 @@ breakdowns = ["total", "provider", "source"]
 higher_is_better = false
 sources = ["submission_status", "submissions"]
 */
+-- Para. 7 submissions past their deadline that never came, by provider and source; each expected
+-- submission is one (provider, source, sender, period). Every provider and source of the
+-- schedule shows, 0 where none is missing.
 with s as (
-    select year, provider, source from submission_status where status = 'missing'
+    select year, {'provider': provider, 'source': source, 'sender': sender, 'period': period} as counted,
+           provider, source
+    from submission_status
+    where status = 'missing'
+),
+listed as (
+    select distinct 'provider' as breakdown, provider as breakdown_value from submission_status
+    union all
+    select distinct 'source', source from submission_status
 )
-select y.year, 'total' as breakdown, 'total' as breakdown_value,
-       (select count(*) from s where s.year = y.year) as value,
-       null as numerator, null as denominator
-from report_years y
-where y.year >= (select min(year(received_date)) from submissions)
-union all
-select y.year, 'provider', p.provider,
-       (select count(*) from s where s.year = y.year and s.provider = p.provider), null, null
-from report_years y cross join (select distinct provider from submission_status) p
-where y.year >= (select min(year(received_date)) from submissions)
-union all
-select y.year, 'source', p.source,
-       (select count(*) from s where s.year = y.year and s.source = p.source), null, null
-from report_years y cross join (select distinct source from submission_status) p
-where y.year >= (select min(year(received_date)) from submissions)
+select * from count_cells_listed('s', (select min(year(received_date)) from submissions), 'listed')

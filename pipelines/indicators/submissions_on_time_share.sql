@@ -9,20 +9,12 @@ breakdowns = ["total", "provider", "source"]
 higher_is_better = true
 sources = ["submission_status", "submissions"]
 */
+-- Para. 7 submissions due in the year that came on time, of those due (not yet due ones left
+-- out), from the first year with a received submission.
 with s as (
-    select year, provider, source, status = 'on_time' as on_time
+    select year, provider, source, status = 'on_time' as in_numerator
     from submission_status
     where status in ('on_time', 'late', 'missing')
       and year >= (select min(year(received_date)) from submissions)
-),
-long as (
-    select year, 'total' as breakdown, 'total' as breakdown_value, on_time from s
-    union all select year, 'provider', provider, on_time from s
-    union all select year, 'source', source, on_time from s
 )
-select year, breakdown, breakdown_value,
-       100.0 * count(*) filter (where on_time) / count(*) as value,
-       count(*) filter (where on_time) as numerator,
-       count(*) as denominator
-from (select * replace (coalesce(breakdown_value::varchar, 'unknown') as breakdown_value) from long)
-group by year, breakdown, breakdown_value
+select * from share_cells('s')

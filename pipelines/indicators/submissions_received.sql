@@ -8,16 +8,10 @@ unit = "count"
 breakdowns = ["total", "provider", "source"]
 sources = ["submissions"]
 */
+-- Submissions (files) received on the platform in the year, by provider and source.
 with s as (
-    select year(received_date) as year, provider, source
-    from submissions where received_date is not null
+    select year(received_date) as year, submission_id as counted, provider, source
+    from submissions
+    where received_date is not null
 )
-select y.year, 'total' as breakdown, 'total' as breakdown_value,
-       (select count(*) from s where s.year = y.year) as value,
-       null as numerator, null as denominator
-from report_years y
-where y.year >= (select min(year(received_date)) from submissions)
-union all
-select year, 'provider', provider, count(*), null, null from s group by year, provider
-union all
-select year, 'source', source, count(*), null, null from s group by year, source
+select * from count_cells('s', (select min(year(received_date)) from submissions))

@@ -9,15 +9,10 @@ breakdowns = ["total", "category"]
 higher_is_better = false
 sources = ["support_reviews"]
 */
+-- Median working days (Kazakhstan's calendar) taken to close the support requests of the year.
 with s as (
-    select year(created_date) as year, category, working_days_taken from support_reviews
+    select year(created_date) as year, category, working_days_taken as measure
+    from support_reviews
     where closed_date is not null and working_days_taken is not null
-),
-long as (
-    select year, 'total' as breakdown, 'total' as breakdown_value, working_days_taken from s
-    union all select year, 'category', category, working_days_taken from s
 )
-select year, breakdown, breakdown_value,
-       median(working_days_taken) as value, null as numerator, count(*) as denominator
-from (select * replace (coalesce(breakdown_value::varchar, 'unknown') as breakdown_value) from long)
-group by year, breakdown, breakdown_value
+select * from median_cells('s')

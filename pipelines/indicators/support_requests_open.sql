@@ -9,17 +9,12 @@ breakdowns = ["total", "category"]
 higher_is_better = false
 sources = ["support_reviews"]
 */
+-- Support requests still open on 31 December past their review deadline, whatever year they came.
 with s as (
-    select y.year, r.category
+    select y.year, r.request_id as counted, r.category
     from report_years y
     join support_reviews r
       on r.created_date <= make_date(y.year, 12, 31) and r.due_date < make_date(y.year, 12, 31)
      and (r.closed_date is null or r.closed_date > make_date(y.year, 12, 31))
 )
-select y.year, 'total' as breakdown, 'total' as breakdown_value,
-       (select count(*) from s where s.year = y.year) as value,
-       null as numerator, null as denominator
-from report_years y
-where y.year >= (select min(year(created_date)) from support_reviews)
-union all
-select year, 'category', category, count(*), null, null from s group by year, category
+select * from count_cells('s', (select min(year(created_date)) from support_reviews))

@@ -8,15 +8,12 @@ unit = "count"
 breakdowns = ["total", "category"]
 sources = ["support_requests"]
 */
+-- Support requests received in the year, by the category that sets the review limit (every
+-- category ever received shows, 0 where none).
 with s as (
-    select year(created_date) as year, category from support_requests where created_date is not null
-)
-select y.year, 'total' as breakdown, 'total' as breakdown_value,
-       (select count(*) from s where s.year = y.year) as value,
-       null as numerator, null as denominator
-from report_years y
-where y.year >= (select min(year(created_date)) from support_requests)
-union all
-select y.year, 'category', c.category,
-       (select count(*) from s where s.year = y.year and s.category = c.category), null, null
-from report_years y cross join (select distinct category from s where category is not null) c
+    select year(created_date) as year, request_id as counted, category
+    from support_requests
+    where created_date is not null
+),
+listed as (select distinct 'category' as breakdown, category as breakdown_value from s where category is not null)
+select * from count_cells_listed('s', (select min(year(created_date)) from support_requests), 'listed')

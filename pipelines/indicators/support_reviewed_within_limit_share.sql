@@ -9,16 +9,11 @@ breakdowns = ["total", "category"]
 higher_is_better = true
 sources = ["support_reviews"]
 */
+-- Support requests of the year reviewed within their limit (3, 10 or 20 working days, para. 16),
+-- of those whose limit has passed or that are closed.
 with s as (
-    select year(created_date) as year, category, met from support_reviews where met is not null
-),
-long as (
-    select year, 'total' as breakdown, 'total' as breakdown_value, met from s
-    union all select year, 'category', category, met from s
+    select year(created_date) as year, category, met as in_numerator
+    from support_reviews
+    where met is not null
 )
-select year, breakdown, breakdown_value,
-       100.0 * count(*) filter (where met) / count(*) as value,
-       count(*) filter (where met) as numerator,
-       count(*) as denominator
-from (select * replace (coalesce(breakdown_value::varchar, 'unknown') as breakdown_value) from long)
-group by year, breakdown, breakdown_value
+select * from share_cells('s')

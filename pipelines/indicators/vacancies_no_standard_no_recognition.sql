@@ -9,38 +9,21 @@ breakdowns = ["total", "nco_unit"]
 higher_is_better = false
 sources = ["labour_stats", "standards", "recognition_results"]
 */
-with stat_year as (
-    select y.year, max(l.year) as stat_year
-    from report_years y join labour_stats l on l.year <= y.year
-    group by y.year
-),
-vac as (
-    select s.year, l.nco_unit, sum(l.vacancies) as vacancies
-    from stat_year s join labour_stats l on l.year = s.stat_year
-    group by s.year, l.nco_unit
-),
-std_units as (
-    select distinct y.year, left(c.code, 4) as unit
-    from report_years y
-    join (select approval_date, status, unnest(nco_codes) as code from standards) c
-      on c.approval_date <= make_date(y.year, 12, 31)
-    where c.status = 'in_force'
-),
-rec_units as (
-    select distinct year(decision_date) as year, left(nco_code, 4) as unit
-    from recognition_results where result in ('passed', 'failed')
-),
-gap as (
-    select v.* from vac v
-    where not exists (select 1 from std_units s where s.year = v.year and s.unit = v.nco_unit)
-      and not exists (select 1 from rec_units r where r.year = v.year and r.unit = v.nco_unit)
-),
-ranked as (
-    select *, row_number() over (partition by year order by vacancies desc, nco_unit) as rn from gap
+-- Vacancies in NCO unit groups with no standard in force at the year end and no candidate
+-- assessed in the year; by unit group, the 15 with most vacancies (ties: the lower code first).
+with vac as (
+    select l.year, l.nco_unit, sum(l.vacancies) as vacancies
+    from labour_at_year() l
+    where not exists (select 1 from standard_nco_codes() s where s.year = l.year and s.unit = l.nco_unit)
+      and not exists (select 1 from assessed_units() a where a.year = l.year and a.unit = l.nco_unit)
+    group by l.year, l.nco_unit
 )
-select s.year, 'total' as breakdown, 'total' as breakdown_value,
-       coalesce((select sum(vacancies) from gap g where g.year = s.year), 0) as value,
+select y.year, 'total' as breakdown, 'total' as breakdown_value,
+       coalesce((select sum(vacancies) from vac where vac.year = y.year), 0) as value,
        null as numerator, null as denominator
-from stat_year s
+from report_years y
+where y.year >= (select min(year) from labour_stats)
 union all
-select year, 'nco_unit', nco_unit, vacancies, null, null from ranked where rn <= 15
+select year, 'nco_unit', nco_unit, vacancies, null, null
+from vac
+qualify row_number() over (partition by year order by vacancies desc, nco_unit) <= 15

@@ -9,35 +9,12 @@ breakdowns = ["total", "region"]
 higher_is_better = false
 sources = ["labour_stats", "standards", "recognition_results"]
 */
-with stat_year as (
-    select y.year, max(l.year) as stat_year
-    from report_years y join labour_stats l on l.year <= y.year
-    group by y.year
-),
-std_units as (
-    select distinct y.year, left(c.code, 4) as unit
-    from report_years y
-    join (select approval_date, status, unnest(nco_codes) as code from standards) c
-      on c.approval_date <= make_date(y.year, 12, 31)
-    where c.status = 'in_force'
-),
-rec_units as (
-    select distinct year(decision_date) as year, left(nco_code, 4) as unit
-    from recognition_results where result in ('passed', 'failed')
-),
-v as (
-    select s.year, l.region, coalesce(l.vacancies, 0) as vacancies,
-           not exists (select 1 from std_units u where u.year = s.year and u.unit = l.nco_unit)
-           and not exists (select 1 from rec_units r where r.year = s.year and r.unit = l.nco_unit) as uncovered
-    from stat_year s join labour_stats l on l.year = s.stat_year
-),
-long as (
-    select year, 'total' as breakdown, 'total' as breakdown_value, vacancies, uncovered from v
-    union all select year, 'region', region, vacancies, uncovered from v
+-- Vacancies in NCO unit groups with no standard in force at the year end and no candidate
+-- assessed in the year, of all vacancies.
+with v as (
+    select l.year, l.region, coalesce(l.vacancies, 0) as weight,
+           not exists (select 1 from standard_nco_codes() s where s.year = l.year and s.unit = l.nco_unit)
+           and not exists (select 1 from assessed_units() a where a.year = l.year and a.unit = l.nco_unit) as in_numerator
+    from labour_at_year() l
 )
-select year, breakdown, breakdown_value,
-       100.0 * sum(vacancies) filter (where uncovered) / nullif(sum(vacancies), 0) as value,
-       coalesce(sum(vacancies) filter (where uncovered), 0) as numerator,
-       sum(vacancies) as denominator
-from (select * replace (coalesce(breakdown_value::varchar, 'unknown') as breakdown_value) from long)
-group by year, breakdown, breakdown_value
+select * from weighted_share_cells('v')
