@@ -1,6 +1,9 @@
-//! Indicators: SQL files in `pipelines/indicators/`, each with a TOML header in its leading
-//! block comment, run by DuckDB over the lake for the report year and the four years before.
-//! Adding an indicator is adding a file; no Rust changes.
+//! Indicators: in `pipelines/indicators/`, each a query `<id>.sql` with its definition beside
+//! it in `<id>.toml` (id, titles, definition, formula, unit, breakdowns, sources, topic,
+//! relations) and its test cases in `<id>.test.toml`, as dbt keeps a model's SQL and YAML side
+//! by side. The query is plain DuckDB SQL, runnable as it is in `nqs sql --year Y`. It is run
+//! over the lake for the report year and the four years before. Adding an indicator is adding
+//! files; no Rust changes.
 //!
 //! Every query returns `year, breakdown, breakdown_value, value, numerator, denominator`
 //! (`breakdown = 'total'` for the national figure) and may use `getvariable('report_year')`,
@@ -97,37 +100,86 @@ pub fn load(dir: &Path, catalog: &Catalog) -> Result<Vec<Indicator>, IndicatorEr
     ];
     let mut ids = BTreeSet::new();
     let mut out = Vec::new();
-    for path in paths {
-        let text = std::fs::read_to_string(&path).map_err(|source| IndicatorError::Io {
-            path: path.clone(),
-            source,
-        })?;
+    for path in &paths {
+        let read = |p: &Path| {
+            std::fs::read_to_string(p).map_err(|source| IndicatorError::Io {
+                path: p.to_path_buf(),
+                source,
+            })
+        };
         let bad = |message: String| IndicatorError::Header {
             path: path.clone(),
             message,
         };
-        let (header, sql) = split_header(&text).ok_or_else(|| {
-            bad("must start with a /* ... */ comment holding the TOML header".into())
-        })?;
-        let header: Header = toml::from_str(header).map_err(|e| bad(e.to_string()))?;
+        let sql = read(path)?;
+        let header_path = path.with_extension("toml");
+        if split_header(&sql).is_some_and(|(h, _)| h.contains("id =")) {
+            return Err(bad(format!(
+                "the TOML header now lives beside the query: move it to {}",
+                header_path.display()
+            )));
+        }
+        if !header_path.exists() {
+            return Err(bad(format!(
+                "has no definition {} (id, title, definition, formula, unit, breakdowns, sources, topic)",
+                header_path.display()
+            )));
+        }
+        let bad_header = |message: String| IndicatorError::Header {
+            path: header_path.clone(),
+            message,
+        };
+        let header: Header =
+            toml::from_str(&read(&header_path)?).map_err(|e| bad_header(e.to_string()))?;
+        let stem = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default();
+        if header.id != stem {
+            return Err(bad_header(format!(
+                "id `{}` must be the file's name, `{stem}`",
+                header.id
+            )));
+        }
         if !ids.insert(header.id.clone()) {
-            return Err(bad(format!("indicator id `{}` is used twice", header.id)));
+            return Err(bad_header(format!(
+                "indicator id `{}` is used twice",
+                header.id
+            )));
         }
         for s in &header.sources {
             if catalog.contract(s).is_none() && !derived.contains(&s.as_str()) {
-                return Err(bad(format!(
+                return Err(bad_header(format!(
                     "source `{s}` is neither a contract nor a derived table"
                 )));
             }
         }
         if !header.breakdowns.iter().any(|b| b == "total") {
-            return Err(bad("breakdowns must include \"total\"".into()));
+            return Err(bad_header("breakdowns must include \"total\"".into()));
         }
         out.push(Indicator {
             header,
             sql: sql.trim().trim_end_matches(';').to_string(),
-            path,
+            path: path.clone(),
         });
+    }
+    // A definition whose query is missing is a half-added indicator, not something to skip.
+    let entries = std::fs::read_dir(dir).map_err(|source| IndicatorError::Io {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    for e in entries.flatten() {
+        let p = e.path();
+        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        if name.ends_with(".toml")
+            && !name.ends_with(".test.toml")
+            && !paths.contains(&p.with_extension("sql"))
+        {
+            return Err(IndicatorError::Header {
+                path: p.clone(),
+                message: format!("has no query {}", p.with_extension("sql").display()),
+            });
+        }
     }
     Ok(out)
 }

@@ -39,8 +39,7 @@ fn pdftotext(path: &Path) -> String {
         .join(" ")
 }
 
-const NEW_INDICATOR: &str = r#"/*
-id = "zz_levels_with_descriptors"
+const NEW_DEFINITION: &str = r#"id = "zz_levels_with_descriptors"
 topic = "qualification_frameworks_new"
 title = { kk = "Дескрипторлары бар деңгейлер тексерісі", ru = "Проверка уровней с дескрипторами" }
 definition = { kk = "Сынақ көрсеткіші.", ru = "Проверочный показатель." }
@@ -48,8 +47,9 @@ formula = "count(nqf_levels)"
 unit = "count"
 breakdowns = ["total"]
 sources = ["nqf_levels"]
-*/
-select y.year, 'total' as breakdown, 'total' as breakdown_value,
+"#;
+
+const NEW_QUERY: &str = r#"select y.year, 'total' as breakdown, 'total' as breakdown_value,
        (select count(*) from nqf_levels) as value, null as numerator, null as denominator
 from report_years y
 "#;
@@ -59,8 +59,13 @@ fn an_indicator_with_a_new_topic_is_tabled_in_section_four_of_both_reports() {
     let dir = tempfile::tempdir().unwrap();
     let pipelines = dir.path().join("pipelines");
     copy_tree(&project_root().join("pipelines"), &pipelines);
-    let sql = pipelines.join("indicators/zz_levels_with_descriptors.sql");
-    std::fs::write(&sql, NEW_INDICATOR).unwrap();
+    let indicators = pipelines.join("indicators");
+    std::fs::write(
+        indicators.join("zz_levels_with_descriptors.toml"),
+        NEW_DEFINITION,
+    )
+    .unwrap();
+    std::fs::write(indicators.join("zz_levels_with_descriptors.sql"), NEW_QUERY).unwrap();
     let out = dir.path().join("out");
     let sample = project_root().join("datasets/sample");
     for args in [

@@ -1,14 +1,3 @@
-/*
-id = "centres_newly_accredited"
-topic = "centres"
-title = { kk = "Алғаш аккредиттелген және қайта аккредиттелген орталықтар", ru = "Впервые аккредитованные и переаккредитованные центры" }
-definition = { kk = "Жыл ішінде аккредиттеу туралы аттестат алған біліктілікті тану орталықтарының саны: алғаш аккредиттелгендер мен қайта аккредиттелгендер бөлек.", ru = "Число центров признания квалификаций, получивших аттестат об аккредитации в году: отдельно впервые аккредитованные и переаккредитованные." }
-formula = "count(distinct centre_bin of centre_events: event = 'accredited', year(event_date) = year); category = first (no earlier accreditation of the centre) or repeat"
-unit = "count"
-breakdowns = ["total", "category"]
-higher_is_better = true
-sources = ["centre_events"]
-*/
 -- Centres (BIN) accredited in the year: 'first' when the centre had no earlier accreditation,
 -- 'repeat' otherwise.
 with e as (

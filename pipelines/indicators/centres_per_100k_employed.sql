@@ -1,14 +1,3 @@
-/*
-id = "centres_per_100k_employed"
-topic = "centres"
-title = { kk = "100 мың жұмыспен қамтылғанға шаққандағы тану орталықтары", ru = "Центры признания на 100 тысяч занятых" }
-definition = { kk = "Жыл соңында аккредиттелген тану орталықтарының саны 100 000 жұмыспен қамтылған адамға шаққанда. Жұмыспен қамтылғандар — есепті жылдың немесе оған дейінгі ең соңғы қолжетімді жылдың статистикасы бойынша.", ru = "Число аккредитованных центров признания на конец года в расчёте на 100 000 занятых. Численность занятых — по статистике за год или за последний доступный год до него." }
-formula = "100000 × count(centres accredited in the latest snapshot on or before 31 Dec) / sum(labour_stats.employed of the latest statistics year <= year)"
-unit = "per100k"
-breakdowns = ["total", "region"]
-higher_is_better = true
-sources = ["centres", "labour_stats"]
-*/
 -- Accredited centres at the year end per 100,000 employed persons, nationally and by region; the
 -- national numerator counts every accredited centre.
 with emp as (

@@ -1,14 +1,3 @@
-/*
-id = "council_meetings_held"
-topic = "frameworks"
-title = { kk = "Ұлттық және салалық кеңестердің отырыстары", ru = "Заседания Национального и отраслевых советов" }
-definition = { kk = "Жылы өткен кәсіптік біліктіліктер жөніндегі Ұлттық кеңес пен салалық кеңестер отырыстарының саны, кеңес түрі бойынша.", ru = "Число заседаний Национального совета и отраслевых советов по профессиональным квалификациям, проведённых в году, по виду совета." }
-formula = "count(council_meetings: year(meeting_date) = year); category = council kind (national, sectoral)"
-unit = "count"
-breakdowns = ["total", "category"]
-higher_is_better = true
-sources = ["council_meetings", "councils"]
-*/
 -- Meetings of the National and sectoral councils held in the year, by kind of council (every
 -- kind in the register of councils shows, 0 where none met).
 with m as (

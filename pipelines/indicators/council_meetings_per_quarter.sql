@@ -1,14 +1,3 @@
-/*
-id = "council_meetings_per_quarter"
-topic = "frameworks"
-title = { kk = "Бір салалық кеңестің тоқсандағы отырыстары", ru = "Заседания отраслевого совета в квартал" }
-definition = { kk = "Салалық кеңестердің отырыстарының орташа саны бір кеңеске бір тоқсанда. Тек есеп беру мерзімі келген тоқсандар (салалық органдардың тоқсандық есебі күтілетін) және сол тоқсанда жұмыс істеген кеңестер ескеріледі.", ru = "Среднее число заседаний отраслевых советов в расчёте на один совет в квартал. Учитываются только кварталы, по которым наступил срок квартальной отчётности отраслевых органов, и советы, действовавшие в квартале." }
-formula = "meetings of sectoral councils in the due quarters / council-quarters (active sectoral councils summed over the due quarters); by quarter: meetings in the quarter / active councils; by sector: meetings of the sector's council / quarters it was active"
-unit = "ratio"
-breakdowns = ["total", "quarter", "sector"]
-higher_is_better = true
-sources = ["council_meetings", "councils", "submission_status"]
-*/
 -- Meetings per sectoral council per quarter, over the quarters whose sectoral-body report is due
 -- and the councils active in each (a council-quarter is one council active in one quarter).
 with q as (

@@ -1,17 +1,3 @@
-/*
-id = "recognitions_per_10k_employed"
-topic = "recognition"
-title = { kk = "Кәсіп бойынша 10 мың жұмыспен қамтылғанға шаққандағы танулар", ru = "Признания квалификации на 10 тысяч занятых в профессии" }
-definition = { kk = "Жылы біліктілігі танылған кандидаттар саны тізілімдегі кәсіптердің ҰКС бірлік топтарында жұмыспен қамтылған 10 000 адамға шаққанда. Тану кандидаттың кәсіп кодының бірлік тобына жатқызылады; жұмыспен қамтылғандар — есепті жылдың немесе оған дейінгі ең соңғы қолжетімді жылдың статистикасы бойынша.", ru = "Число положительных решений о признании квалификации в году в расчёте на 10 000 занятых в единичных группах НКЗ профессий реестра. Признание относится к единичной группе кода занятия; численность занятых — по статистике за год или за последний доступный год до него." }
-formula = "10000 × count(recognition_results passed in the year whose 4-digit unit of nco_code is among the unit groups of the register of professions at 31 Dec) / sum(labour_stats.employed in those unit groups, latest statistics year <= year); by region: region of the candidate and of the employment"
-unit = "per10k"
-breakdowns = ["total", "region"]
-higher_is_better = true
-sources = ["recognition_results", "labour_stats", "professions"]
-counts_persons = true
-[relations]
-adds_up = ["region"]
-*/
 -- Passed decisions per 10,000 employed persons, both restricted to the NCO unit groups of the
 -- professions in the register at the year end; by region of the candidate and of the employment.
 with units as (

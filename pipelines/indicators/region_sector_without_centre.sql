@@ -1,14 +1,3 @@
-/*
-id = "region_sector_without_centre"
-topic = "centres"
-title = { kk = "Тану орталығы жоқ өңір мен сала жұптары", ru = "Пары «регион — отрасль» без центра признания" }
-definition = { kk = "Қолданыстағы кәсіптік стандарттары бар салалар бойынша сол салада жұмыс істейтін аккредиттелген тану орталығы жоқ өңір мен сала жұптарының саны (жыл соңында). Сала бойынша — орталығы жоқ өңірлер саны, өңір бойынша — орталығы жоқ салалар саны.", ru = "Число пар «регион — отрасль» по отраслям с действующими профессиональными стандартами, для которых в регионе нет аккредитованного центра признания, работающего в этой отрасли (на конец года). По отрасли — число регионов без центра, по региону — число отраслей без центра." }
-formula = "count((region, sector): sector has a standard in force at 31 Dec, and no centre accredited in the latest snapshot on or before 31 Dec is in the region with the sector in its sectors)"
-unit = "count"
-breakdowns = ["total", "region", "sector"]
-higher_is_better = false
-sources = ["centres", "standards", "regions", "sectors"]
-*/
 -- (Region, sector) pairs where the sector has a standard in force at the year end but no centre
 -- accredited then in the region works in it: where candidates have nowhere to go.
 with cs as (

@@ -1,14 +1,3 @@
-/*
-id = "sectors_without_council"
-topic = "frameworks"
-title = { kk = "Салалық кеңесі жоқ салалар", ru = "Отрасли без отраслевого совета" }
-definition = { kk = "Жыл соңында жұмыс істеп тұрған салалық кеңесі жоқ салалар саны (салалар сыныптауышы бойынша).", ru = "Число отраслей классификатора, не имеющих действующего на конец года отраслевого совета." }
-formula = "count(sectors without a sectoral council established on or before 31 Dec and not dissolved by then)"
-unit = "count"
-breakdowns = ["total"]
-higher_is_better = false
-sources = ["councils", "sectors"]
-*/
 -- Sectors of the code list with no sectoral council active at the year end.
 select y.year, 'total' as breakdown, 'total' as breakdown_value,
        (select count(*) from sectors s
