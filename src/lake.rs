@@ -47,6 +47,14 @@ pub enum LakeError {
         detail: String,
         dir: PathBuf,
     },
+    #[error(
+        "{path} was written by another version of nqs (its columns are {found}); ingest into a new lake, or delete {lake} and ingest every source again"
+    )]
+    QuarantineChanged {
+        path: PathBuf,
+        found: String,
+        lake: PathBuf,
+    },
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> LakeError + '_ {

@@ -16,6 +16,7 @@ pub mod ingest;
 pub mod lake;
 pub mod lock;
 pub mod pseudonym;
+pub mod quarantine;
 pub mod report;
 pub mod schedule;
 pub mod sql;

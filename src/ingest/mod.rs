@@ -12,6 +12,7 @@ pub mod read;
 use crate::contract::{Catalog, ColumnType, Contract, Partition};
 use crate::lake::{self, FileEntry, Lake, LakeError, PartitionKey, Staging};
 use crate::pseudonym::Pseudonymiser;
+use crate::quarantine::{self, ReasonCode, ReasonCount};
 use crate::validate::{CellError, CheckedRow, HeaderReport, RejectedRow, Validator, Value};
 use chrono::Datelike;
 use polars::prelude::*;
@@ -60,8 +61,8 @@ pub struct SourceReport {
     pub accepted: u64,
     pub quarantined: u64,
     pub flagged: u64,
-    /// Quarantine reasons (with the column) and how many rows each.
-    pub reasons: BTreeMap<String, u64>,
+    /// Quarantined rows by the column and code of their first error, most rows first.
+    pub reasons: Vec<ReasonCount>,
     /// The first quarantined rows, as `file row N, column `c` = value: reason`, for the console.
     pub examples: Vec<String>,
     pub missing_columns: BTreeMap<String, Vec<String>>,
@@ -200,6 +201,7 @@ pub fn ingest(catalog: &Catalog, opts: &IngestOptions) -> Result<IngestReport, I
         }
         // Later sources may reference this one: drop what was cached of its old state.
         values_cache.retain(|(s, _), _| *s != contract.id);
+        quarantine::sort_reasons(&mut source_report.reasons);
         report.sources.insert(contract.id.clone(), source_report);
     }
     lake.write_manifest(&mut staging, &manifest)?;
@@ -234,14 +236,8 @@ fn record_chunk(
         let flagged = c.accepted.iter().filter(|r| !r.flags.is_empty()).count() as u64;
         for r in &c.rejected {
             let first = &r.errors[0];
-            let reason = if first.column.is_empty() {
-                first.reason.clone()
-            } else {
-                format!("{}: {}", first.column, first.reason)
-            };
             // What the console and the run record show passes the one IIN mask, whichever
             // check produced it.
-            let reason = pseudonymiser.mask_iins(&reason).into_owned();
             if source_report.examples.len() < MAX_EXAMPLES {
                 let value = first
                     .value
@@ -258,7 +254,7 @@ fn record_chunk(
                     .examples
                     .push(pseudonymiser.mask_iins(&example).into_owned());
             }
-            *source_report.reasons.entry(reason).or_default() += 1;
+            quarantine::count_reason(&mut source_report.reasons, &first.column, first.code);
         }
         source_report.files_ingested += 1;
         source_report.rows_read += c.rows_read;
@@ -553,6 +549,7 @@ fn cross_checks(
                 errors.push(CellError {
                     column: contract.key.join(", "),
                     value: Some(key.clone()),
+                    code: ReasonCode::DuplicateKey,
                     reason: format!("duplicate key: also in {first}"),
                 });
             }
@@ -573,6 +570,7 @@ fn cross_checks(
                         errors.push(CellError {
                             column: contract.columns[*i].name.clone(),
                             value: Some(text),
+                            code: ReasonCode::Reference,
                             reason: format!("not found in `{s}.{col}`"),
                         });
                     }
@@ -989,6 +987,21 @@ fn write_quarantine(
     let kept = match staging.current(&target) {
         Some(p) => {
             let df = lake::read_parquet(&p)?;
+            let names: Vec<String> = df
+                .get_column_names()
+                .iter()
+                .map(|s| s.to_string())
+                .collect();
+            // A quarantine written by an earlier version (without `reason_code`, say) cannot
+            // be completed: the rows of the files this run skips as unchanged are not re-read.
+            if names != quarantine::COLUMNS {
+                return Err(LakeError::QuarantineChanged {
+                    path: target.clone(),
+                    found: names.join(", "),
+                    lake: lake.root().to_path_buf(),
+                }
+                .into());
+            }
             let mask: BooleanChunked = df
                 .column("file")
                 .map_err(table_err)?
@@ -1013,6 +1026,7 @@ fn write_quarantine(
         "column" => rows.iter().map(|(_, r)| first(r).column).collect::<Vec<_>>(),
         "value" => rows.iter().map(|(_, r)| first(r).value.as_deref().map(masked)).collect::<Vec<_>>(),
         "reason" => rows.iter().map(|(_, r)| masked(&first(r).reason)).collect::<Vec<_>>(),
+        "reason_code" => rows.iter().map(|(_, r)| first(r).code.as_str()).collect::<Vec<_>>(),
         "error_count" => rows.iter().map(|(_, r)| r.errors.len() as i64).collect::<Vec<_>>(),
         "all_errors" => rows.iter().map(|(_, r)| {
             masked(&r.errors

@@ -19,8 +19,8 @@ pub struct Inputs<'a> {
     pub rows: &'a [Row],
     pub findings: &'a Json,
     pub manifest: &'a crate::lake::Manifest,
-    /// Per source, (reason, rows) of its quarantine, most frequent first.
-    pub reasons: &'a BTreeMap<String, Vec<(String, u64)>>,
+    /// Per source, its quarantined rows by column and reason code, most rows first.
+    pub reasons: &'a BTreeMap<String, Vec<crate::quarantine::ReasonCount>>,
     /// Labels of breakdown values (regions, sectors, providers, …) as the findings use them.
     pub labels: &'a dyn Fn(&str, &str, &str) -> String,
 }
@@ -627,15 +627,15 @@ pub fn build(inp: &Inputs, lang: &str, wording: &Json) -> Json {
             .unwrap_or_default()
             .iter()
             .take(3)
-            .map(|(reason, n)| {
-                let (column, kind) = reason.split_once('|').unwrap_or(("", reason));
-                let kind = c.sub("reasons", kind);
-                let text = if column.is_empty() {
+            .map(|r| {
+                // `load_wording` checked that every code has its text.
+                let kind = c.sub("reasons", r.code.as_str());
+                let text = if r.column.is_empty() {
                     kind
                 } else {
-                    format!("{column}: {kind}")
+                    format!("{}: {kind}", r.column)
                 };
-                json!({ "reason": text, "rows": n })
+                json!({ "reason": text, "rows": r.rows })
             })
             .collect();
         quality.push(json!({
