@@ -1057,3 +1057,104 @@ fn write_quarantine(
     staging.write_parquet(&target, &mut combined)?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One NCO file's rows after the row-level checks, as `check_file` would leave them.
+    fn nco_file(catalog: &Catalog, rows: &[[&str; 5]]) -> CheckedFile {
+        let contract = catalog.contract("nco").unwrap();
+        let headers: Vec<String> = ["code", "level", "parent_code", "name_kk", "name_ru"]
+            .map(String::from)
+            .to_vec();
+        let p = Pseudonymiser::sample();
+        let (validator, header) = Validator::new(catalog, contract, &headers, &p);
+        let accepted = rows
+            .iter()
+            .enumerate()
+            .map(|(i, cells)| {
+                validator
+                    .check(&read::RawRow {
+                        number: i as u64 + 2,
+                        cells: cells
+                            .iter()
+                            .map(|c| (!c.is_empty()).then(|| c.to_string()))
+                            .collect(),
+                        defect: None,
+                    })
+                    .expect("the row passes the row-level checks")
+            })
+            .collect();
+        CheckedFile {
+            input: InputFile {
+                rel: "nco/nco.csv".into(),
+                path: PathBuf::from("nco/nco.csv"),
+                sha256: String::new(),
+                bytes: 0,
+            },
+            table_format: read::Format::Csv,
+            encoding: Some(read::Encoding::Utf8),
+            rows_read: rows.len() as u64,
+            accepted,
+            rejected: Vec::new(),
+            header,
+        }
+    }
+
+    /// The codes of the rows the cross checks reject, by row number.
+    fn cross_checked(rows: &[[&str; 5]]) -> Vec<(u64, Vec<(String, ReasonCode)>)> {
+        let catalog =
+            Catalog::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("pipelines")).unwrap();
+        let contract = catalog.contract("nco").unwrap();
+        let mut state = SourceState {
+            key_idx: vec![contract.column_index("code").unwrap()],
+            seen: HashMap::new(),
+            references: vec![(
+                contract.column_index("parent_code").unwrap(),
+                "nco".into(),
+                "code".into(),
+            )],
+            own: HashMap::from([("code".to_string(), HashSet::new())]),
+        };
+        let mut files = [nco_file(&catalog, rows)];
+        cross_checks(contract, &mut state, &mut files, &HashMap::new());
+        files[0]
+            .rejected
+            .iter()
+            .map(|r| {
+                let codes = r
+                    .errors
+                    .iter()
+                    .map(|e| (e.column.clone(), e.code))
+                    .collect();
+                (r.number, codes)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_key_seen_before_is_duplicate_key() {
+        let got = cross_checked(&[
+            ["2", "major", "", "Мамандар", "Специалисты"],
+            ["2", "major", "", "Мамандар", "Специалисты"],
+        ]);
+        assert_eq!(
+            got,
+            vec![(3, vec![("code".to_string(), ReasonCode::DuplicateKey)])]
+        );
+    }
+
+    #[test]
+    fn a_parent_that_does_not_exist_is_reference() {
+        let got = cross_checked(&[
+            ["2", "major", "", "Мамандар", "Специалисты"],
+            ["25", "sub_major", "2", "АКТ", "ИКТ"],
+            ["31", "sub_major", "3", "Техниктер", "Техники"],
+        ]);
+        assert_eq!(
+            got,
+            vec![(4, vec![("parent_code".to_string(), ReasonCode::Reference)])]
+        );
+    }
+}

@@ -792,4 +792,36 @@ mod tests {
         let e = render_typst(Path::new("/nonexistent"), "en", &serde_json::json!({})).unwrap_err();
         assert!(matches!(e, ReportError::Lang(_)), "{e}");
     }
+
+    #[test]
+    fn each_language_names_every_reason_code_and_no_other() {
+        let templates = Path::new(env!("CARGO_MANIFEST_DIR")).join("report-templates");
+        for lang in LANGS {
+            let wording = load_wording(&templates, lang).unwrap();
+            for code in ReasonCode::ALL {
+                let text = wording["context"]["reasons"][code.as_str()].as_str();
+                assert!(text.is_some_and(|t| !t.is_empty()), "{lang}: {code}");
+            }
+        }
+        // The check itself: a code without text, a text without a code, no table at all.
+        let named = |pairs: &[(&str, &str)]| {
+            let reasons: serde_json::Map<String, Json> = pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), Json::from(*v)))
+                .collect();
+            serde_json::json!({ "context": { "reasons": reasons } })
+        };
+        let all: Vec<(&str, &str)> = ReasonCode::ALL.iter().map(|c| (c.as_str(), "x")).collect();
+        assert_eq!(check_reason_wording(&named(&all)), Ok(()));
+        let e = check_reason_wording(&named(&all[1..])).unwrap_err();
+        assert!(e.contains(ReasonCode::ALL[0].as_str()), "{e}");
+        let mut stray = all.clone();
+        stray.push(("other", "прочие"));
+        let e = check_reason_wording(&named(&stray)).unwrap_err();
+        assert!(e.contains("`other`"), "{e}");
+        let mut blank = all.clone();
+        blank[3].1 = " ";
+        assert!(check_reason_wording(&named(&blank)).is_err());
+        assert!(check_reason_wording(&serde_json::json!({ "context": {} })).is_err());
+    }
 }
