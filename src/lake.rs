@@ -21,12 +21,12 @@ const MANIFEST_FORMAT: u32 = 1;
 
 #[derive(Debug, thiserror::Error)]
 pub enum LakeError {
-    #[error("{path}: {source}")]
+    #[error("cannot read or write {path}")]
     Io {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{path}: {source}")]
+    #[error("cannot read or write the Parquet file {path}")]
     Parquet { path: PathBuf, source: PolarsError },
     #[error("{path}: the manifest is not readable: {message}")]
     Manifest { path: PathBuf, message: String },

@@ -47,7 +47,7 @@ const MAIN_PATH: &str = "/report.typ";
 
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
-    #[error("cannot read {}: {source}", path.display())]
+    #[error("cannot read {}", path.display())]
     Io {
         path: PathBuf,
         source: std::io::Error,
@@ -180,7 +180,16 @@ pub fn quarantine_reasons(
     if !dir.exists() {
         return Ok(out);
     }
-    let context = |e: crate::sql::SqlError| ReportError::Context(format!("{}: {e}", dir.display()));
+    // `Context` holds text, not a source: the error's causes go into the text.
+    let context = |e: crate::sql::SqlError| {
+        let mut text = format!("{}: {e}", dir.display());
+        let mut cause = std::error::Error::source(&e);
+        while let Some(c) = cause {
+            text.push_str(&format!(": {c}"));
+            cause = c.source();
+        }
+        ReportError::Context(text)
+    };
     let conn = crate::sql::open_lake(lake).map_err(context)?;
     let (_, columns) = crate::sql::query_text(&conn, "describe quarantine").map_err(context)?;
     let stale = || {
