@@ -70,7 +70,7 @@ pub enum CalendarError {
         covered: (i32, i32),
     },
     /// A calendar file or directory could not be read.
-    #[error("cannot read {}: {source}", .path.display())]
+    #[error("cannot read {}", .path.display())]
     Io {
         path: PathBuf,
         #[source]

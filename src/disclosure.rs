@@ -147,7 +147,7 @@ pub struct StockFlow {
 
 #[derive(Debug, thiserror::Error)]
 pub enum DisclosureError {
-    #[error("cannot read {path}: {source}")]
+    #[error("cannot read {path}")]
     Io {
         path: PathBuf,
         source: std::io::Error,

@@ -19,21 +19,21 @@ use std::path::{Path, PathBuf};
 
 #[derive(Debug, thiserror::Error)]
 pub enum IndicatorError {
-    #[error("cannot read {path}: {source}")]
+    #[error("cannot read {path}")]
     Io {
         path: PathBuf,
         source: std::io::Error,
     },
     #[error("{path}: {message}")]
     Header { path: PathBuf, message: String },
-    #[error("{path}: the query failed: {source}")]
+    #[error("{path}: the query failed")]
     Query {
         path: PathBuf,
         source: duckdb::Error,
     },
     #[error("{path}: {message}")]
     Result { path: PathBuf, message: String },
-    #[error("preparing the tables the indicators read: {0}")]
+    #[error("preparing the tables the indicators read")]
     Setup(#[from] duckdb::Error),
 }
 
@@ -647,7 +647,7 @@ pub fn read_outputs(dir: &Path) -> Result<Vec<Row>, OutputError> {
 
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
-    #[error("{path}: {source}")]
+    #[error("cannot read or write {path}")]
     Io {
         path: PathBuf,
         source: std::io::Error,

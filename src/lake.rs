@@ -21,12 +21,12 @@ const MANIFEST_FORMAT: u32 = 1;
 
 #[derive(Debug, thiserror::Error)]
 pub enum LakeError {
-    #[error("{path}: {source}")]
+    #[error("cannot read or write {path}")]
     Io {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{path}: {source}")]
+    #[error("cannot read or write the Parquet file {path}")]
     Parquet { path: PathBuf, source: PolarsError },
     #[error("{path}: the manifest is not readable: {message}")]
     Manifest { path: PathBuf, message: String },
@@ -46,6 +46,14 @@ pub enum LakeError {
         source_id: String,
         detail: String,
         dir: PathBuf,
+    },
+    #[error(
+        "{path} was written by another version of nqs (its columns are {found}); ingest into a new lake, or delete {lake} and ingest every source again"
+    )]
+    QuarantineChanged {
+        path: PathBuf,
+        found: String,
+        lake: PathBuf,
     },
 }
 

@@ -23,6 +23,7 @@ pub mod lock;
 pub mod period;
 pub mod project;
 pub mod pseudonym;
+pub mod quarantine;
 pub mod report;
 pub mod run;
 pub mod schedule;

@@ -39,7 +39,7 @@ pub enum LockError {
     Busy { path: PathBuf, holder: Holder },
     #[error("{}: another nqs run holds this folder (it did not say which); run again when it is done", path.display())]
     BusyUnknown { path: PathBuf },
-    #[error("{}: {source}", path.display())]
+    #[error("cannot take the lock on {}", path.display())]
     Io {
         path: PathBuf,
         source: std::io::Error,

@@ -26,7 +26,7 @@ pub enum KeyError {
         "no pseudonymisation key: set {KEY_ENV} (at least {MIN_KEY_LEN} characters) or {KEY_FILE_ENV} (a file holding it); for the generated sample data pass --sample"
     )]
     Missing,
-    #[error("cannot read the key file {path} named by {KEY_FILE_ENV}: {source}")]
+    #[error("cannot read the key file {path} named by {KEY_FILE_ENV}")]
     File {
         path: PathBuf,
         source: std::io::Error,

@@ -6,7 +6,7 @@ use std::path::Path;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SqlError {
-    #[error("DuckDB: {0}")]
+    #[error("DuckDB reported an error")]
     Duck(#[from] duckdb::Error),
     #[error("the lake at {0} holds no data yet: run `nqs ingest` first")]
     EmptyLake(String),

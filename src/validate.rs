@@ -10,6 +10,7 @@ use crate::contract::{Catalog, Column, ColumnType, Condition, Contract, Personal
 use crate::ids::{self, Sex};
 use crate::ingest::read::RawRow;
 use crate::pseudonym::Pseudonymiser;
+use crate::quarantine::ReasonCode;
 use chrono::{Datelike, NaiveDate};
 use std::collections::HashSet;
 
@@ -59,7 +60,31 @@ pub struct CellError {
     pub column: String,
     /// The offending value as it may be shown: personal values are masked.
     pub value: Option<String>,
+    /// What kind of check failed: what the quarantine is grouped by.
+    pub code: ReasonCode,
+    /// The check's message for an analyst, quoting the (masked) value; never grouped on.
     pub reason: String,
+}
+
+/// A cell's failed check before the cell's value is masked into a `CellError`.
+#[derive(Debug, Clone, PartialEq)]
+struct Failure {
+    code: ReasonCode,
+    message: String,
+}
+
+impl Failure {
+    fn new(code: ReasonCode, message: impl Into<String>) -> Failure {
+        Failure {
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// For `map_err` on a parser whose error is the message.
+    fn of(code: ReasonCode) -> impl Fn(String) -> Failure {
+        move |message| Failure::new(code, message)
+    }
 }
 
 /// The record of a row whose cells are not kept (see `Validator::check`).
@@ -188,6 +213,7 @@ impl<'a> Validator<'a> {
                 errors: vec![CellError {
                     column: String::new(),
                     value: None,
+                    code: ReasonCode::RowShape,
                     reason: defect.clone(),
                 }],
                 record: EMPTY_RECORD.to_string(),
@@ -198,8 +224,8 @@ impl<'a> Validator<'a> {
         for (i, col) in cols.iter().enumerate() {
             match self.parse_cell(col, &self.checks[i], raw[i]) {
                 Ok(v) => values.push(v),
-                Err(reason) => {
-                    errors.push(self.error(col, raw[i], reason));
+                Err(failure) => {
+                    errors.push(self.error(col, raw[i], failure));
                     values.push(Value::Null);
                 }
             }
@@ -217,7 +243,10 @@ impl<'a> Validator<'a> {
                     errors.push(self.error(
                         col,
                         None,
-                        format!("required when `{}` {op} `{}`", cond.column, cond.value),
+                        Failure::new(
+                            ReasonCode::Required,
+                            format!("required when `{}` {op} `{}`", cond.column, cond.value),
+                        ),
                     ));
                 }
             }
@@ -229,7 +258,10 @@ impl<'a> Validator<'a> {
                         errors.push(self.error(
                             col,
                             raw[i],
-                            format!("{d} is before `{}` {od}", cols[o].name),
+                            Failure::new(
+                                ReasonCode::DateOrder,
+                                format!("{d} is before `{}` {od}", cols[o].name),
+                            ),
                         ));
                     }
                 }
@@ -240,7 +272,10 @@ impl<'a> Validator<'a> {
                         errors.push(self.error(
                             col,
                             raw[i],
-                            format!("{d} is after `{}` {od}", cols[o].name),
+                            Failure::new(
+                                ReasonCode::DateOrder,
+                                format!("{d} is after `{}` {od}", cols[o].name),
+                            ),
                         ));
                     }
                 }
@@ -341,13 +376,19 @@ impl<'a> Validator<'a> {
         col: &Column,
         check: &ColumnCheck,
         raw: Option<&str>,
-    ) -> Result<Value, String> {
+    ) -> Result<Value, Failure> {
         let Some(text) = raw else {
             if check.header_index.is_none() && col.required {
-                return Err("required column is missing from the file's header".into());
+                return Err(Failure::new(
+                    ReasonCode::MissingColumn,
+                    "required column is missing from the file's header",
+                ));
             }
             if col.required {
-                return Err("required value is missing".into());
+                return Err(Failure::new(
+                    ReasonCode::Required,
+                    "required value is missing",
+                ));
             }
             return Ok(Value::Null);
         };
@@ -359,7 +400,7 @@ impl<'a> Validator<'a> {
                 .map(|item| self.parse_scalar(col, check, col.value_type(), item))
                 .collect::<Result<Vec<_>, _>>()?;
             if items.is_empty() && col.required {
-                return Err("required list is empty".into());
+                return Err(Failure::new(ReasonCode::Required, "required list is empty"));
             }
             return Ok(Value::List(items));
         }
@@ -372,16 +413,25 @@ impl<'a> Validator<'a> {
         check: &ColumnCheck,
         ty: ColumnType,
         text: &str,
-    ) -> Result<Value, String> {
+    ) -> Result<Value, Failure> {
         let value = match ty {
             ColumnType::String | ColumnType::List => Value::Str(text.to_string()),
-            ColumnType::Integer => Value::Int(parse_int(text)?),
-            ColumnType::Float => Value::Float(parse_float(text)?),
-            ColumnType::Date => Value::Date(parse_date(text)?),
-            ColumnType::Bool => Value::Bool(parse_bool(text)?),
+            ColumnType::Integer => {
+                Value::Int(parse_int(text).map_err(Failure::of(ReasonCode::NotANumber))?)
+            }
+            ColumnType::Float => {
+                Value::Float(parse_float(text).map_err(Failure::of(ReasonCode::NotANumber))?)
+            }
+            ColumnType::Date => {
+                Value::Date(parse_date(text).map_err(Failure::of(ReasonCode::NotADate))?)
+            }
+            ColumnType::Bool => {
+                Value::Bool(parse_bool(text).map_err(Failure::of(ReasonCode::NotABoolean))?)
+            }
             ColumnType::Code => Value::Str(text.to_string()),
             ColumnType::Iin => {
-                ids::parse_iin(text).map_err(|e| format!("IIN {e}"))?;
+                ids::parse_iin(text)
+                    .map_err(|e| Failure::new(ReasonCode::Iin, format!("IIN {e}")))?;
                 Value::Str(text.to_string())
             }
             ColumnType::Bin => {
@@ -391,19 +441,22 @@ impl<'a> Validator<'a> {
                 if let Err(e) = ids::parse_bin(text)
                     && ids::parse_iin(text).is_err()
                 {
-                    return Err(format!("BIN {e}"));
+                    return Err(Failure::new(ReasonCode::Bin, format!("BIN {e}")));
                 }
                 Value::Str(text.to_string())
             }
         };
         // A number column cannot be pseudonymised in place, and a person's IIN is no count.
         if matches!(value, Value::Int(_) | Value::Float(_)) && !ids::find_iins(text).is_empty() {
-            return Err("holds an IIN (personal data) where a number is expected".into());
+            return Err(Failure::new(
+                ReasonCode::IinInNumber,
+                "holds an IIN (personal data) where a number is expected",
+            ));
         }
         if let Some(codes) = &check.codes
             && !codes.contains(text)
         {
-            return Err(match &check.codes_list_name {
+            let message = match &check.codes_list_name {
                 Some(list) => format!("not a code of the `{list}` list"),
                 None => {
                     let mut allowed: Vec<&String> = codes.iter().collect();
@@ -411,12 +464,16 @@ impl<'a> Validator<'a> {
                     let allowed: Vec<&str> = allowed.iter().map(|s| s.as_str()).collect();
                     format!("not an allowed code (allowed: {})", allowed.join(", "))
                 }
-            });
+            };
+            return Err(Failure::new(ReasonCode::UnknownCode, message));
         }
         if let Some(p) = &check.pattern
             && !p.is_match(text)
         {
-            return Err(format!("does not match the pattern {}", p.as_str()));
+            return Err(Failure::new(
+                ReasonCode::Pattern,
+                format!("does not match the pattern {}", p.as_str()),
+            ));
         }
         let number = match value {
             Value::Int(i) => Some(i as f64),
@@ -427,12 +484,18 @@ impl<'a> Validator<'a> {
             if let Some(min) = col.min
                 && n < min
             {
-                return Err(format!("{text} is below the minimum {min}"));
+                return Err(Failure::new(
+                    ReasonCode::OutOfRange,
+                    format!("{text} is below the minimum {min}"),
+                ));
             }
             if let Some(max) = col.max
                 && n > max
             {
-                return Err(format!("{text} is above the maximum {max}"));
+                return Err(Failure::new(
+                    ReasonCode::OutOfRange,
+                    format!("{text} is above the maximum {max}"),
+                ));
             }
         }
         Ok(value)
@@ -440,7 +503,11 @@ impl<'a> Validator<'a> {
 
     /// A cell's error as it may be shown: the value masked, and the reason too, since reasons
     /// quote the text they could not read.
-    fn error(&self, col: &Column, raw: Option<&str>, reason: String) -> CellError {
+    fn error(&self, col: &Column, raw: Option<&str>, failure: Failure) -> CellError {
+        let Failure {
+            code,
+            message: reason,
+        } = failure;
         let value = raw.map(|v| self.mask(col, v));
         // Reasons quote a value as `text`, or start with it ("120 is above the maximum").
         let reason = match (raw, &value, col.personal) {
@@ -459,6 +526,7 @@ impl<'a> Validator<'a> {
         CellError {
             column: col.name.clone(),
             value,
+            code,
             reason: self.pseudonymiser.mask_iins(&reason).into_owned(),
         }
     }
@@ -746,6 +814,206 @@ mod tests {
             ])
         );
         assert_eq!(ok.flags, vec!["founder_bins_is_iin"]);
+    }
+
+    /// A row of `cells` (header, value) for `source`.
+    fn row_of(cells: &[(&str, &str)]) -> (Vec<String>, RawRow) {
+        let headers = cells.iter().map(|(n, _)| n.to_string()).collect();
+        let row = RawRow {
+            number: 2,
+            cells: cells
+                .iter()
+                .map(|(_, v)| (!v.is_empty()).then(|| v.to_string()))
+                .collect(),
+            defect: None,
+        };
+        (headers, row)
+    }
+
+    /// The one error of a row that must be rejected for exactly one reason.
+    fn only_error(source: &str, headers: &[String], row: &RawRow) -> CellError {
+        let bad = check(source, headers, row).expect_err("the row is rejected");
+        assert_eq!(bad.errors.len(), 1, "{:?}", bad.errors);
+        bad.errors[0].clone()
+    }
+
+    fn recognition_error(overrides: &[(&str, &str)]) -> CellError {
+        let (h, row) = recognition(overrides);
+        only_error("recognition_results", &h, &row)
+    }
+
+    #[test]
+    fn the_sample_row_itself_passes() {
+        let (h, row) = recognition(&[]);
+        assert!(check("recognition_results", &h, &row).is_ok());
+    }
+
+    #[test]
+    fn a_row_that_does_not_split_is_row_shape() {
+        let (h, mut row) = recognition(&[]);
+        row.defect = Some("row has 3 fields, the header has 19".into());
+        let e = only_error("recognition_results", &h, &row);
+        assert_eq!((e.column.as_str(), e.code), ("", ReasonCode::RowShape));
+    }
+
+    #[test]
+    fn a_required_column_absent_from_the_header_is_missing_column() {
+        let (mut h, mut row) = recognition(&[]);
+        let i = h.iter().position(|c| c == "result").unwrap();
+        h.remove(i);
+        row.cells.remove(i);
+        let e = only_error("recognition_results", &h, &row);
+        assert_eq!(
+            (e.column.as_str(), e.code),
+            ("result", ReasonCode::MissingColumn)
+        );
+    }
+
+    #[test]
+    fn an_empty_required_value_is_required() {
+        let e = recognition_error(&[("result", "")]);
+        assert_eq!(
+            (e.column.as_str(), e.code),
+            ("result", ReasonCode::Required)
+        );
+    }
+
+    #[test]
+    fn a_value_required_by_another_column_is_required() {
+        let (h, row) = row_of(&[
+            ("registration_id", "REG-1"),
+            ("party_kind", "candidate"),
+            ("party_bin", ""),
+            ("iin", ""),
+            ("trigger_date", "2024-03-01"),
+            ("registration_date", "2024-03-02"),
+        ]);
+        let e = only_error("registrations", &h, &row);
+        assert_eq!((e.column.as_str(), e.code), ("iin", ReasonCode::Required));
+        assert!(e.reason.starts_with("required when"), "{}", e.reason);
+    }
+
+    #[test]
+    fn words_in_number_columns_are_not_a_number() {
+        let e = recognition_error(&[("nqf_level", "пять")]);
+        assert_eq!(
+            (e.column.as_str(), e.code),
+            ("nqf_level", ReasonCode::NotANumber)
+        );
+        let e = recognition_error(&[("score", "н/д")]);
+        assert_eq!(
+            (e.column.as_str(), e.code),
+            ("score", ReasonCode::NotANumber)
+        );
+    }
+
+    #[test]
+    fn an_impossible_date_is_not_a_date() {
+        let e = recognition_error(&[("application_date", "2026-02-30")]);
+        assert_eq!(
+            (e.column.as_str(), e.code),
+            ("application_date", ReasonCode::NotADate)
+        );
+    }
+
+    #[test]
+    fn a_word_in_a_yes_no_column_is_not_a_boolean() {
+        let (h, row) = row_of(&[
+            ("act_id", "A-1"),
+            ("kind", "order"),
+            ("number", "123"),
+            ("title_kk", "Бұйрық"),
+            ("title_ru", "Приказ"),
+            ("issuer", "МТСЗН"),
+            ("adopted_date", "2024-01-10"),
+            ("amended_date", ""),
+            ("in_force", "возможно"),
+        ]);
+        let e = only_error("normative_acts", &h, &row);
+        assert_eq!(
+            (e.column.as_str(), e.code),
+            ("in_force", ReasonCode::NotABoolean)
+        );
+    }
+
+    #[test]
+    fn a_bad_iin_is_iin() {
+        let e = recognition_error(&[("iin", "71033147823")]);
+        assert_eq!((e.column.as_str(), e.code), ("iin", ReasonCode::Iin));
+        let e = recognition_error(&[("iin", "710331478230")]);
+        assert_eq!((e.column.as_str(), e.code), ("iin", ReasonCode::Iin));
+    }
+
+    #[test]
+    fn a_bad_bin_is_bin() {
+        let e = recognition_error(&[("centre_bin", "160240014227")]);
+        assert_eq!((e.column.as_str(), e.code), ("centre_bin", ReasonCode::Bin));
+    }
+
+    #[test]
+    fn an_iin_where_a_number_belongs_is_iin_in_number() {
+        let e = recognition_error(&[("nqf_level", ENTREPRENEUR)]);
+        assert_eq!(
+            (e.column.as_str(), e.code),
+            ("nqf_level", ReasonCode::IinInNumber)
+        );
+    }
+
+    #[test]
+    fn a_value_outside_its_code_list_is_unknown_code() {
+        // A shared code list and a list declared in the contract alike.
+        let e = recognition_error(&[("region", "999999999")]);
+        assert_eq!(
+            (e.column.as_str(), e.code),
+            ("region", ReasonCode::UnknownCode)
+        );
+        let e = recognition_error(&[("referral", "court")]);
+        assert_eq!(
+            (e.column.as_str(), e.code),
+            ("referral", ReasonCode::UnknownCode)
+        );
+    }
+
+    #[test]
+    fn a_value_off_its_pattern_is_pattern() {
+        let (h, row) = row_of(&[
+            ("as_of", "2024-06-30"),
+            ("profession_id", "X-1"),
+            ("name_kk", "Бағдарламашы"),
+            ("name_ru", "Программист"),
+            ("nco_code", "2512-1-001"),
+            ("sector", "ICT"),
+            ("nqf_levels", "4|5"),
+            ("included_date", "2020-01-15"),
+        ]);
+        let e = only_error("professions", &h, &row);
+        assert_eq!(
+            (e.column.as_str(), e.code),
+            ("profession_id", ReasonCode::Pattern)
+        );
+    }
+
+    #[test]
+    fn a_number_beyond_its_bounds_is_out_of_range() {
+        let e = recognition_error(&[("nqf_level", "9")]);
+        assert_eq!(
+            (e.column.as_str(), e.code),
+            ("nqf_level", ReasonCode::OutOfRange)
+        );
+        let e = recognition_error(&[("score", "-1")]);
+        assert_eq!(
+            (e.column.as_str(), e.code),
+            ("score", ReasonCode::OutOfRange)
+        );
+    }
+
+    #[test]
+    fn a_decision_before_its_application_is_date_order() {
+        let e = recognition_error(&[("assessment_date", ""), ("decision_date", "2026-09-01")]);
+        assert_eq!(
+            (e.column.as_str(), e.code),
+            ("decision_date", ReasonCode::DateOrder)
+        );
     }
 
     #[test]

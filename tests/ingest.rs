@@ -540,3 +540,150 @@ fn chunked_ingest_gives_the_same_lake_as_one_pass() {
     let q = quarantine(&many.path().join("lake"), "recognition_results");
     assert_eq!(q.height(), 15, "{q}");
 }
+
+/// The reason code each of `recognition_file`'s rejected rows must get, in quarantine order.
+const EXPECTED_CODES: [(&str, &str, &str); 14] = [
+    ("R5", "iin", "iin"),
+    ("R6", "iin", "iin"),
+    ("R7", "region", "unknown_code"),
+    ("R8", "centre_bin", "reference"),
+    ("R9", "result", "required"),
+    ("R10", "application_date", "not_a_date"),
+    ("R11", "decision_date", "date_order"),
+    ("R1", "record_id", "duplicate_key"),
+    ("R13", "nqf_level", "out_of_range"),
+    ("R14", "nqf_level", "not_a_number"),
+    ("R15", "referral", "unknown_code"),
+    ("R16", "centre_bin", "bin"),
+    ("R17", "profession_id", "reference"),
+    ("R18", "", "row_shape"),
+];
+
+/// Ingests the recognition fixture into a new lake; returns (input, output) folders.
+fn ingested_fixture() -> (tempfile::TempDir, tempfile::TempDir, std::process::Output) {
+    let input = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let fx = reference_sources(input.path());
+    recognition_file(input.path(), &fx);
+    let o = nqs(
+        out.path(),
+        &["ingest", input.path().to_str().unwrap(), "--sample"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    (input, out, o)
+}
+
+fn strs(df: &DataFrame, column: &str) -> Vec<String> {
+    df.column(column)
+        .unwrap()
+        .str()
+        .unwrap()
+        .into_iter()
+        .map(|v| v.unwrap_or_default().to_string())
+        .collect()
+}
+
+#[test]
+fn every_quarantined_row_stores_the_code_of_the_check_it_failed() {
+    let (_input, out, o) = ingested_fixture();
+    let q = quarantine(&out.path().join("lake"), "recognition_results");
+    let names: Vec<String> = q.get_column_names().iter().map(|s| s.to_string()).collect();
+    assert_eq!(names, nqs::quarantine::COLUMNS, "the quarantine's columns");
+    let got: Vec<(String, String)> = strs(&q, "column")
+        .into_iter()
+        .zip(strs(&q, "reason_code"))
+        .collect();
+    let want: Vec<(String, String)> = EXPECTED_CODES
+        .iter()
+        .map(|(_, c, code)| (c.to_string(), code.to_string()))
+        .collect();
+    assert_eq!(got, want);
+
+    // The console sums rows by source, column and code: two IINs, two unknown codes in
+    // different columns, two references in different columns.
+    let console = stdout(&o);
+    let line = |column: &str, code: &str, rows: u64| {
+        console.lines().any(|l| {
+            l.split_whitespace().collect::<Vec<_>>()
+                == ["recognition_results", column, code, &rows.to_string()]
+        })
+    };
+    assert!(line("iin", "iin", 2), "{console}");
+    assert!(line("region", "unknown_code", 1), "{console}");
+    assert!(line("referral", "unknown_code", 1), "{console}");
+    assert!(line("centre_bin", "reference", 1), "{console}");
+    assert!(line("centre_bin", "bin", 1), "{console}");
+    assert!(
+        console
+            .lines()
+            .any(|l| l.split_whitespace().collect::<Vec<_>>()
+                == ["recognition_results", "(whole", "row)", "row_shape", "1"]),
+        "{console}"
+    );
+}
+
+#[test]
+fn the_report_groups_the_quarantine_by_code_and_column_never_by_message() {
+    let (_input, out, _) = ingested_fixture();
+    let lake = out.path().join("lake");
+    let before = nqs::report::quarantine_reasons(&lake).unwrap();
+    let rr = &before["recognition_results"];
+    let total: u64 = rr.iter().map(|r| r.rows).sum();
+    assert_eq!(total, EXPECTED_CODES.len() as u64);
+    let iin = rr
+        .iter()
+        .find(|r| r.column == "iin" && r.code == nqs::quarantine::ReasonCode::Iin)
+        .expect("the IIN group");
+    assert_eq!(iin.rows, 2);
+    assert_eq!(rr[0], *iin, "most rows first");
+
+    // Every message reworded, each differently: the grouping does not move.
+    let path = lake.join("_quarantine/recognition_results.parquet");
+    let mut q = read_parquet(&path);
+    for column in ["reason", "all_errors"] {
+        let reworded: Vec<String> = (0..q.height())
+            .map(|i| format!("reworded message {i}"))
+            .collect();
+        q.replace(column, Series::new(column.into(), reworded))
+            .unwrap();
+    }
+    ParquetWriter::new(std::fs::File::create(&path).unwrap())
+        .finish(&mut q)
+        .unwrap();
+    assert_eq!(nqs::report::quarantine_reasons(&lake).unwrap(), before);
+}
+
+#[test]
+fn a_quarantine_without_reason_codes_is_refused_not_completed() {
+    let (input, out, _) = ingested_fixture();
+    let lake = out.path().join("lake");
+    // As an nqs before reason codes wrote it.
+    let path = lake.join("_quarantine/recognition_results.parquet");
+    let mut q = read_parquet(&path).drop("reason_code").unwrap();
+    ParquetWriter::new(std::fs::File::create(&path).unwrap())
+        .finish(&mut q)
+        .unwrap();
+    let err = nqs::report::quarantine_reasons(&lake).unwrap_err();
+    assert!(err.to_string().contains("another version of nqs"), "{err}");
+
+    // A new file of the same source has the quarantine rewritten: refused, lake untouched.
+    let before = snapshot(&lake);
+    let woman = iin("900512", 4, 17);
+    write(
+        input.path(),
+        "recognition_results/2024/04/centre.csv",
+        &format!(
+            "{RR_HEADER}\n{}\n",
+            rr_row("R40", &woman, "F", "1990-05-12", "123", &[])
+        ),
+    );
+    let o = nqs(
+        out.path(),
+        &["ingest", input.path().to_str().unwrap(), "--sample"],
+    );
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert!(err.contains("another version of nqs"), "{err}");
+    assert!(err.contains("recognition_results.parquet"), "{err}");
+    assert_eq!(before, snapshot(&lake));
+}

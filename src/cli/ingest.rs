@@ -89,22 +89,32 @@ pub fn print(report: &IngestReport, lake: &Path) {
         line(id, s);
     }
     line("total", &report.totals());
-    let mut reasons: Vec<(String, u64)> = report
+    let groups: Vec<(&String, &nqs::quarantine::ReasonCount)> = report
         .sources
         .iter()
-        .flat_map(|(id, s)| {
-            s.reasons
-                .iter()
-                .map(move |(r, n)| (format!("{id}: {r}"), *n))
-        })
+        .flat_map(|(id, s)| s.reasons.iter().map(move |r| (id, r)))
         .collect();
-    reasons.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    if !reasons.is_empty() {
-        println!("\nmain quarantine reasons:");
+    if !groups.is_empty() {
+        println!("\nquarantined rows by source, column and reason code:");
+        println!(
+            "{:<22} {:<30} {:<15} {:>8}",
+            "source", "column", "code", "rows"
+        );
         // Reasons and examples were masked by the ingest; this is the last line of defence
         // for what reaches a terminal or a log file.
-        for (r, n) in reasons.iter().take(12) {
-            println!("{n:>8}  {}", withhold_iins(r));
+        for (id, r) in &groups {
+            let column = if r.column.is_empty() {
+                "(whole row)"
+            } else {
+                r.column.as_str()
+            };
+            println!(
+                "{:<22} {:<30} {:<15} {:>8}",
+                id,
+                withhold_iins(column),
+                r.code,
+                r.rows
+            );
         }
         println!("\nfirst quarantined rows:");
         for (id, s) in &report.sources {

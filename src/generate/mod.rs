@@ -82,7 +82,7 @@ pub struct GenerateSummary {
 pub enum GenerateError {
     #[error("invalid options: {0}")]
     Options(String),
-    #[error("cannot write {path}: {source}")]
+    #[error("cannot write {path}")]
     Io {
         path: PathBuf,
         #[source]

@@ -12,6 +12,7 @@ pub mod read;
 use crate::contract::{Catalog, ColumnType, Contract, Partition};
 use crate::lake::{self, FileEntry, Lake, LakeError, PartitionKey, Staging};
 use crate::pseudonym::Pseudonymiser;
+use crate::quarantine::{self, ReasonCode, ReasonCount};
 use crate::validate::{CellError, CheckedRow, HeaderReport, RejectedRow, Validator, Value};
 use chrono::Datelike;
 use polars::prelude::*;
@@ -60,8 +61,8 @@ pub struct SourceReport {
     pub accepted: u64,
     pub quarantined: u64,
     pub flagged: u64,
-    /// Quarantine reasons (with the column) and how many rows each.
-    pub reasons: BTreeMap<String, u64>,
+    /// Quarantined rows by the column and code of their first error, most rows first.
+    pub reasons: Vec<ReasonCount>,
     /// The first quarantined rows, as `file row N, column `c` = value: reason`, for the console.
     pub examples: Vec<String>,
     pub missing_columns: BTreeMap<String, Vec<String>>,
@@ -200,6 +201,7 @@ pub fn ingest(catalog: &Catalog, opts: &IngestOptions) -> Result<IngestReport, I
         }
         // Later sources may reference this one: drop what was cached of its old state.
         values_cache.retain(|(s, _), _| *s != contract.id);
+        quarantine::sort_reasons(&mut source_report.reasons);
         report.sources.insert(contract.id.clone(), source_report);
     }
     lake.write_manifest(&mut staging, &manifest)?;
@@ -234,14 +236,8 @@ fn record_chunk(
         let flagged = c.accepted.iter().filter(|r| !r.flags.is_empty()).count() as u64;
         for r in &c.rejected {
             let first = &r.errors[0];
-            let reason = if first.column.is_empty() {
-                first.reason.clone()
-            } else {
-                format!("{}: {}", first.column, first.reason)
-            };
             // What the console and the run record show passes the one IIN mask, whichever
             // check produced it.
-            let reason = pseudonymiser.mask_iins(&reason).into_owned();
             if source_report.examples.len() < MAX_EXAMPLES {
                 let value = first
                     .value
@@ -258,7 +254,7 @@ fn record_chunk(
                     .examples
                     .push(pseudonymiser.mask_iins(&example).into_owned());
             }
-            *source_report.reasons.entry(reason).or_default() += 1;
+            quarantine::count_reason(&mut source_report.reasons, &first.column, first.code);
         }
         source_report.files_ingested += 1;
         source_report.rows_read += c.rows_read;
@@ -553,6 +549,7 @@ fn cross_checks(
                 errors.push(CellError {
                     column: contract.key.join(", "),
                     value: Some(key.clone()),
+                    code: ReasonCode::DuplicateKey,
                     reason: format!("duplicate key: also in {first}"),
                 });
             }
@@ -573,6 +570,7 @@ fn cross_checks(
                         errors.push(CellError {
                             column: contract.columns[*i].name.clone(),
                             value: Some(text),
+                            code: ReasonCode::Reference,
                             reason: format!("not found in `{s}.{col}`"),
                         });
                     }
@@ -989,6 +987,21 @@ fn write_quarantine(
     let kept = match staging.current(&target) {
         Some(p) => {
             let df = lake::read_parquet(&p)?;
+            let names: Vec<String> = df
+                .get_column_names()
+                .iter()
+                .map(|s| s.to_string())
+                .collect();
+            // A quarantine written by an earlier version (without `reason_code`, say) cannot
+            // be completed: the rows of the files this run skips as unchanged are not re-read.
+            if names != quarantine::COLUMNS {
+                return Err(LakeError::QuarantineChanged {
+                    path: target.clone(),
+                    found: names.join(", "),
+                    lake: lake.root().to_path_buf(),
+                }
+                .into());
+            }
             let mask: BooleanChunked = df
                 .column("file")
                 .map_err(table_err)?
@@ -1013,6 +1026,7 @@ fn write_quarantine(
         "column" => rows.iter().map(|(_, r)| first(r).column).collect::<Vec<_>>(),
         "value" => rows.iter().map(|(_, r)| first(r).value.as_deref().map(masked)).collect::<Vec<_>>(),
         "reason" => rows.iter().map(|(_, r)| masked(&first(r).reason)).collect::<Vec<_>>(),
+        "reason_code" => rows.iter().map(|(_, r)| first(r).code.as_str()).collect::<Vec<_>>(),
         "error_count" => rows.iter().map(|(_, r)| r.errors.len() as i64).collect::<Vec<_>>(),
         "all_errors" => rows.iter().map(|(_, r)| {
             masked(&r.errors
@@ -1042,4 +1056,105 @@ fn write_quarantine(
         .map_err(table_err)?;
     staging.write_parquet(&target, &mut combined)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One NCO file's rows after the row-level checks, as `check_file` would leave them.
+    fn nco_file(catalog: &Catalog, rows: &[[&str; 5]]) -> CheckedFile {
+        let contract = catalog.contract("nco").unwrap();
+        let headers: Vec<String> = ["code", "level", "parent_code", "name_kk", "name_ru"]
+            .map(String::from)
+            .to_vec();
+        let p = Pseudonymiser::sample();
+        let (validator, header) = Validator::new(catalog, contract, &headers, &p);
+        let accepted = rows
+            .iter()
+            .enumerate()
+            .map(|(i, cells)| {
+                validator
+                    .check(&read::RawRow {
+                        number: i as u64 + 2,
+                        cells: cells
+                            .iter()
+                            .map(|c| (!c.is_empty()).then(|| c.to_string()))
+                            .collect(),
+                        defect: None,
+                    })
+                    .expect("the row passes the row-level checks")
+            })
+            .collect();
+        CheckedFile {
+            input: InputFile {
+                rel: "nco/nco.csv".into(),
+                path: PathBuf::from("nco/nco.csv"),
+                sha256: String::new(),
+                bytes: 0,
+            },
+            table_format: read::Format::Csv,
+            encoding: Some(read::Encoding::Utf8),
+            rows_read: rows.len() as u64,
+            accepted,
+            rejected: Vec::new(),
+            header,
+        }
+    }
+
+    /// The codes of the rows the cross checks reject, by row number.
+    fn cross_checked(rows: &[[&str; 5]]) -> Vec<(u64, Vec<(String, ReasonCode)>)> {
+        let catalog =
+            Catalog::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("pipelines")).unwrap();
+        let contract = catalog.contract("nco").unwrap();
+        let mut state = SourceState {
+            key_idx: vec![contract.column_index("code").unwrap()],
+            seen: HashMap::new(),
+            references: vec![(
+                contract.column_index("parent_code").unwrap(),
+                "nco".into(),
+                "code".into(),
+            )],
+            own: HashMap::from([("code".to_string(), HashSet::new())]),
+        };
+        let mut files = [nco_file(&catalog, rows)];
+        cross_checks(contract, &mut state, &mut files, &HashMap::new());
+        files[0]
+            .rejected
+            .iter()
+            .map(|r| {
+                let codes = r
+                    .errors
+                    .iter()
+                    .map(|e| (e.column.clone(), e.code))
+                    .collect();
+                (r.number, codes)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_key_seen_before_is_duplicate_key() {
+        let got = cross_checked(&[
+            ["2", "major", "", "Мамандар", "Специалисты"],
+            ["2", "major", "", "Мамандар", "Специалисты"],
+        ]);
+        assert_eq!(
+            got,
+            vec![(3, vec![("code".to_string(), ReasonCode::DuplicateKey)])]
+        );
+    }
+
+    #[test]
+    fn a_parent_that_does_not_exist_is_reference() {
+        let got = cross_checked(&[
+            ["2", "major", "", "Мамандар", "Специалисты"],
+            ["25", "sub_major", "2", "АКТ", "ИКТ"],
+            ["31", "sub_major", "3", "Техниктер", "Техники"],
+        ]);
+        assert_eq!(
+            got,
+            vec![(4, vec![("parent_code".to_string(), ReasonCode::Reference)])]
+        );
+    }
 }

@@ -44,7 +44,7 @@ pub struct RawTable {
 /// Why a file could not be read at all (as opposed to a bad row, which is quarantined).
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
-    #[error("{0}")]
+    #[error(transparent)]
     Io(#[from] std::io::Error),
     #[error("unsupported file type `.{0}`: expected .csv, .xlsx or .json")]
     UnsupportedFormat(String),

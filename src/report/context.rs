@@ -26,8 +26,8 @@ pub struct Inputs<'a> {
     pub rows: &'a [Row],
     pub findings: &'a Findings,
     pub manifest: &'a crate::lake::Manifest,
-    /// Per source, (reason, rows) of its quarantine, most frequent first.
-    pub reasons: &'a BTreeMap<String, Vec<(String, u64)>>,
+    /// Per source, its quarantined rows by column and reason code, most rows first.
+    pub reasons: &'a BTreeMap<String, Vec<crate::quarantine::ReasonCount>>,
     /// Labels of breakdown values (regions, sectors, providers, …) as the findings use them.
     pub labels: &'a dyn Fn(&str, &str, &str) -> String,
 }
@@ -931,16 +931,16 @@ fn quality(c: &Ctx) -> Quality {
                 .unwrap_or_default()
                 .iter()
                 .take(3)
-                .map(|(reason, n)| {
-                    let (column, kind) = reason.split_once('|').unwrap_or(("", reason));
-                    let kind = c.sub("reasons", kind);
+                .map(|r| {
+                    // `load_wording` checked that every code has its text.
+                    let kind = c.sub("reasons", r.code.as_str());
                     ReasonItem {
-                        reason: if column.is_empty() {
+                        reason: if r.column.is_empty() {
                             kind
                         } else {
-                            format!("{column}: {kind}")
+                            format!("{}: {kind}", r.column)
                         },
-                        rows: *n,
+                        rows: r.rows,
                     }
                 })
                 .collect();

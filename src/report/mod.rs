@@ -31,6 +31,7 @@ use typst_layout::PagedDocument;
 pub use escape::{markup as escape_markup, number as escape_number, string as escape_string};
 
 use crate::charts::{self, ChartError, ChartSpec, NumberFormat};
+use crate::quarantine::{ReasonCode, ReasonCount};
 
 /// The languages the platform works in (para. 5), and so the report.
 pub const LANGS: [&str; 2] = ["kk", "ru"];
@@ -47,7 +48,7 @@ const MAIN_PATH: &str = "/report.typ";
 
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
-    #[error("cannot read {}: {source}", path.display())]
+    #[error("cannot read {}", path.display())]
     Io {
         path: PathBuf,
         source: std::io::Error,
@@ -190,41 +191,57 @@ pub fn render_typst(templates: &Path, lang: &str, context: &Json) -> Result<Stri
     tera.render(MAIN_TEMPLATE, &ctx).map_err(template_error)
 }
 
-/// Per source, its quarantine reasons as (column, kind of error) with their row counts, most
-/// frequent first. Kinds are language-neutral codes the wording files name: the validator's
-/// own messages are for analysts and carry row-level detail the report leaves out.
+/// Quarantined rows per source, by the column and reason code of their first error, most rows
+/// first (see [`crate::quarantine::sort_reasons`]). Only `source`, `column` and `reason_code`
+/// are read: the validator's messages are for analysts, carry row-level detail, and may be
+/// reworded without moving a row to another group. The wording files name each code.
+///
+/// Errors: the lake cannot be opened, or its quarantine has rows without a code this version
+/// knows (written by an earlier or later nqs).
 pub fn quarantine_reasons(
     lake: &Path,
-) -> Result<std::collections::BTreeMap<String, Vec<(String, u64)>>, ReportError> {
-    let mut out: std::collections::BTreeMap<String, Vec<(String, u64)>> = Default::default();
+) -> Result<std::collections::BTreeMap<String, Vec<ReasonCount>>, ReportError> {
+    let mut out: std::collections::BTreeMap<String, Vec<ReasonCount>> = Default::default();
     let dir = lake.join("_quarantine");
     if !dir.exists() {
         return Ok(out);
     }
-    let conn = crate::sql::open_lake(lake).map_err(|e| ReportError::Context(e.to_string()))?;
+    // `Context` holds text, not a source: the error's causes go into the text.
+    let context = |e: crate::sql::SqlError| {
+        let mut text = format!("{}: {e}", dir.display());
+        let mut cause = std::error::Error::source(&e);
+        while let Some(c) = cause {
+            text.push_str(&format!(": {c}"));
+            cause = c.source();
+        }
+        ReportError::Context(text)
+    };
+    let conn = crate::sql::open_lake(lake).map_err(context)?;
+    let (_, columns) = crate::sql::query_text(&conn, "describe quarantine").map_err(context)?;
+    let stale = || {
+        ReportError::Context(format!(
+            "{} was written by another version of nqs (rows without a reason code it knows); ingest into a new lake",
+            dir.display()
+        ))
+    };
+    if !columns.iter().any(|c| c[0] == "reason_code") {
+        return Err(stale());
+    }
     let (_, rows) = crate::sql::query_text(
         &conn,
-        "select source, \"column\" || '|' || case
-            when reason like 'required%' then 'required'
-            when reason like '%is not a date%' then 'not_a_date'
-            when reason like '%is not a whole number%' or reason like '%is not a number%'
-              or reason like '%is not true/false%' then 'not_a_number'
-            when reason like 'not a code of%' or reason like 'not an allowed code%' then 'unknown_code'
-            when reason like 'does not match the pattern%' then 'pattern'
-            when reason like '%below the minimum%' or reason like '%above the maximum%' then 'out_of_range'
-            when reason like 'IIN %' then 'iin'
-            when reason like 'BIN %' then 'bin'
-            when reason like '% is before %' or reason like '% is after %' then 'date_order'
-            when reason like 'duplicate key%' then 'duplicate_key'
-            when reason like 'not found in%' then 'reference'
-            when reason like 'row has%' or reason like 'record is%' then 'row_shape'
-            else 'other' end as r,
-         count(*) as n from quarantine group by all order by source, n desc, r",
+        "select source, \"column\", reason_code, count(*) from quarantine group by all",
     )
-    .map_err(|e| ReportError::Context(e.to_string()))?;
+    .map_err(context)?;
     for r in rows {
-        let n = r[2].parse().unwrap_or_default();
-        out.entry(r[0].clone()).or_default().push((r[1].clone(), n));
+        let code = ReasonCode::parse(&r[2]).ok_or_else(stale)?;
+        out.entry(r[0].clone()).or_default().push(ReasonCount {
+            column: r[1].clone(),
+            code,
+            rows: r[3].parse().unwrap_or_default(),
+        });
+    }
+    for counts in out.values_mut() {
+        crate::quarantine::sort_reasons(counts);
     }
     Ok(out)
 }
@@ -388,10 +405,34 @@ pub fn load_wording(templates: &Path, lang: &str) -> Result<Json, ReportError> {
         path: path.clone(),
         message: e.to_string(),
     })?;
-    serde_json::to_value(value).map_err(|e| ReportError::Wording {
-        path,
+    let wording = serde_json::to_value(value).map_err(|e| ReportError::Wording {
+        path: path.clone(),
         message: e.to_string(),
-    })
+    })?;
+    check_reason_wording(&wording).map_err(|message| ReportError::Wording { path, message })?;
+    Ok(wording)
+}
+
+/// Every reason code needs a name in `[context.reasons]`, and every name there a code: a
+/// missing one would print the bare code in the annex, a stray one is a code that no longer
+/// exists (or a typo).
+fn check_reason_wording(wording: &Json) -> Result<(), String> {
+    let named = wording
+        .pointer("/context/reasons")
+        .and_then(Json::as_object)
+        .ok_or("[context.reasons] is missing: it names every quarantine reason code")?;
+    for code in ReasonCode::ALL {
+        match named.get(code.as_str()).and_then(Json::as_str) {
+            Some(text) if !text.trim().is_empty() => {}
+            _ => return Err(format!("[context.reasons] has no text for `{code}`")),
+        }
+    }
+    if let Some(stray) = named.keys().find(|k| ReasonCode::parse(k).is_none()) {
+        return Err(format!(
+            "[context.reasons] names `{stray}`, which is not a quarantine reason code"
+        ));
+    }
+    Ok(())
 }
 
 fn number_format(wording: &Json, path: &Path) -> Result<NumberFormat, ReportError> {
@@ -785,6 +826,38 @@ mod tests {
     fn unknown_language_is_refused_before_touching_files() {
         let e = render_typst(Path::new("/nonexistent"), "en", &serde_json::json!({})).unwrap_err();
         assert!(matches!(e, ReportError::Lang(_)), "{e}");
+    }
+
+    #[test]
+    fn each_language_names_every_reason_code_and_no_other() {
+        let templates = Path::new(env!("CARGO_MANIFEST_DIR")).join("report-templates");
+        for lang in LANGS {
+            let wording = load_wording(&templates, lang).unwrap();
+            for code in ReasonCode::ALL {
+                let text = wording["context"]["reasons"][code.as_str()].as_str();
+                assert!(text.is_some_and(|t| !t.is_empty()), "{lang}: {code}");
+            }
+        }
+        // The check itself: a code without text, a text without a code, no table at all.
+        let named = |pairs: &[(&str, &str)]| {
+            let reasons: serde_json::Map<String, Json> = pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), Json::from(*v)))
+                .collect();
+            serde_json::json!({ "context": { "reasons": reasons } })
+        };
+        let all: Vec<(&str, &str)> = ReasonCode::ALL.iter().map(|c| (c.as_str(), "x")).collect();
+        assert_eq!(check_reason_wording(&named(&all)), Ok(()));
+        let e = check_reason_wording(&named(&all[1..])).unwrap_err();
+        assert!(e.contains(ReasonCode::ALL[0].as_str()), "{e}");
+        let mut stray = all.clone();
+        stray.push(("other", "прочие"));
+        let e = check_reason_wording(&named(&stray)).unwrap_err();
+        assert!(e.contains("`other`"), "{e}");
+        let mut blank = all.clone();
+        blank[3].1 = " ";
+        assert!(check_reason_wording(&named(&blank)).is_err());
+        assert!(check_reason_wording(&serde_json::json!({ "context": {} })).is_err());
     }
 }
 
