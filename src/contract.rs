@@ -415,13 +415,18 @@ fn read_toml<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, ContractE
 }
 
 fn toml_files(dir: &Path) -> Result<Vec<PathBuf>, ContractError> {
-    let entries = std::fs::read_dir(dir).map_err(|source| ContractError::Io {
+    files_with_extension(dir, "toml").map_err(|source| ContractError::Io {
         path: dir.to_path_buf(),
         source,
-    })?;
-    let mut files: Vec<PathBuf> = entries
+    })
+}
+
+/// The files of a folder whose name ends in `.<ext>`, in name order (so every listing of
+/// pipelines is the same on every machine).
+pub(crate) fn files_with_extension(dir: &Path, ext: &str) -> std::io::Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .filter(|p| p.extension().is_some_and(|e| e == ext))
         .collect();
     files.sort();
     Ok(files)

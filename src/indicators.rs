@@ -81,15 +81,13 @@ pub struct Indicator {
 /// Reads every `*.sql` of a folder, in name order, and checks the headers against the
 /// declared sources.
 pub fn load(dir: &Path, catalog: &Catalog) -> Result<Vec<Indicator>, IndicatorError> {
-    let entries = std::fs::read_dir(dir).map_err(|source| IndicatorError::Io {
-        path: dir.to_path_buf(),
-        source,
-    })?;
-    let mut paths: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "sql"))
-        .collect();
-    paths.sort();
+    let listing = |ext: &str| {
+        crate::contract::files_with_extension(dir, ext).map_err(|source| IndicatorError::Io {
+            path: dir.to_path_buf(),
+            source,
+        })
+    };
+    let paths = listing("sql")?;
     let derived = [
         "support_reviews",
         "registration_checks",
@@ -164,12 +162,7 @@ pub fn load(dir: &Path, catalog: &Catalog) -> Result<Vec<Indicator>, IndicatorEr
         });
     }
     // A definition whose query is missing is a half-added indicator, not something to skip.
-    let entries = std::fs::read_dir(dir).map_err(|source| IndicatorError::Io {
-        path: dir.to_path_buf(),
-        source,
-    })?;
-    for e in entries.flatten() {
-        let p = e.path();
+    for p in listing("toml")? {
         let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
         if name.ends_with(".toml")
             && !name.ends_with(".test.toml")
@@ -296,16 +289,11 @@ pub fn load_shared(dir: &Path) -> Result<Vec<SharedSql>, IndicatorError> {
     if !dir.exists() {
         return Ok(Vec::new());
     }
-    let entries = std::fs::read_dir(dir).map_err(|source| IndicatorError::Io {
-        path: dir.to_path_buf(),
-        source,
-    })?;
-    let mut paths: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "sql"))
-        .collect();
-    paths.sort();
-    paths
+    crate::contract::files_with_extension(dir, "sql")
+        .map_err(|source| IndicatorError::Io {
+            path: dir.to_path_buf(),
+            source,
+        })?
         .into_iter()
         .map(|path| {
             let sql = std::fs::read_to_string(&path).map_err(|source| IndicatorError::Io {
