@@ -325,7 +325,8 @@ impl Calendar {
             reasons: self.reasons[i].clone(),
             provisional,
             provisional_note: if provisional {
-                self.provisional_note.replace("{year}", &d.year().to_string())
+                self.provisional_note
+                    .replace("{year}", &d.year().to_string())
             } else {
                 String::new()
             },
@@ -1674,7 +1675,10 @@ verification = "none"
         let err = c.add_working_days(d("2027-12-30"), 3).unwrap_err();
         assert!(matches!(err, CalendarError::NotCovered { date, .. } if date == d("2028-01-01")));
         let text = err.to_string();
-        assert!(text.contains("covers 2019-2027 only (2027 provisionally"), "{text}");
+        assert!(
+            text.contains("covers 2019-2027 only (2027 provisionally"),
+            "{text}"
+        );
         assert!(text.contains("add datasets/calendar/2027.toml"), "{text}");
         let err = c.is_working(d("2030-06-01")).unwrap_err().to_string();
         assert!(err.contains("2027.toml to 2029.toml"), "{err}");
