@@ -7,9 +7,24 @@
 //! Every rule and every move carries the act it comes from, and
 //! [`Calendar::explain`] hands that citation back.
 //!
-//! A year without a file is not covered. Any query that touches it fails with
-//! [`CalendarError::NotCovered`]: a weekday in an uncovered year may well be a
-//! day off nobody has recorded yet, so guessing would silently move deadlines.
+//! # Decreed and provisional years
+//!
+//! A year with a file is *decreed*: its moved days and its Kurban Ait are on
+//! record. The `[provisional] years` years after the last file (one, in the
+//! data as committed) are *provisional*: they are built from the standing rules
+//! alone (weekends, the holidays of the Law on holidays with its weekend
+//! transfer, 7 January), with no decree or order moving days off and no first
+//! day of Kurban Ait, since neither is known until it is issued. Deadlines
+//! from late in the last decreed year run into the next one (a December
+//! support request with 20 working days, the 60 working days of the annual
+//! statistics), and refusing them all would hide every such deadline until the
+//! next order appears. So they are answered, and every answer says whether it
+//! rests on a provisional day: [`Calendar::is_provisional`], [`DayInfo`]'s
+//! `provisional`, and the deadline tables of [`crate::schedule`].
+//!
+//! Any other year is not covered, and any query that touches it fails with
+//! [`CalendarError::NotCovered`]: a weekday there may well be a day off nobody
+//! has recorded, so guessing would silently move deadlines.
 //!
 //! # Deadlines in working days
 //!
@@ -40,6 +55,9 @@ use serde::Deserialize;
 
 const RULES_FILE: &str = "rules.toml";
 const SCHEMA: u32 = 1;
+/// `[provisional] years` above this is refused: the standing rules say
+/// nothing about which holidays a law will add or drop years from now.
+const MAX_PROVISIONAL_YEARS: u32 = 2;
 
 const EMBEDDED_RULES: &str = include_str!("../datasets/calendar/rules.toml");
 
@@ -59,15 +77,15 @@ const EMBEDDED_YEARS: &[(&str, &str)] = &[
 /// Why a calendar could not be built or a date could not be answered.
 #[derive(Debug, thiserror::Error)]
 pub enum CalendarError {
-    /// The date lies in a year that has no file in `datasets/calendar`.
-    #[error(
-        "{date} is outside the production calendar, which covers {}-{} only \
-         (add datasets/calendar/{}.toml to cover it)",
-        .covered.0, .covered.1, .date.year()
-    )]
+    /// The date lies outside the covered years: before the first year file,
+    /// or after the provisional years that follow the last one.
+    #[error("{}", not_covered_message(*.date, *.covered, *.decreed_until))]
     NotCovered {
         date: NaiveDate,
+        /// First and last covered year, provisional years included.
         covered: (i32, i32),
+        /// The last year with a year file; later covered years are provisional.
+        decreed_until: i32,
     },
     /// A calendar file or directory could not be read.
     #[error("cannot read {}", .path.display())]
@@ -121,6 +139,11 @@ pub struct DayInfo {
     /// In the order they were applied: weekend, then law, then decree. The
     /// last one decides; an empty list means an ordinary weekday.
     pub reasons: Vec<Reason>,
+    /// The day lies in a provisional year (see the module docs): `working`
+    /// follows the standing rules alone and a later order may change it.
+    pub provisional: bool,
+    /// Why a provisional day may change, with the acts; empty otherwise.
+    pub provisional_note: String,
 }
 
 impl fmt::Display for DayInfo {
@@ -131,21 +154,33 @@ impl fmt::Display for DayInfo {
             "day off"
         };
         write!(f, "{} {}: {status}", self.date, self.date.weekday())?;
+        if self.provisional {
+            write!(f, " (provisional)")?;
+        }
         if self.reasons.is_empty() {
-            return write!(f, " (an ordinary weekday)");
+            write!(f, " (an ordinary weekday)")?;
         }
         for r in &self.reasons {
             write!(f, "\n  - {} [{}]", r.what, r.source)?;
+        }
+        if self.provisional {
+            write!(f, "\n  ! {}", self.provisional_note)?;
         }
         Ok(())
     }
 }
 
-/// The production calendar for a contiguous run of covered years.
+/// The production calendar for a contiguous run of covered years: decreed
+/// years, then provisional ones.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Calendar {
     first_year: i32,
+    /// The last year with a year file.
+    decreed_until: i32,
+    /// The last covered year: `decreed_until` plus the provisional years.
     last_year: i32,
+    /// Shown by [`Calendar::explain`] for every provisional day.
+    provisional_note: String,
     /// `num_days_from_ce` of 1 January of `first_year`: a date's table index is
     /// a single subtraction away.
     start_ce: i32,
@@ -163,6 +198,7 @@ impl fmt::Debug for Calendar {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Calendar")
             .field("covered_years", &self.covered_years())
+            .field("decreed_years", &self.decreed_years())
             .field("days", &self.working.len())
             .field("working_days", &self.working_at.len())
             .finish_non_exhaustive()
@@ -207,9 +243,36 @@ impl Calendar {
             .expect("the calendar files compiled in are checked by this module's tests")
     }
 
-    /// The first and last covered years, inclusive.
+    /// The first and last covered years, inclusive, provisional years
+    /// included: every date in them is answered.
     pub fn covered_years(&self) -> (i32, i32) {
         (self.first_year, self.last_year)
+    }
+
+    /// The first and last years with a year file (moved days and Kurban Ait
+    /// on record), inclusive.
+    pub fn decreed_years(&self) -> (i32, i32) {
+        (self.first_year, self.decreed_until)
+    }
+
+    /// The provisional years, inclusive, or None when `rules.toml` asks for
+    /// none.
+    pub fn provisional_years(&self) -> Option<(i32, i32)> {
+        (self.last_year > self.decreed_until).then_some((self.decreed_until + 1, self.last_year))
+    }
+
+    /// Whether the answer for `d` is provisional: `d` lies in a year after the
+    /// last year file, built from the standing rules alone.
+    ///
+    /// Provisional years all come after the decreed ones, so a due date from
+    /// [`Calendar::add_working_days`] is provisional exactly when
+    /// `is_provisional(due)` (the count crossed no provisional day otherwise),
+    /// and a [`Calendar::working_days_between`] count is provisional when
+    /// either end is. Fails with [`CalendarError::NotCovered`] outside the
+    /// covered years.
+    pub fn is_provisional(&self, d: NaiveDate) -> Result<bool, CalendarError> {
+        self.index(d)?;
+        Ok(d.year() > self.decreed_until)
     }
 
     /// Whether `d` is a working day on the five-day week.
@@ -224,7 +287,8 @@ impl Calendar {
     /// may be a day off (a request received on a Saturday is due on the n-th
     /// working day after that Saturday). `n == 0` returns `from` unchanged.
     /// Fails with [`CalendarError::NotCovered`] when `from` is not covered or
-    /// the count runs past the last covered year.
+    /// the count runs past the last covered year. The due date may lie in a
+    /// provisional year: check [`Calendar::is_provisional`] on it.
     pub fn add_working_days(&self, from: NaiveDate, n: u32) -> Result<NaiveDate, CalendarError> {
         let i = self.index(from)?;
         if n == 0 {
@@ -250,13 +314,22 @@ impl Calendar {
         Ok(i64::from(self.cum[j]) - i64::from(self.cum[i]))
     }
 
-    /// Whether `d` is a working day, and why, with the act behind each step.
+    /// Whether `d` is a working day, and why, with the act behind each step;
+    /// a day in a provisional year says so.
     pub fn explain(&self, d: NaiveDate) -> Result<DayInfo, CalendarError> {
         let i = self.index(d)?;
+        let provisional = d.year() > self.decreed_until;
         Ok(DayInfo {
             date: d,
             working: self.working[i],
             reasons: self.reasons[i].clone(),
+            provisional,
+            provisional_note: if provisional {
+                self.provisional_note
+                    .replace("{year}", &d.year().to_string())
+            } else {
+                String::new()
+            },
         })
     }
 
@@ -278,6 +351,7 @@ impl Calendar {
         CalendarError::NotCovered {
             date,
             covered: self.covered_years(),
+            decreed_until: self.decreed_until,
         }
     }
 
@@ -314,18 +388,40 @@ impl Calendar {
             }
             by_year.insert(raw.year, (name, raw));
         }
-        let (Some(&first_year), Some(&last_year)) = (by_year.keys().next(), by_year.keys().last())
+        let (Some(&first_year), Some(&decreed_until)) =
+            (by_year.keys().next(), by_year.keys().last())
         else {
             return Err(invalid(RULES_FILE, "no year files (NNNN.toml) beside it"));
         };
-        if let Some(missing) = (first_year..=last_year).find(|y| !by_year.contains_key(y)) {
+        if let Some(missing) = (first_year..=decreed_until).find(|y| !by_year.contains_key(y)) {
             return Err(invalid(
                 &format!("{missing}.toml"),
                 format!(
-                    "missing: covered years must run without a gap from {first_year} to {last_year}"
+                    "missing: covered years must run without a gap from {first_year} to {decreed_until}"
                 ),
             ));
         }
+        if rules.provisional.years > MAX_PROVISIONAL_YEARS {
+            return Err(invalid(
+                RULES_FILE,
+                format!(
+                    "provisional.years = {} is more than {MAX_PROVISIONAL_YEARS}: years that far \
+                     ahead are guesses, not a calendar",
+                    rules.provisional.years
+                ),
+            ));
+        }
+        let last_year = decreed_until + rules.provisional.years as i32;
+        let provisional_note = format!(
+            "Provisional: {{year}} has no year file yet, so no decree or order moving days off \
+             and no first day of Kurban Ait are on record; this day follows the standing rules \
+             alone and a later order may change it [{}]",
+            acts.source(
+                RULES_FILE,
+                &rules.provisional.act,
+                &rules.provisional.article
+            )?
+        );
 
         let weekend: Vec<Weekday> = rules
             .weekend
@@ -379,7 +475,7 @@ impl Calendar {
         // working day (7 May 2022, a Saturday, moves past Victory Day on
         // Monday 9 May to Tuesday 10 May).
         let mut occurrences: Vec<Occurrence> = Vec::new();
-        for (&year, (name, raw)) in &by_year {
+        for year in first_year..=last_year {
             for rule in holidays.iter().filter(|r| r.applies_in(year)) {
                 let (month, day) = rule.month_day.expect("fixed rules have a date");
                 let date = NaiveDate::from_ymd_opt(year, month, day).ok_or_else(|| {
@@ -397,6 +493,11 @@ impl Calendar {
                     source: rule.source.clone(),
                 });
             }
+            // A provisional year has no file, so no Kurban Ait date: it is
+            // left out rather than estimated from the lunar calendar.
+            let Some((name, raw)) = by_year.get(&year) else {
+                continue;
+            };
             let date = to_date(name, "kurban_ait.date", &raw.kurban_ait.date)?;
             if date.year() != year {
                 return Err(invalid(
@@ -512,7 +613,9 @@ impl Calendar {
         }
         Ok(Calendar {
             first_year,
+            decreed_until,
             last_year,
+            provisional_note,
             start_ce: start.num_days_from_ce(),
             working: table.working,
             cum,
@@ -520,6 +623,42 @@ impl Calendar {
             reasons: table.reasons,
         })
     }
+}
+
+/// The error text for a date outside the calendar, naming the year files that
+/// would cover it. Years must run without a gap, and each file added makes
+/// the year after it provisional.
+fn not_covered_message(date: NaiveDate, covered: (i32, i32), decreed_until: i32) -> String {
+    let provisional = covered.1 - decreed_until;
+    let span = match provisional {
+        0 => format!("{}-{} only", covered.0, covered.1),
+        1 => format!(
+            "{}-{} only ({} provisionally: no decree or order moving days off on record)",
+            covered.0, covered.1, covered.1
+        ),
+        _ => format!(
+            "{}-{} only ({}-{} provisionally: no decree or order moving days off on record)",
+            covered.0,
+            covered.1,
+            decreed_until + 1,
+            covered.1
+        ),
+    };
+    let year = date.year();
+    let (from, to) = if year < covered.0 {
+        (year, covered.0 - 1)
+    } else {
+        (decreed_until + 1, year - provisional)
+    };
+    let files = if from == to {
+        format!("datasets/calendar/{from}.toml")
+    } else {
+        format!("the year files datasets/calendar/{from}.toml to {to}.toml")
+    };
+    format!(
+        "{date} is outside the production calendar, which covers {span}; \
+         add {files} to cover it"
+    )
 }
 
 /// `2025.toml` -> 2025; anything else (README.md, rules.toml) -> None.
@@ -731,6 +870,7 @@ struct RawRules {
     acts: Vec<RawAct>,
     weekend: RawWeekend,
     weekend_transfer: RawCitation,
+    provisional: RawProvisional,
     #[serde(rename = "holiday")]
     holidays: Vec<RawHoliday>,
     kurban_ait: RawMovable,
@@ -792,6 +932,15 @@ struct RawWeekend {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawCitation {
+    act: String,
+    article: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawProvisional {
+    /// How many years after the last year file are answered provisionally.
+    years: u32,
     act: String,
     article: String,
 }
@@ -930,7 +1079,9 @@ verification = "none"
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/calendar");
         let loaded = Calendar::load(&dir).expect("datasets/calendar loads");
         assert_eq!(loaded, cal());
-        assert_eq!(loaded.covered_years(), (2019, 2026));
+        assert_eq!(loaded.decreed_years(), (2019, 2026));
+        assert_eq!(loaded.covered_years(), (2019, 2027));
+        assert_eq!(loaded.provisional_years(), Some((2027, 2027)));
     }
 
     #[test]
@@ -1107,14 +1258,150 @@ verification = "none"
         // working day: the new holiday applies from 2027.
         assert_eq!(kinds("2026-03-15"), [ReasonKind::Weekend]);
         assert!(working("2026-03-16"));
+        // In the provisional 2027 of the embedded data, and in a 2027 with a
+        // year file alike.
+        let decreed = with_extra(&[("2027.toml", SYNTHETIC_2027)]).unwrap();
+        assert_eq!(decreed.decreed_years(), (2019, 2027));
+        for c in [cal(), decreed] {
+            assert!(!c.is_working(d("2027-03-15")).unwrap());
+            let info = c.explain(d("2027-03-15")).unwrap();
+            assert_eq!(info.reasons.len(), 1);
+            assert_eq!(info.reasons[0].kind, ReasonKind::Holiday);
+            assert!(info.reasons[0].source.contains("in force from 2027"));
+            // ...and 30 August 2027, a Monday, is an ordinary working day.
+            assert!(c.is_working(d("2027-08-30")).unwrap());
+        }
+    }
+
+    #[test]
+    fn the_year_after_the_last_file_is_provisional() {
+        let c = cal();
+        assert_eq!(c.provisional_years(), Some((2027, 2027)));
+        // Decreed years are not provisional, up to their last day.
+        for s in ["2019-01-01", "2025-01-05", "2026-12-31"] {
+            assert!(!c.is_provisional(d(s)).unwrap(), "{s}");
+            assert!(!c.explain(d(s)).unwrap().provisional, "{s}");
+        }
+        for s in ["2027-01-01", "2027-06-15", "2027-12-31"] {
+            assert!(c.is_provisional(d(s)).unwrap(), "{s}");
+        }
+        // Outside the covered years there is no answer, provisional or not.
+        assert!(matches!(
+            c.is_provisional(d("2028-01-01")),
+            Err(CalendarError::NotCovered { .. })
+        ));
+        assert!(c.is_provisional(d("2018-12-31")).is_err());
+
+        // The Law's own days off in 2027: holidays on weekdays, and the
+        // weekend transfer (1 January is a Friday, 2 January a Saturday).
+        let off = [
+            ("2027-01-01", vec![ReasonKind::Holiday]),
+            ("2027-01-04", vec![ReasonKind::SubstituteDayOff]),
+            ("2027-01-07", vec![ReasonKind::ReligiousDayOff]),
+            ("2027-03-08", vec![ReasonKind::Holiday]),
+            ("2027-03-15", vec![ReasonKind::Holiday]),
+            // 21 March is a Sunday: 22 and 23 March are holidays themselves,
+            // so its day off is Wednesday 24 March.
+            ("2027-03-22", vec![ReasonKind::Holiday]),
+            ("2027-03-23", vec![ReasonKind::Holiday]),
+            ("2027-03-24", vec![ReasonKind::SubstituteDayOff]),
+            // 1 May (Saturday) -> Monday 3 May; 9 May (Sunday) -> Monday 10 May.
+            ("2027-05-03", vec![ReasonKind::SubstituteDayOff]),
+            ("2027-05-07", vec![ReasonKind::Holiday]),
+            ("2027-05-10", vec![ReasonKind::SubstituteDayOff]),
+            ("2027-07-06", vec![ReasonKind::Holiday]),
+            ("2027-10-25", vec![ReasonKind::Holiday]),
+            ("2027-12-16", vec![ReasonKind::Holiday]),
+        ];
+        for (s, expect) in &off {
+            let info = c.explain(d(s)).unwrap();
+            assert!(!info.working, "{s}");
+            assert!(info.provisional, "{s}");
+            let got: Vec<ReasonKind> = info.reasons.iter().map(|r| r.kind).collect();
+            assert_eq!(&got, expect, "{s}");
+        }
+        // No moved day and no Kurban Ait anywhere in 2027.
+        let mut day = d("2027-01-01");
+        while day.year() == 2027 {
+            let info = c.explain(day).unwrap();
+            assert!(
+                !info.reasons.iter().any(|r| matches!(
+                    r.kind,
+                    ReasonKind::MovedDayOff | ReasonKind::MovedWorkingDay
+                ) || r.what.contains("Kurban")),
+                "{day}: {info}"
+            );
+            day = day.succ_opt().unwrap();
+        }
+        // 261 weekdays less the 14 weekday days off listed above.
+        assert_eq!(
+            c.working_days_between(d("2026-12-31"), d("2027-12-31"))
+                .unwrap(),
+            261 - off.len() as i64
+        );
+    }
+
+    #[test]
+    fn explain_says_when_a_day_is_provisional() {
+        let text = cal().explain(d("2027-03-15")).unwrap().to_string();
+        assert!(
+            text.starts_with("2027-03-15 Mon: day off (provisional)"),
+            "{text}"
+        );
+        assert!(text.contains("2027 has no year file yet"), "{text}");
+        assert!(text.contains("Kurban Ait"), "{text}");
+        assert!(text.contains("No. 267-II"), "{text}");
+        let plain = cal().explain(d("2027-01-05")).unwrap().to_string();
+        assert!(
+            plain.starts_with("2027-01-05 Tue: working day (provisional) (an ordinary weekday)"),
+            "{plain}"
+        );
+        let decreed = cal().explain(d("2026-01-05")).unwrap().to_string();
+        assert!(!decreed.contains("rovisional"), "{decreed}");
+    }
+
+    #[test]
+    fn a_december_request_is_due_in_a_provisional_january() {
+        let c = cal();
+        // Monday 14 December 2026 + 20 working days (para. 16, platform
+        // functioning): 12 in December (16 December is off), then 1 January,
+        // 4 January (for Saturday 2 January) and 7 January off: 5, 6, 8,
+        // 11-15 January.
+        let due = c.add_working_days(d("2026-12-14"), 20).unwrap();
+        assert_eq!(due, d("2027-01-15"));
+        assert!(c.is_provisional(due).unwrap());
+        assert_eq!(c.working_days_between(d("2026-12-14"), due).unwrap(), 20);
+        // One that ends in December is not provisional.
+        let due = c.add_working_days(d("2026-12-01"), 20).unwrap();
+        assert_eq!(due, d("2026-12-30"));
+        assert!(!c.is_provisional(due).unwrap());
+    }
+
+    #[test]
+    fn provisional_years_follow_the_rules_file() {
+        let none = EMBEDDED_RULES.replace("years = 1\n", "years = 0\n");
+        assert_ne!(none, EMBEDDED_RULES);
+        let c = Calendar::from_sources(&none, EMBEDDED_YEARS).unwrap();
+        assert_eq!(c.covered_years(), (2019, 2026));
+        assert_eq!(c.provisional_years(), None);
+        let err = c.add_working_days(d("2026-12-30"), 3).unwrap_err();
+        assert!(
+            err.to_string().contains("add datasets/calendar/2027.toml"),
+            "{err}"
+        );
+        let two = EMBEDDED_RULES.replace("years = 1\n", "years = 2\n");
+        let c = Calendar::from_sources(&two, EMBEDDED_YEARS).unwrap();
+        assert_eq!(c.provisional_years(), Some((2027, 2028)));
+        assert!(c.is_provisional(d("2028-12-31")).unwrap());
+        // With a 2027 file, 2027 is decreed and 2028 provisional.
         let c = with_extra(&[("2027.toml", SYNTHETIC_2027)]).unwrap();
-        assert_eq!(c.covered_years(), (2019, 2027));
-        assert!(!c.is_working(d("2027-03-15")).unwrap());
-        let info = c.explain(d("2027-03-15")).unwrap();
-        assert_eq!(info.reasons[0].kind, ReasonKind::Holiday);
-        assert!(info.reasons[0].source.contains("in force from 2027"));
-        // ...and 30 August 2027, a Monday, is an ordinary working day.
-        assert!(c.is_working(d("2027-08-30")).unwrap());
+        assert!(!c.is_provisional(d("2027-05-17")).unwrap());
+        assert!(!c.is_working(d("2027-05-17")).unwrap());
+        assert!(c.is_provisional(d("2028-01-01")).unwrap());
+        // Far-ahead guesses are refused.
+        let many = EMBEDDED_RULES.replace("years = 1\n", "years = 5\n");
+        let err = Calendar::from_sources(&many, EMBEDDED_YEARS).unwrap_err();
+        assert!(matches!(err, CalendarError::Invalid { .. }), "{err}");
     }
 
     #[test]
@@ -1193,6 +1480,8 @@ verification = "none"
         );
         // 247: the MTSZN production calendar for 2026 as reported.
         assert_eq!(count(2026).unwrap(), 247);
+        // Provisional: the Law alone (the_year_after_the_last_file_is_provisional).
+        assert_eq!(count(2027).unwrap(), 247);
         assert_eq!(count(2025).unwrap(), 246);
         assert_eq!(count(2024).unwrap(), 249);
     }
@@ -1320,7 +1609,7 @@ verification = "none"
         // The prefix table must give what a plain walk over is_working gives,
         // on every covered date, including year boundaries.
         let c = cal();
-        let last = d("2026-12-31");
+        let last = d("2027-12-31");
         let mut from = d("2019-01-01");
         while from <= last {
             for n in [1u32, 2, 3, 5, 10, 20] {
@@ -1357,11 +1646,16 @@ verification = "none"
     #[test]
     fn dates_outside_the_covered_years_are_refused() {
         let c = cal();
-        for s in ["2018-12-31", "2027-01-01", "1999-06-01", "2100-01-01"] {
+        for s in ["2018-12-31", "2028-01-01", "1999-06-01", "2100-01-01"] {
             match c.is_working(d(s)) {
-                Err(CalendarError::NotCovered { date, covered }) => {
+                Err(CalendarError::NotCovered {
+                    date,
+                    covered,
+                    decreed_until,
+                }) => {
                     assert_eq!(date, d(s));
-                    assert_eq!(covered, (2019, 2026));
+                    assert_eq!(covered, (2019, 2027));
+                    assert_eq!(decreed_until, 2026);
                 }
                 other => panic!("{s}: expected NotCovered, got {other:?}"),
             }
@@ -1369,21 +1663,31 @@ verification = "none"
             assert!(c.add_working_days(d(s), 1).is_err());
         }
         assert!(
-            c.working_days_between(d("2026-12-31"), d("2027-01-05"))
+            c.working_days_between(d("2027-12-31"), d("2028-01-05"))
                 .is_err()
         );
         assert!(
             c.working_days_between(d("2018-12-31"), d("2019-01-05"))
                 .is_err()
         );
-        // A count that runs off the end names the first uncovered day.
-        let err = c.add_working_days(d("2026-12-30"), 3).unwrap_err();
-        assert!(matches!(err, CalendarError::NotCovered { date, .. } if date == d("2027-01-01")));
-        assert!(err.to_string().contains("2027.toml"), "{err}");
+        // A count that runs off the end names the first uncovered day, and
+        // the file whose addition would cover it (2028 becomes provisional).
+        let err = c.add_working_days(d("2027-12-30"), 3).unwrap_err();
+        assert!(matches!(err, CalendarError::NotCovered { date, .. } if date == d("2028-01-01")));
+        let text = err.to_string();
+        assert!(
+            text.contains("covers 2019-2027 only (2027 provisionally"),
+            "{text}"
+        );
+        assert!(text.contains("add datasets/calendar/2027.toml"), "{text}");
+        let err = c.is_working(d("2030-06-01")).unwrap_err().to_string();
+        assert!(err.contains("2027.toml to 2029.toml"), "{err}");
+        let err = c.is_working(d("2017-06-01")).unwrap_err().to_string();
+        assert!(err.contains("2017.toml to 2018.toml"), "{err}");
         // The last covered working day is still reachable.
         assert_eq!(
-            c.add_working_days(d("2026-12-30"), 1).unwrap(),
-            d("2026-12-31")
+            c.add_working_days(d("2027-12-30"), 1).unwrap(),
+            d("2027-12-31")
         );
     }
 

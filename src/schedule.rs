@@ -1,6 +1,16 @@
 //! The Rules' deadlines: the para. 7 submission schedule, the para. 16 review limits of support
 //! requests, the para. 4 registration limits and the para. 21 report deadline, all counted on
 //! Kazakhstan's working-day calendar. The numbers live in `pipelines/schedule.toml`.
+//!
+//! A deadline counted into a provisional calendar year (one whose decree or order moving days
+//! off is not yet on record, see [`crate::calendar`]) carries `provisional = true`: in
+//! [`Expected`], [`Review`], [`RegistrationCheck`] and the `provisional` column of the deadline
+//! tables [`register_tables`] writes.
+//!
+//! The Rules change: an obligation may be in force only from or until a date (Order No. 129 of
+//! 10 April 2026, in force 12 July 2026, gives para. 7 subpara. 3 a new wording). A period is
+//! expected under an obligation only when its due date falls while the obligation is in force:
+//! whether a submission is on time is decided on the due date, under the rule in force that day.
 
 use crate::calendar::{Calendar, CalendarError};
 use crate::contract::Frequency;
@@ -48,6 +58,53 @@ pub struct Obligation {
     pub senders: Senders,
     #[serde(default)]
     pub note: String,
+    /// First day the obligation is in force (a TOML date); None: since the Rules began.
+    #[serde(default, deserialize_with = "toml_date")]
+    pub in_force_from: Option<NaiveDate>,
+    /// The act that put it in force on `in_force_from`; required with it.
+    pub in_force_from_act: Option<String>,
+    /// Last day the obligation is in force, inclusive; None: still in force.
+    #[serde(default, deserialize_with = "toml_date")]
+    pub in_force_until: Option<NaiveDate>,
+    /// The act that ended it after `in_force_until`; required with it.
+    pub in_force_until_act: Option<String>,
+}
+
+impl Obligation {
+    /// Whether the obligation is in force on `d` (both bounds inclusive).
+    pub fn in_force_on(&self, d: NaiveDate) -> bool {
+        self.in_force_from.is_none_or(|f| f <= d) && self.in_force_until.is_none_or(|u| d <= u)
+    }
+
+    /// Whether the two obligations' times in force share a day.
+    fn overlaps(&self, other: &Obligation) -> bool {
+        let starts_before_end =
+            |a: &Obligation, b: &Obligation| match (a.in_force_from, b.in_force_until) {
+                (Some(f), Some(u)) => f <= u,
+                _ => true,
+            };
+        starts_before_end(self, other) && starts_before_end(other, self)
+    }
+}
+
+/// A plain TOML date (`2026-07-12`, no quotes); a time of day or offset is refused.
+fn toml_date<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
+    use serde::de::Error;
+    let Some(dt) = Option::<toml::value::Datetime>::deserialize(d)? else {
+        return Ok(None);
+    };
+    match (dt.date, dt.time, dt.offset) {
+        (Some(day), None, None) => NaiveDate::from_ymd_opt(
+            i32::from(day.year),
+            u32::from(day.month),
+            u32::from(day.day),
+        )
+        .map(Some)
+        .ok_or_else(|| D::Error::custom(format!("{dt} is not a calendar date"))),
+        _ => Err(D::Error::custom(format!(
+            "expected a plain date like 2026-07-12, found {dt}"
+        ))),
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -61,16 +118,25 @@ pub struct Schedule {
 }
 
 impl Schedule {
+    /// Reads and checks `schedule.toml`. Fails with [`ScheduleError::Invalid`] on a file that
+    /// does not parse or contradicts itself: an `in_force_from` after its `in_force_until`, a
+    /// date without the act that set it, two entries for one source and provider in force on
+    /// the same day.
     pub fn load(path: &Path) -> Result<Schedule, ScheduleError> {
         let text = std::fs::read_to_string(path).map_err(|source| ScheduleError::Io {
             path: path.to_path_buf(),
             source,
         })?;
+        Self::parse(&text, path)
+    }
+
+    /// [`Schedule::load`] on text already read; `path` names it in errors.
+    pub fn parse(text: &str, path: &Path) -> Result<Schedule, ScheduleError> {
         let invalid = |message: String| ScheduleError::Invalid {
             path: path.to_path_buf(),
             message,
         };
-        let schedule: Schedule = toml::from_str(&text).map_err(|e| invalid(e.to_string()))?;
+        let schedule: Schedule = toml::from_str(text).map_err(|e| invalid(e.to_string()))?;
         schedule.report_deadline(2024).ok_or_else(|| {
             invalid(format!(
                 "report.deadline `{}` is not MM-DD",
@@ -92,6 +158,43 @@ impl Schedule {
                     "obligation `{}`: \"on_change\" sources have no periodic deadline",
                     o.source
                 )));
+            }
+            let name = format!("obligation `{}` of `{}`", o.source, o.provider);
+            if let (Some(f), Some(u)) = (o.in_force_from, o.in_force_until)
+                && f > u
+            {
+                return Err(invalid(format!(
+                    "{name}: in_force_from {f} is after in_force_until {u}"
+                )));
+            }
+            for (field, date, act) in [
+                ("in_force_from", o.in_force_from, &o.in_force_from_act),
+                ("in_force_until", o.in_force_until, &o.in_force_until_act),
+            ] {
+                match (date, act) {
+                    (Some(_), None) => {
+                        return Err(invalid(format!(
+                            "{name}: {field} needs {field}_act, the act that set it"
+                        )));
+                    }
+                    (None, Some(_)) => {
+                        return Err(invalid(format!("{name}: {field}_act without {field}")));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        // Two entries for the same source and provider in force on the same day would expect
+        // every period twice.
+        for (i, a) in schedule.obligations.iter().enumerate() {
+            for b in &schedule.obligations[..i] {
+                if a.source == b.source && a.provider == b.provider && a.overlaps(b) {
+                    return Err(invalid(format!(
+                        "obligation `{}` of `{}` is listed twice with times in force that \
+                         overlap; give them in_force_until / in_force_from dates that do not",
+                        a.source, a.provider
+                    )));
+                }
             }
         }
         Ok(schedule)
@@ -172,6 +275,9 @@ pub struct Expected {
     /// Working days after the due date (late ones only).
     pub days_late: Option<i64>,
     pub status: Status,
+    /// The due date (or the days late) was counted on a provisional calendar year: no decree
+    /// or order moving days off is on record for it yet, so it may move.
+    pub provisional: bool,
 }
 
 /// Which centres were accredited at a date, from the centres' monthly snapshots.
@@ -194,6 +300,10 @@ impl AccreditedCentres {
 }
 
 /// Every submission due for `year` under the schedule, and what became of it as of `as_of`.
+///
+/// A period is expected under an obligation only when its due date falls while the
+/// obligation is in force; a period whose due date lies beyond the calendar is kept (as not
+/// yet due) unless the obligation ended before the period did.
 pub fn assess_submissions(
     schedule: &Schedule,
     calendar: &Calendar,
@@ -232,6 +342,19 @@ pub fn assess_submissions(
                 Err(CalendarError::NotCovered { .. }) if end >= as_of => None,
                 Err(e) => return Err(e.into()),
             };
+            let expected = match due {
+                Some(d) => o.in_force_on(d),
+                // The due date comes after `end`: if the obligation had ended by then, it ended
+                // before the due date too; otherwise it cannot be told yet.
+                None => o.in_force_until.is_none_or(|u| end <= u),
+            };
+            if !expected {
+                continue;
+            }
+            let due_provisional = match due {
+                Some(d) => calendar.is_provisional(d)?,
+                None => false,
+            };
             for sender in senders {
                 let got = first
                     .get(&(
@@ -261,11 +384,38 @@ pub fn assess_submissions(
                     received: got,
                     days_late,
                     status,
+                    // A late count runs to the receipt date, after the due date.
+                    provisional: due_provisional
+                        || (status == Status::Late
+                            && got.is_some_and(|r| calendar.is_provisional(r).unwrap_or(false))),
                 });
             }
         }
     }
     Ok(out)
+}
+
+/// The note `nqs schedule` prints under its table when any due date rests on a provisional
+/// calendar year, or None when none does. Names the years and how many due dates.
+pub fn provisional_note(calendar: &Calendar, expected: &[Expected]) -> Option<String> {
+    let provisional: Vec<&Expected> = expected.iter().filter(|e| e.provisional).collect();
+    if provisional.is_empty() {
+        return None;
+    }
+    let years: BTreeSet<i32> = provisional
+        .iter()
+        .flat_map(|e| e.due.into_iter().chain(e.received))
+        .filter(|d| calendar.is_provisional(*d).unwrap_or(false))
+        .map(|d| d.year())
+        .collect();
+    let years: Vec<String> = years.iter().map(i32::to_string).collect();
+    Some(format!(
+        "Note: {} due dates are counted into {}, whose calendar is provisional: no \
+         decree or order moving days off is on record for it yet, so they follow the Law on \
+         holidays alone and may move when one is issued (datasets/calendar/README.md).",
+        provisional.len(),
+        years.join(", ")
+    ))
 }
 
 /// The last working day `n` working days before `date` (or `date` itself, made a working
@@ -298,6 +448,9 @@ pub struct Review {
     pub working_days_taken: Option<i64>,
     /// None while the request is open and still within its limit.
     pub met: Option<bool>,
+    /// The due date lies in a provisional calendar year, or the working days taken were
+    /// counted into one: either may move when that year's order moving days off is issued.
+    pub provisional: bool,
 }
 
 pub fn assess_review(
@@ -319,12 +472,28 @@ pub fn assess_review(
         ),
         None => (None, (as_of > due).then_some(false)),
     };
+    let provisional = calendar.is_provisional(due)?
+        || match closed {
+            Some(c) => calendar.is_provisional(c)?,
+            None => false,
+        };
     Ok(Some(Review {
         limit_working_days: limit,
         due,
         working_days_taken: taken,
         met,
+        provisional,
     }))
+}
+
+/// A registration against its para. 4 limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct RegistrationCheck {
+    pub limit_working_days: u32,
+    pub due: NaiveDate,
+    pub met: bool,
+    /// The due date lies in a provisional calendar year and may move.
+    pub provisional: bool,
 }
 
 /// Whether a registration met its para. 4 limit; None for parties without one (candidates).
@@ -334,12 +503,17 @@ pub fn assess_registration(
     party_kind: &str,
     trigger: NaiveDate,
     registered: NaiveDate,
-) -> Result<Option<(u32, NaiveDate, bool)>, CalendarError> {
+) -> Result<Option<RegistrationCheck>, CalendarError> {
     let Some(&limit) = schedule.registration_limits.get(party_kind) else {
         return Ok(None);
     };
     let due = calendar.add_working_days(trigger, limit)?;
-    Ok(Some((limit, due, registered <= due)))
+    Ok(Some(RegistrationCheck {
+        limit_working_days: limit,
+        due,
+        met: registered <= due,
+        provisional: calendar.is_provisional(due)?,
+    }))
 }
 
 /// The year a date's report concerns, for defaults: the analysis of year Y is written in Y.
@@ -400,7 +574,8 @@ fn dates(text: Option<String>) -> Option<NaiveDate> {
 
 /// The deadline tables indicators read: `support_reviews` (para. 16), `registration_checks`
 /// (para. 4) and `submission_status` (para. 7, for each of `years`), judged as of `as_of`.
-/// A deadline that falls beyond the calendar is left empty rather than guessed.
+/// A deadline that falls beyond the calendar is left empty rather than guessed; one counted
+/// into a provisional calendar year has `provisional = true` (null where there is no deadline).
 pub fn register_tables(
     conn: &duckdb::Connection,
     schedule: &Schedule,
@@ -413,9 +588,9 @@ pub fn register_tables(
         message: e.to_string(),
     };
     conn.execute_batch(
-        "create or replace table support_reviews (request_id varchar, category varchar,            created_date date, closed_date date, limit_working_days integer, due_date date,            working_days_taken integer, met boolean);
-         create or replace table registration_checks (registration_id varchar, party_kind varchar,            trigger_date date, registration_date date, limit_working_days integer, due_date date,            met boolean);
-         create or replace table submission_status (year integer, provider varchar, source varchar,            sender varchar, period varchar, due_date date, received_date date, days_late integer,            status varchar);",
+        "create or replace table support_reviews (request_id varchar, category varchar,            created_date date, closed_date date, limit_working_days integer, due_date date,            working_days_taken integer, met boolean, provisional boolean);
+         create or replace table registration_checks (registration_id varchar, party_kind varchar,            trigger_date date, registration_date date, limit_working_days integer, due_date date,            met boolean, provisional boolean);
+         create or replace table submission_status (year integer, provider varchar, source varchar,            sender varchar, period varchar, due_date date, received_date date, days_late integer,            status varchar, provisional boolean);",
     )
     .map_err(duck)?;
     let day = |d: Option<NaiveDate>| d.map(|d| d.to_string());
@@ -450,6 +625,7 @@ pub fn register_tables(
                 review.as_ref().map(|r| r.due.to_string()),
                 review.as_ref().and_then(|r| r.working_days_taken),
                 review.as_ref().and_then(|r| r.met),
+                review.as_ref().map(|r| r.provisional),
             ])
             .map_err(duck)?;
         }
@@ -482,9 +658,10 @@ pub fn register_tables(
                 kind,
                 trigger.to_string(),
                 registered.to_string(),
-                check.map(|c| c.0),
-                check.map(|c| c.1.to_string()),
-                check.map(|c| c.2),
+                check.map(|c| c.limit_working_days),
+                check.map(|c| c.due.to_string()),
+                check.map(|c| c.met),
+                check.map(|c| c.provisional),
             ])
             .map_err(duck)?;
         }
@@ -515,6 +692,7 @@ pub fn register_tables(
                     day(e.received),
                     e.days_late,
                     status,
+                    e.provisional,
                 ])
                 .map_err(duck)?;
             }
@@ -616,13 +794,15 @@ mod tests {
     fn registration_limits_follow_para_4() {
         let s = schedule();
         let cal = Calendar::embedded();
-        let (limit, due, met) =
-            assess_registration(&s, &cal, "centre", d("2025-12-12"), d("2025-12-19"))
-                .unwrap()
-                .unwrap();
+        let c = assess_registration(&s, &cal, "centre", d("2025-12-12"), d("2025-12-19"))
+            .unwrap()
+            .unwrap();
         // 16 December is Independence Day: five working days after Friday 12 December end on
         // Monday 22 December.
-        assert_eq!((limit, due, met), (5, d("2025-12-22"), true));
+        assert_eq!(
+            (c.limit_working_days, c.due, c.met, c.provisional),
+            (5, d("2025-12-22"), true, false)
+        );
         assert_eq!(
             assess_registration(&s, &cal, "candidate", d("2025-01-10"), d("2025-05-01")).unwrap(),
             None
@@ -664,8 +844,363 @@ mod tests {
         assert_eq!(find("B", "2026-01").status, Status::Late);
         assert_eq!(find("B", "2026-02").status, Status::Missing);
         assert_eq!(find("A", "2026-03").status, Status::NotYetDue);
-        // December's due date lies in 2027, beyond the calendar: not yet due, not an error.
-        assert_eq!(find("A", "2026-12").due, None);
+        assert!(!find("A", "2026-11").provisional);
+        // December's due date lies in 2027, whose calendar is provisional: 1 January, Monday
+        // 4 January (for Saturday 2 January) and 7 January are off, so the tenth working day
+        // is 19 January.
+        let december = find("A", "2026-12");
+        assert_eq!(december.due, Some(d("2027-01-19")));
+        assert!(december.provisional);
+        assert_eq!(december.status, Status::NotYetDue);
+        let note = provisional_note(&cal, &all).expect("a note");
+        let n = all.iter().filter(|e| e.provisional).count();
+        assert!(n >= 2, "{n}");
+        assert!(note.starts_with(&format!("Note: {n} due dates")), "{note}");
+        assert!(note.contains("2027"), "{note}");
+        // A year whose due dates all fall in decreed years has no note.
+        let y2025 =
+            assess_submissions(&s, &cal, 2025, d("2026-04-01"), &received, &centres).unwrap();
+        assert!(y2025.iter().all(|e| !e.provisional));
+        assert_eq!(provisional_note(&cal, &y2025), None);
+    }
+
+    #[test]
+    fn a_late_receipt_counted_into_a_provisional_year_is_provisional() {
+        let s = schedule();
+        let cal = Calendar::embedded();
+        let mut centres = AccreditedCentres::default();
+        centres
+            .snapshots
+            .insert(d("2026-01-31"), ["A".to_string()].into());
+        // November 2026 is due on 14 December 2026 (decreed), received in January 2027: the
+        // days late are counted across provisional days.
+        let received = vec![Received {
+            provider: "recognition_centres".into(),
+            sender: "A".into(),
+            source: "recognition_results".into(),
+            period: "2026-11".into(),
+            received: d("2027-01-08"),
+        }];
+        let all = assess_submissions(&s, &cal, 2026, d("2027-02-01"), &received, &centres).unwrap();
+        let nov = all
+            .iter()
+            .find(|e| e.source == "recognition_results" && e.period == "2026-11")
+            .unwrap();
+        assert_eq!(nov.due, Some(d("2026-12-14")));
+        assert_eq!(nov.status, Status::Late);
+        // 15, 17, 18, 21-25, 28-31 December, 5, 6, 8 January: 15 working days late.
+        assert_eq!(nov.days_late, Some(15));
+        assert!(nov.provisional);
+        let oct = all
+            .iter()
+            .find(|e| e.source == "recognition_results" && e.period == "2026-10")
+            .unwrap();
+        assert_eq!(oct.status, Status::Missing);
+        assert!(!oct.provisional);
+    }
+
+    #[test]
+    fn reviews_and_registrations_due_in_a_provisional_year_say_so() {
+        let s = schedule();
+        let cal = Calendar::embedded();
+        // Monday 14 December 2026, platform functioning: 20 working days end on 15 January
+        // 2027 (12 in December, then 5, 6, 8, 11-15 January).
+        let r = assess_review(
+            &s,
+            &cal,
+            "platform_functioning",
+            d("2026-12-14"),
+            None,
+            d("2026-12-20"),
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(r.due, d("2027-01-15"));
+        assert!(r.provisional);
+        assert_eq!(r.met, None);
+        // Within December: decreed, not provisional.
+        let r = assess_review(
+            &s,
+            &cal,
+            "standard",
+            d("2026-12-14"),
+            Some(d("2026-12-17")),
+            d("2026-12-20"),
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(r.due, d("2026-12-18"));
+        assert!(!r.provisional);
+        // Due in December but closed in January: the working days taken cross 2027.
+        let r = assess_review(
+            &s,
+            &cal,
+            "standard",
+            d("2026-12-14"),
+            Some(d("2027-01-05")),
+            d("2027-02-01"),
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(r.met, Some(false));
+        assert!(r.provisional);
+        // A centre accredited on Wednesday 23 December 2026 registers within 5 working days:
+        // 24, 25, 28, 29, 30 December, all decreed.
+        let c = assess_registration(&s, &cal, "centre", d("2026-12-23"), d("2026-12-30"))
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (c.due, c.met, c.provisional),
+            (d("2026-12-30"), true, false)
+        );
+        // A state body with 10 from the same day runs into 2027: 24-31 December give six,
+        // then 5, 6, 8 and 11 January.
+        let c = assess_registration(&s, &cal, "state_body", d("2026-12-23"), d("2027-01-04"))
+            .unwrap()
+            .unwrap();
+        assert_eq!((c.due, c.met, c.provisional), (d("2027-01-11"), true, true));
+    }
+
+    const ONE_SOURCE: &str = r#"
+[report]
+deadline = "12-15"
+margin_working_days = 5
+[review_limits]
+standard = 3
+platform_functioning = 20
+[registration_limits]
+centre = 5
+state_body = 10
+"#;
+
+    fn parse(text: &str) -> Result<Schedule, ScheduleError> {
+        Schedule::parse(text, Path::new("test.toml"))
+    }
+
+    fn obligation(extra: &str) -> String {
+        format!(
+            "{ONE_SOURCE}\n[[obligation]]\nsource = \"centres\"\nprovider = \"national_chamber\"\n\
+             frequency = \"monthly\"\ndue_working_days = 10\nsenders = [\"X\"]\n{extra}\n"
+        )
+    }
+
+    fn expected_periods(s: &Schedule, year: i32) -> Vec<String> {
+        assess_submissions(
+            s,
+            &Calendar::embedded(),
+            year,
+            d("2027-06-30"),
+            &[],
+            &AccreditedCentres::default(),
+        )
+        .unwrap()
+        .into_iter()
+        .map(|e| e.period)
+        .collect()
+    }
+
+    #[test]
+    fn obligations_apply_only_while_in_force() {
+        const ACT: &str = "Order No. 129 of 10 April 2026";
+        // June 2026 is due on Wednesday 15 July 2026 (10 working days after 30 June, 6 July
+        // off), May on Friday 12 June.
+        let from = parse(&obligation(&format!(
+            "in_force_from = 2026-07-12\nin_force_from_act = \"{ACT}\""
+        )))
+        .unwrap();
+        assert_eq!(from.obligations[0].in_force_from, Some(d("2026-07-12")));
+        let periods: Vec<String> = (6..=12).map(|m| format!("2026-{m:02}")).collect();
+        assert_eq!(expected_periods(&from, 2026), periods);
+        assert!(expected_periods(&from, 2025).is_empty());
+        let until = parse(&obligation(&format!(
+            "in_force_until = 2026-07-11\nin_force_until_act = \"{ACT}\""
+        )))
+        .unwrap();
+        let periods: Vec<String> = (1..=5).map(|m| format!("2026-{m:02}")).collect();
+        assert_eq!(expected_periods(&until, 2026), periods);
+        assert!(expected_periods(&until, 2027).is_empty());
+        assert_eq!(expected_periods(&until, 2025).len(), 12);
+        // Both bounds are days in force: a due date on either one is expected.
+        let exact = parse(&obligation(&format!(
+            "in_force_from = 2026-07-15\nin_force_from_act = \"{ACT}\"\n\
+             in_force_until = 2026-07-15\nin_force_until_act = \"{ACT}\""
+        )))
+        .unwrap();
+        assert_eq!(expected_periods(&exact, 2026), ["2026-06"]);
+        // Without dates: every period, as before.
+        assert_eq!(
+            expected_periods(&parse(&obligation("")).unwrap(), 2026).len(),
+            12
+        );
+    }
+
+    #[test]
+    fn in_force_dates_are_checked_at_load() {
+        let err = |extra: &str| parse(&obligation(extra)).unwrap_err().to_string();
+        let e = err("in_force_from = 2026-07-12\nin_force_from_act = \"a\"\n\
+                     in_force_until = 2026-07-11\nin_force_until_act = \"b\"");
+        assert!(
+            e.contains("in_force_from 2026-07-12 is after in_force_until 2026-07-11"),
+            "{e}"
+        );
+        let e = err("in_force_from = 2026-07-12");
+        assert!(e.contains("in_force_from needs in_force_from_act"), "{e}");
+        let e = err("in_force_until_act = \"b\"");
+        assert!(
+            e.contains("in_force_until_act without in_force_until"),
+            "{e}"
+        );
+        let e = err("in_force_from = 2026-07-12T10:00:00\nin_force_from_act = \"a\"");
+        assert!(e.contains("plain date"), "{e}");
+        let e = err("in_force_from = \"2026-07-12\"\nin_force_from_act = \"a\"");
+        assert!(e.contains("test.toml"), "{e}");
+        // The same source and provider twice: only when the times in force do not overlap.
+        let twice = |a: &str, b: &str| {
+            let one = obligation(a);
+            let second = obligation(b);
+            let second = &second[ONE_SOURCE.len()..];
+            parse(&format!("{one}{second}"))
+        };
+        let e = twice("", "").unwrap_err().to_string();
+        assert!(e.contains("listed twice"), "{e}");
+        let e = twice(
+            "in_force_until = 2026-07-12\nin_force_until_act = \"a\"",
+            "in_force_from = 2026-07-12\nin_force_from_act = \"a\"",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("listed twice"), "{e}");
+        let split = twice(
+            "in_force_until = 2026-07-11\nin_force_until_act = \"a\"",
+            "in_force_from = 2026-07-12\nin_force_from_act = \"a\"",
+        )
+        .unwrap();
+        // Split at a day, every period is expected exactly once.
+        let periods = expected_periods(&split, 2026);
+        let unique: BTreeSet<&String> = periods.iter().collect();
+        assert_eq!((periods.len(), unique.len()), (12, 12));
+    }
+
+    #[test]
+    fn order_129_splits_the_programmes_obligation_without_a_gap() {
+        // Para. 7 subpara. 3 is restated from 12 July 2026: its two entries meet there, and
+        // each half-year is expected once from each sender.
+        let s = schedule();
+        let programmes: Vec<&Obligation> = s
+            .obligations
+            .iter()
+            .filter(|o| o.source == "programmes")
+            .collect();
+        assert_eq!(programmes.len(), 2);
+        assert_eq!(programmes[0].in_force_until, Some(d("2026-07-11")));
+        assert_eq!(programmes[1].in_force_from, Some(d("2026-07-12")));
+        for o in &programmes {
+            let act = o
+                .in_force_until_act
+                .as_ref()
+                .or(o.in_force_from_act.as_ref());
+            assert!(act.is_some_and(|a| a.contains("No. 129")), "{o:?}");
+        }
+        let received =
+            [("2026-H1", "2026-07-20"), ("2025-H2", "2026-01-20")].map(|(p, r)| Received {
+                provider: "education_bodies".into(),
+                sender: "MoE".into(),
+                source: "programmes".into(),
+                period: p.into(),
+                received: d(r),
+            });
+        for year in [2025, 2026, 2027] {
+            let all = assess_submissions(
+                &s,
+                &Calendar::embedded(),
+                year,
+                d("2027-12-31"),
+                &received,
+                &AccreditedCentres::default(),
+            )
+            .unwrap();
+            let periods: Vec<&str> = all
+                .iter()
+                .filter(|e| e.source == "programmes")
+                .map(|e| e.period.as_str())
+                .collect();
+            assert_eq!(
+                periods,
+                [format!("{year}-H1"), format!("{year}-H2")],
+                "{year}"
+            );
+        }
+    }
+
+    #[test]
+    fn register_tables_carries_the_provisional_flag() {
+        let conn = duckdb::Connection::open_in_memory().unwrap();
+        conn.execute_batch(
+            "create table support_requests as select * from (values
+                ('R1', 'platform_functioning', date '2026-12-14', null::date),
+                ('R2', 'standard', date '2026-12-14', date '2026-12-17'),
+                ('R3', 'standard', date '2027-12-30', null::date))
+                t(request_id, category, created_date, closed_date);
+             create table registrations as select * from (values
+                ('G1', 'state_body', date '2026-12-23', date '2027-01-04'),
+                ('G2', 'centre', date '2026-12-23', date '2026-12-30'))
+                t(registration_id, party_kind, trigger_date, registration_date);
+             create table submissions as select * from (values
+                ('national_chamber', 'X', 'centres', '2026-11', date '2026-12-01'))
+                t(provider, sender, source, period, received_date);
+             create table centres as select * from (values
+                (date '2026-01-31', '000000000000', 'accredited'))
+                t(as_of, centre_bin, status);",
+        )
+        .unwrap();
+        let schedule = parse(&obligation("")).unwrap();
+        register_tables(
+            &conn,
+            &schedule,
+            &Calendar::embedded(),
+            2026..=2026,
+            d("2026-12-20"),
+        )
+        .unwrap();
+        let rows = |sql: &str| -> Vec<String> {
+            let mut stmt = conn.prepare(sql).unwrap();
+            let mut rows = stmt.query([]).unwrap();
+            let mut out = Vec::new();
+            while let Some(r) = rows.next().unwrap() {
+                let id: String = r.get(0).unwrap();
+                let due: Option<String> = r.get(1).unwrap();
+                let p: Option<bool> = r.get(2).unwrap();
+                out.push(format!("{id} {} {p:?}", due.unwrap_or_default()));
+            }
+            out
+        };
+        assert_eq!(
+            rows(
+                "select request_id, due_date::varchar, provisional from support_reviews order by 1"
+            ),
+            [
+                "R1 2027-01-15 Some(true)",
+                "R2 2026-12-18 Some(false)",
+                // Due in 2028, beyond the calendar: no deadline, so no flag either.
+                "R3  None"
+            ]
+        );
+        assert_eq!(
+            rows(
+                "select registration_id, due_date::varchar, provisional from registration_checks order by 1"
+            ),
+            ["G1 2027-01-11 Some(true)", "G2 2026-12-30 Some(false)"]
+        );
+        assert_eq!(
+            rows(
+                "select period, due_date::varchar, provisional from submission_status \
+                  where period in ('2026-11', '2026-12') order by 1"
+            ),
+            [
+                "2026-11 2026-12-14 Some(false)",
+                "2026-12 2027-01-19 Some(true)"
+            ]
+        );
     }
 
     #[test]

@@ -113,3 +113,46 @@ fn calendar_commands_print_one_line() {
     assert!(!o.status.success());
     assert!(stderr(&o).contains("2031"), "{}", stderr(&o));
 }
+
+#[test]
+fn calendar_answers_the_year_after_the_last_file_provisionally() {
+    let out = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let o = nqs(out.path(), args);
+        assert!(o.status.success(), "{}", stderr(&o));
+        stdout(&o)
+    };
+    // Monday 14 December 2026 + 20 working days (para. 16) ends in January 2027, which has
+    // no year file: 1, 4 (for Saturday 2 January) and 7 January are off.
+    assert_eq!(
+        run(&[
+            "calendar",
+            "add",
+            "--from",
+            "2026-12-14",
+            "--working-days",
+            "20"
+        ]),
+        "2027-01-15\n"
+    );
+    // 15 March is Constitution Day from 2027.
+    assert_eq!(run(&["calendar", "is-working", "2027-03-15"]), "false\n");
+    let text = run(&["calendar", "explain", "2027-03-15"]);
+    assert!(
+        text.starts_with("2027-03-15 Mon: day off (provisional)"),
+        "{text}"
+    );
+    assert!(text.contains("Constitution Day"), "{text}");
+    assert!(text.contains("2027 has no year file yet"), "{text}");
+    // A decreed day says nothing of the kind.
+    let text = run(&["calendar", "explain", "2026-03-16"]);
+    assert!(!text.contains("rovisional"), "{text}");
+    // Beyond the provisional year: refused, naming the file that would cover it.
+    let o = nqs(out.path(), &["calendar", "is-working", "2028-01-03"]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("add datasets/calendar/2027.toml"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -1,118 +1,51 @@
-//! An approximate working-day calendar, only to place generated dates on the right side of the
-//! para. 4 and para. 16 limits. It knows weekends, the fixed public holidays with their weekend
-//! carry-over, and Kurban Ait, but not the yearly decrees that move days off; the generator keeps
-//! its compliant delays at least one working day inside a limit and its breaches at least two
-//! outside, so the real calendar the analysis uses still sees them on the same side.
+//! The generator's view of the project's production calendar ([`crate::calendar::Calendar`],
+//! with its provisional years), so that generated dates fall on the side of the para. 4 and
+//! para. 16 limits the analysis will find, counted the way the analysis counts them.
+//!
+//! The generator also draws a few dates outside the calendar's years (accreditations back-dated
+//! to 2018, accreditation renewals a year after the extract date). The calendar does not know
+//! those years' holidays, so there only Saturday and Sunday are days off. No deadline the
+//! analysis checks is counted from such a date: [`super::generate`] keeps the generated years
+//! and the extract date inside the calendar, and the para. 4 triggers start at the platform's
+//! launch.
 
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 
-fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, day).expect("valid holiday date")
+use crate::calendar::Calendar;
+
+pub(crate) struct WorkingDays {
+    calendar: Calendar,
 }
 
-fn kurban_ait(year: i32) -> Option<NaiveDate> {
-    let (m, day) = match year {
-        2019 => (8, 11),
-        2020 => (7, 31),
-        2021 => (7, 20),
-        2022 => (7, 9),
-        2023 => (6, 28),
-        2024 => (6, 16),
-        2025 => (6, 6),
-        2026 => (5, 27),
-        2027 => (5, 16),
-        2028 => (5, 5),
-        _ => return None,
-    };
-    Some(d(year, m, day))
-}
-
-fn fixed_holidays(year: i32) -> Vec<NaiveDate> {
-    let mut v = vec![
-        d(year, 1, 1),
-        d(year, 1, 2),
-        d(year, 3, 8),
-        d(year, 3, 21),
-        d(year, 3, 22),
-        d(year, 3, 23),
-        d(year, 5, 1),
-        d(year, 5, 7),
-        d(year, 5, 9),
-        d(year, 7, 6),
-        d(year, 12, 16),
-    ];
-    if year <= 2025 {
-        v.push(d(year, 8, 30));
-    }
-    if year >= 2027 {
-        v.push(d(year, 3, 15));
-    }
-    if year >= 2022 {
-        v.push(d(year, 10, 25));
-    }
-    if year <= 2021 {
-        v.push(d(year, 12, 1));
-        v.push(d(year, 12, 17));
-    }
-    v
-}
-
-fn is_weekend(day: NaiveDate) -> bool {
-    matches!(day.weekday(), Weekday::Sat | Weekday::Sun)
-}
-
-/// Days off in `year`, weekends excluded: holidays, their carried-over weekdays, 7 January and
-/// Kurban Ait (which never carry over).
-fn days_off(year: i32) -> Vec<NaiveDate> {
-    let mut off: Vec<NaiveDate> = Vec::new();
-    for h in fixed_holidays(year) {
-        if is_weekend(h) {
-            let mut next = h + Duration::days(1);
-            while is_weekend(next) || off.contains(&next) || fixed_holidays(year).contains(&next) {
-                next += Duration::days(1);
-            }
-            off.push(next);
-        } else {
-            off.push(h);
+impl WorkingDays {
+    /// The calendar compiled into the binary.
+    pub(crate) fn embedded() -> Self {
+        Self {
+            calendar: Calendar::embedded(),
         }
-    }
-    off.push(d(year, 1, 7));
-    off.extend(kurban_ait(year));
-    off.sort();
-    off.dedup();
-    off
-}
-
-/// Working days for the range of years the generator touches, looked up without recomputing.
-pub(crate) struct Calendar {
-    first_year: i32,
-    off: Vec<Vec<NaiveDate>>,
-}
-
-impl Calendar {
-    pub(crate) fn new(first_year: i32, last_year: i32) -> Self {
-        let off = (first_year..=last_year).map(days_off).collect();
-        Self { first_year, off }
     }
 
     pub(crate) fn is_working(&self, day: NaiveDate) -> bool {
-        if is_weekend(day) {
-            return false;
+        match self.calendar.is_working(day) {
+            Ok(working) => working,
+            Err(_) => !matches!(day.weekday(), Weekday::Sat | Weekday::Sun),
         }
-        let i = day.year() - self.first_year;
-        if i < 0 || i as usize >= self.off.len() {
-            return !days_off(day.year()).contains(&day);
-        }
-        self.off[i as usize].binary_search(&day).is_err()
     }
 
-    /// The `n`-th working day after `from` (n = 0 gives `from` itself, or the next working day
-    /// when `from` is a day off).
+    /// The `n`-th working day after the first working day on or after `from`: `from` itself
+    /// when it is a working day and `n` is 0. A day off is first moved to the next working day,
+    /// which then counts as day 0, so that a request received on a Saturday and closed "within
+    /// k working days" of the generator is closed within k + 1 of the Rules' count.
     pub(crate) fn add_working_days(&self, from: NaiveDate, n: u32) -> NaiveDate {
-        let mut day = from;
-        while !self.is_working(day) {
-            day += Duration::days(1);
+        let start = self.next_working(from);
+        if n == 0 {
+            return start;
         }
+        if let Ok(due) = self.calendar.add_working_days(start, n) {
+            return due;
+        }
+        // The count runs out of the calendar: walk on with the weekend-only rule above.
+        let mut day = start;
         let mut left = n;
         while left > 0 {
             day += Duration::days(1);
@@ -125,7 +58,11 @@ impl Calendar {
 
     /// The first working day on or after `day`.
     pub(crate) fn next_working(&self, day: NaiveDate) -> NaiveDate {
-        self.add_working_days(day, 0)
+        let mut d = day;
+        while !self.is_working(d) {
+            d += Duration::days(1);
+        }
+        d
     }
 }
 
@@ -133,22 +70,58 @@ impl Calendar {
 mod tests {
     use super::*;
 
-    #[test]
-    fn weekend_holiday_moves_to_monday() {
-        let c = Calendar::new(2022, 2026);
-        // 8 March 2025 is a Saturday: Monday 10 March is off.
-        assert!(!c.is_working(d(2025, 3, 10)));
-        // Kurban Ait 2024 fell on a Sunday and does not move.
-        assert!(c.is_working(d(2024, 6, 17)));
-        assert!(!c.is_working(d(2026, 5, 27)));
-        assert!(c.is_working(d(2026, 8, 31)));
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
     }
 
     #[test]
-    fn adding_working_days_skips_weekends() {
-        let c = Calendar::new(2024, 2024);
-        // Friday 5 April 2024 + 1 working day = Monday 8 April.
-        assert_eq!(c.add_working_days(d(2024, 4, 5), 1), d(2024, 4, 8));
-        assert_eq!(c.add_working_days(d(2024, 4, 6), 0), d(2024, 4, 8));
+    fn follows_the_decrees_the_old_approximation_did_not_know() {
+        let w = WorkingDays::embedded();
+        // Friday 3 January 2025 was made a day off and Sunday 5 January a working day.
+        assert!(!w.is_working(d("2025-01-03")));
+        assert!(w.is_working(d("2025-01-05")));
+        assert_eq!(w.next_working(d("2025-01-03")), d("2025-01-05"));
+        // Saturday 4 May 2024 was worked; 7-9 May off.
+        assert_eq!(w.add_working_days(d("2024-05-03"), 1), d("2024-05-04"));
+        assert_eq!(w.add_working_days(d("2024-05-03"), 2), d("2024-05-06"));
+        assert_eq!(w.add_working_days(d("2024-05-06"), 1), d("2024-05-10"));
+    }
+
+    #[test]
+    fn a_day_off_is_first_moved_to_the_next_working_day() {
+        let w = WorkingDays::embedded();
+        // Saturday 6 April 2024: Monday 8 April is day 0, Tuesday day 1.
+        assert_eq!(w.add_working_days(d("2024-04-06"), 0), d("2024-04-08"));
+        assert_eq!(w.add_working_days(d("2024-04-06"), 1), d("2024-04-09"));
+        // A working Friday is day 0 itself.
+        assert_eq!(w.add_working_days(d("2024-04-05"), 0), d("2024-04-05"));
+        assert_eq!(w.add_working_days(d("2024-04-05"), 1), d("2024-04-08"));
+        // So a generated delay k < limit always meets the Rules' count, from any day.
+        let cal = Calendar::embedded();
+        let mut day = d("2026-11-01");
+        while day <= d("2026-12-31") {
+            for (k, limit) in [(2u32, 3u32), (9, 10), (19, 20)] {
+                let closed = w.add_working_days(day, k);
+                assert!(
+                    closed <= cal.add_working_days(day, limit).unwrap(),
+                    "{day} + {k}"
+                );
+            }
+            day = day.succ_opt().unwrap();
+        }
+    }
+
+    #[test]
+    fn the_provisional_year_is_used_and_outside_only_weekends_are_off() {
+        let w = WorkingDays::embedded();
+        assert_eq!(Calendar::embedded().covered_years(), (2019, 2027));
+        // 15 March 2027, Constitution Day, from the provisional 2027.
+        assert!(!w.is_working(d("2027-03-15")));
+        assert_eq!(w.next_working(d("2027-03-13")), d("2027-03-16"));
+        // 2018 and 2028 are outside: 8 March 2018 (a Thursday holiday) counts as working.
+        assert!(w.is_working(d("2018-03-08")));
+        assert!(!w.is_working(d("2018-03-10")));
+        // A count running off the end of 2027 goes on over weekdays.
+        assert_eq!(w.add_working_days(d("2027-12-30"), 3), d("2028-01-04"));
     }
 }

@@ -20,7 +20,7 @@ mod tests;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
@@ -202,6 +202,16 @@ pub fn generate(
     if as_of < NaiveDate::from_ymd_opt(opts.first_year, 2, 1).expect("valid date") {
         return Err(GenerateError::Options(format!(
             "as_of {as_of} leaves no month to write"
+        )));
+    }
+    // Generated deadlines are placed with the production calendar the analysis uses: outside
+    // its years the generator would place them on a calendar the analysis does not have.
+    let (cal_first, cal_last) = crate::calendar::Calendar::embedded().covered_years();
+    if opts.first_year < cal_first || opts.last_year > cal_last || as_of.year() > cal_last {
+        return Err(GenerateError::Options(format!(
+            "years {}..{} as of {as_of} reach outside the production calendar, which covers \
+             {cal_first}-{cal_last} (datasets/calendar)",
+            opts.first_year, opts.last_year
         )));
     }
     std::fs::create_dir_all(&opts.out).map_err(|e| GenerateError::io(&opts.out, e))?;

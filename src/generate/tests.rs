@@ -243,3 +243,33 @@ fn bad_rows_are_counted_and_kinds_cover_the_large_sources() {
     assert_eq!(manifest["seed"], 7);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn years_outside_the_production_calendar_are_refused() {
+    // The generator places its deadlines with the calendar the analysis uses, so it will not
+    // write years that calendar does not cover (2019 to the provisional 2027).
+    for (first, last, as_of) in [
+        (2018, 2020, None),
+        (2026, 2028, None),
+        (2025, 2026, Some((2028, 1, 10))),
+    ] {
+        let dir = tempdir(&format!("years-{first}-{last}"));
+        let opts = GenerateOptions {
+            seed: 7,
+            scale: Scale::Small,
+            first_year: first,
+            last_year: last,
+            as_of: as_of.map(|(y, m, d)| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap()),
+            out: dir.clone(),
+        };
+        let err = generate(&opts, &|_, _, _| {}).unwrap_err().to_string();
+        assert!(
+            err.contains("outside the production calendar, which covers 2019-2027"),
+            "{err}"
+        );
+        assert!(
+            !dir.exists(),
+            "nothing is written before the options are checked"
+        );
+    }
+}

@@ -9,7 +9,7 @@ use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
 use serde::Deserialize;
 
-use super::calendar::Calendar;
+use super::calendar::WorkingDays;
 use super::ids::BinFactory;
 use super::nco_data::{GAP_UNITS, NCO};
 use super::table::{Header, Style};
@@ -375,7 +375,7 @@ pub(crate) struct World {
     pub last_year: i32,
     pub as_of: NaiveDate,
     pub params: Params,
-    pub cal: Calendar,
+    pub cal: WorkingDays,
     pub launch: NaiveDate,
     pub regions: Vec<Region>,
     pub sectors: Vec<Sector>,
@@ -537,7 +537,7 @@ impl World {
             },
         };
         let mut rng = rng_for(seed, "world", 0);
-        let cal = Calendar::new(first_year - 8, last_year + 2);
+        let cal = WorkingDays::embedded();
         let launch = cal.next_working(date(first_year, 1, 10));
 
         let regions: Vec<Region> = parse_codes(include_str!("../../pipelines/codes/regions.toml"))
