@@ -5,6 +5,7 @@
 
 use crate::contract::Catalog;
 use crate::indicators::{Indicator, Row, Unit};
+use crate::period::Window;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -633,14 +634,17 @@ fn fill_sentence(text: &str, values: &Values, year: i32) -> Option<String> {
         let value = match (id, part) {
             ("year", _) => year.to_string(),
             ("previous_year", _) => (year - 1).to_string(),
-            ("first_year", _) => (year - 4).to_string(),
+            ("first_year", _) => Window::ending(year).first().to_string(),
             (id, "") => format_value(values.total(id, year)?, values.unit(id)),
             (id, "previous") => format_value(values.total(id, year - 1)?, values.unit(id)),
             (id, "change") => format_delta(
                 values.total(id, year)? - values.total(id, year - 1)?,
                 values.unit(id),
             ),
-            (id, "first") => format_value(values.total(id, year - 4)?, values.unit(id)),
+            (id, "first") => format_value(
+                values.total(id, Window::ending(year).first())?,
+                values.unit(id),
+            ),
             _ => return None,
         };
         out = out.replace(&format!("{{{ph}}}"), &value);

@@ -48,6 +48,11 @@ pub struct Window {
 }
 
 impl Window {
+    /// The window whose last year is `year`.
+    pub fn ending(year: i32) -> Window {
+        Window { last: year }
+    }
+
     pub fn first(&self) -> i32 {
         self.last - (WINDOW_YEARS - 1)
     }

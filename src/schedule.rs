@@ -1234,6 +1234,8 @@ pub struct ScheduleSummary {
     /// Working days from the judging day to `send_by`; `None` once the deadline has passed.
     pub working_days_left: Option<i64>,
     pub submissions: Vec<Expected>,
+    /// Said when some due date was counted on a provisional calendar year.
+    pub provisional_note: Option<String>,
 }
 
 /// The schedule stage: the deadlines of `period.year` and the para. 7 submissions the lake
@@ -1283,6 +1285,7 @@ pub fn assess(
         run_by,
         margin_working_days: schedule.report.margin_working_days,
         working_days_left,
+        provisional_note: provisional_note(calendar, &submissions),
         submissions,
     })
 }

@@ -28,6 +28,13 @@ pub fn run(g: &Global, a: Args) -> Result<ExitCode> {
 }
 
 pub fn print(s: &ScheduleSummary, all: bool) {
+    print_status(s, all);
+    if let Some(note) = &s.provisional_note {
+        println!("\n{note}");
+    }
+}
+
+fn print_status(s: &ScheduleSummary, all: bool) {
     let (year, as_of, deadline) = (s.period.year, s.period.as_of, s.deadline);
     println!(
         "Annual analysis of {year}: due to the Ministry no later than {deadline} (para. 21 of the Rules)"
