@@ -162,3 +162,56 @@ fn two_runs_with_different_thread_counts_write_identical_outputs() {
         assert!(a == b, "{name} differs between --threads 1 and --threads 4");
     }
 }
+
+#[test]
+fn the_yearly_run_refuses_what_is_missing_and_then_runs_every_stage() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let pipelines = project_root().join("pipelines");
+    let sample = project_root().join("datasets/sample");
+    let yearly = |inbox: &Path, key: Option<&str>| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_nqs"));
+        cmd.arg("--pipelines")
+            .arg(&pipelines)
+            .arg("--output")
+            .arg(&out)
+            .arg("--templates")
+            .arg(project_root().join("report-templates"))
+            .args(["--as-of", "2026-11-25", "yearly", "--inbox"])
+            .arg(inbox)
+            .env_remove("NQS_PSEUDONYM_KEY")
+            .env_remove("NQS_PSEUDONYM_KEY_FILE");
+        if let Some(key) = key {
+            cmd.env("NQS_PSEUDONYM_KEY", key);
+        }
+        cmd.output().unwrap()
+    };
+    let o = yearly(&dir.path().join("no-such-inbox"), None);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("no-such-inbox") && stderr(&o).contains("NQS_INBOX"),
+        "{}",
+        stderr(&o)
+    );
+    let o = yearly(&sample, None);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("NQS_PSEUDONYM_KEY"), "{}", stderr(&o));
+    assert!(
+        parquet_files(&out.join("lake")).is_empty(),
+        "nothing is written without a key"
+    );
+    let o = yearly(&sample, Some("a-test-key-for-the-yearly-run-0123456789"));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    for file in [
+        "run.json",
+        "indicators.parquet",
+        "report-kk.pdf",
+        "report-ru.pdf",
+    ] {
+        assert!(out.join("2026").join(file).is_file(), "{file} missing");
+    }
+    assert!(text.contains("Annual analysis of 2026"), "{text}");
+    let record = std::fs::read_to_string(out.join("2026/run.json")).unwrap();
+    assert!(record.contains("\"as_of\": \"2026-11-25\""), "{record}");
+}
