@@ -94,24 +94,32 @@ const WITHHELD: [(&str, &str, &str, i32, Confidentiality); 5] = [
 /// The districts of the three cities of republican significance (KATO codes 71…, 75…, 79…), by
 /// which the fixture's catalog lists the cities, so that a table by region (35 rows and the
 /// national one) is longer than a page. The codes follow KATO's pattern but are the fixture's.
-const CITY_DISTRICTS: [(&str, &str, &str, &[(&str, &str)]); 3] = [
-    (
-        "710000000",
-        "Астана қ.",
-        "г. Астана",
-        &[
+struct City {
+    code: &'static str,
+    kk: &'static str,
+    ru: &'static str,
+    /// (kk, ru) names.
+    districts: &'static [(&'static str, &'static str)],
+}
+
+const CITY_DISTRICTS: [City; 3] = [
+    City {
+        code: "710000000",
+        kk: "Астана қ.",
+        ru: "г. Астана",
+        districts: &[
             ("Алматы ауданы", "район Алматы"),
             ("Байқоңыр ауданы", "район Байконыр"),
             ("Есіл ауданы", "район Есиль"),
             ("Нұра ауданы", "район Нура"),
             ("Сарыарқа ауданы", "район Сарыарка"),
         ],
-    ),
-    (
-        "750000000",
-        "Алматы қ.",
-        "г. Алматы",
-        &[
+    },
+    City {
+        code: "750000000",
+        kk: "Алматы қ.",
+        ru: "г. Алматы",
+        districts: &[
             ("Алатау ауданы", "Алатауский район"),
             ("Алмалы ауданы", "Алмалинский район"),
             ("Әуезов ауданы", "Ауэзовский район"),
@@ -121,34 +129,34 @@ const CITY_DISTRICTS: [(&str, &str, &str, &[(&str, &str)]); 3] = [
             ("Наурызбай ауданы", "Наурызбайский район"),
             ("Түрксіб ауданы", "Турксибский район"),
         ],
-    ),
-    (
-        "790000000",
-        "Шымкент қ.",
-        "г. Шымкент",
-        &[
+    },
+    City {
+        code: "790000000",
+        kk: "Шымкент қ.",
+        ru: "г. Шымкент",
+        districts: &[
             ("Абай ауданы", "Абайский район"),
             ("Әл-Фараби ауданы", "Аль-Фарабийский район"),
             ("Еңбекші ауданы", "Енбекшинский район"),
             ("Қаратау ауданы", "Каратауский район"),
             ("Тұран ауданы", "Туранский район"),
         ],
-    ),
+    },
 ];
 
 /// The project's catalog with each city of republican significance replaced by its districts.
 fn with_city_districts(mut catalog: Catalog) -> Catalog {
     let regions = catalog.code_lists.get_mut("regions").unwrap();
-    for (city, city_kk, city_ru, districts) in CITY_DISTRICTS {
+    for city in CITY_DISTRICTS {
         let at = regions
             .codes
             .iter()
-            .position(|c| c.code == city)
-            .unwrap_or_else(|| panic!("fixture: no city {city} in the regions code list"));
-        let codes = districts.iter().enumerate().map(|(k, (kk, ru))| Code {
-            code: format!("{}{:02}00000", &city[..2], 11 + k),
-            kk: format!("{city_kk}, {kk}"),
-            ru: format!("{city_ru}, {ru}"),
+            .position(|c| c.code == city.code)
+            .unwrap_or_else(|| panic!("fixture: no city {} in the regions code list", city.code));
+        let codes = city.districts.iter().enumerate().map(|(k, (kk, ru))| Code {
+            code: format!("{}{:02}00000", &city.code[..2], 11 + k),
+            kk: format!("{}, {kk}", city.kk),
+            ru: format!("{}, {ru}", city.ru),
             en: String::new(),
         });
         regions.codes.splice(at..=at, codes);
@@ -156,33 +164,48 @@ fn with_city_districts(mut catalog: Catalog) -> Catalog {
     catalog
 }
 
-/// Per source, its quarantine reasons (`column|kind`) and their shares of the quarantined rows.
-const QUARANTINE: [(&str, f64, &[(&str, f64)]); 5] = [
-    (
-        "recognition_results",
-        0.06,
-        &[
+/// A source that lost rows to quarantine: the share of rows it lost, and the reasons
+/// (`column|kind`) with their shares of those rows.
+struct Quarantine {
+    source: &'static str,
+    rate: f64,
+    reasons: &'static [(&'static str, f64)],
+}
+
+const QUARANTINE: [Quarantine; 5] = [
+    Quarantine {
+        source: "recognition_results",
+        rate: 0.06,
+        reasons: &[
             ("iin|iin", 0.55),
             ("centre_bin|reference", 0.25),
             ("decision_date|date_order", 0.15),
             ("region|unknown_code", 0.05),
         ],
-    ),
-    (
-        "certificates",
-        0.004,
-        &[("certificate_no|duplicate_key", 1.0)],
-    ),
-    ("centres", 0.01, &[("centre_bin|bin", 1.0)]),
-    ("standards", 0.007, &[("sector|unknown_code", 1.0)]),
-    (
-        "support_requests",
-        0.005,
-        &[
+    },
+    Quarantine {
+        source: "certificates",
+        rate: 0.004,
+        reasons: &[("certificate_no|duplicate_key", 1.0)],
+    },
+    Quarantine {
+        source: "centres",
+        rate: 0.01,
+        reasons: &[("centre_bin|bin", 1.0)],
+    },
+    Quarantine {
+        source: "standards",
+        rate: 0.007,
+        reasons: &[("sector|unknown_code", 1.0)],
+    },
+    Quarantine {
+        source: "support_requests",
+        rate: 0.005,
+        reasons: &[
             ("closed_date|date_order", 0.7),
             ("created_date|not_a_date", 0.3),
         ],
-    ),
+    },
 ];
 
 /// Everything `context::build` reads, owned.
@@ -590,6 +613,8 @@ fn findings(book: &Rulebook, rows: &[Row], indicators: &[Indicator]) -> Findings
                 pct(regional)
             ),
         },
+        // No indicator is broken down by centre yet: these rows put the centres' names through
+        // the `labels` closure, as a breakdown value's label reaches the report.
         evidence: vec![
             evidence("centre", shebar, 41.3),
             evidence("centre", sapa, 48.9),
@@ -658,7 +683,7 @@ fn lake(catalog: &Catalog, p: &Period) -> (Manifest, BTreeMap<String, Vec<(Strin
             .as_os_str()
             .to_string_lossy()
             .to_string();
-        let quarantine = QUARANTINE.iter().find(|(s, _, _)| *s == ct.id);
+        let quarantine = QUARANTINE.iter().find(|q| q.source == ct.id);
         let size = 30.0 + 1500.0 * unit_hash(&[&ct.id, "size"]);
         let mut quarantined_total = 0;
         for (year, month, label) in periods(ct, p) {
@@ -669,8 +694,8 @@ fn lake(catalog: &Catalog, p: &Period) -> (Manifest, BTreeMap<String, Vec<(Strin
             };
             let name = format!("{dir}/{}_{label}.{ext}", ct.id);
             let rows_read = (size * (0.8 + 0.4 * unit_hash(&[&name]))).round() as u64;
-            let quarantined = quarantine.map_or(0, |(_, rate, _)| {
-                (rows_read as f64 * rate * 2.0 * unit_hash(&[&name, "q"])).round() as u64
+            let quarantined = quarantine.map_or(0, |q| {
+                (rows_read as f64 * q.rate * 2.0 * unit_hash(&[&name, "q"])).round() as u64
             });
             quarantined_total += quarantined;
             let partition = match ct.partition {
@@ -699,7 +724,8 @@ fn lake(catalog: &Catalog, p: &Period) -> (Manifest, BTreeMap<String, Vec<(Strin
                 },
             );
         }
-        if let Some((_, _, shares)) = quarantine {
+        if let Some(q) = quarantine {
+            let shares = q.reasons;
             let mut left = quarantined_total;
             let mut list = Vec::new();
             for (k, (reason, share)) in shares.iter().enumerate() {
