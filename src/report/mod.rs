@@ -11,6 +11,8 @@
 
 pub mod context;
 mod escape;
+#[cfg(test)]
+mod fixture;
 pub mod layout;
 #[cfg(test)]
 mod pdf_tests;
