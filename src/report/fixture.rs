@@ -218,7 +218,7 @@ pub struct Fixture {
     pub rows: Vec<Row>,
     pub findings: Findings,
     pub manifest: Manifest,
-    pub reasons: BTreeMap<String, Vec<(String, u64)>>,
+    pub reasons: BTreeMap<String, Vec<crate::quarantine::ReasonCount>>,
     book: Rulebook,
 }
 
@@ -671,7 +671,10 @@ fn periods(ct: &Contract, p: &Period) -> Vec<(i32, u32, String)> {
 
 /// The lake's manifest for the window, one file per period a source is sent for, and the
 /// quarantine reasons of the sources that lost rows.
-fn lake(catalog: &Catalog, p: &Period) -> (Manifest, BTreeMap<String, Vec<(String, u64)>>) {
+fn lake(
+    catalog: &Catalog,
+    p: &Period,
+) -> (Manifest, BTreeMap<String, Vec<crate::quarantine::ReasonCount>>) {
     use sha2::Digest;
     let mut files = BTreeMap::new();
     let mut reasons = BTreeMap::new();
@@ -729,7 +732,9 @@ fn lake(catalog: &Catalog, p: &Period) -> (Manifest, BTreeMap<String, Vec<(Strin
             let mut left = quarantined_total;
             let mut list = Vec::new();
             for (k, (reason, share)) in shares.iter().enumerate() {
-                let column = reason.split('|').next().unwrap();
+                let (column, code) = reason.split_once('|').unwrap();
+                let code = crate::quarantine::ReasonCode::parse(code)
+                    .unwrap_or_else(|| panic!("fixture: `{code}` is not a reason code"));
                 assert!(
                     ct.column(column).is_some(),
                     "fixture: source `{}` has no column `{column}`",
@@ -742,10 +747,14 @@ fn lake(catalog: &Catalog, p: &Period) -> (Manifest, BTreeMap<String, Vec<(Strin
                 };
                 left -= n;
                 if n > 0 {
-                    list.push((reason.to_string(), n));
+                    list.push(crate::quarantine::ReasonCount {
+                        column: column.to_string(),
+                        code,
+                        rows: n,
+                    });
                 }
             }
-            list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            list.sort_by(|a, b| b.rows.cmp(&a.rows).then(a.column.cmp(&b.column)));
             reasons.insert(ct.id.clone(), list);
         }
     }
