@@ -118,6 +118,14 @@ enum Command {
         #[arg(long)]
         all: bool,
     },
+    /// Run the indicators' test cases (`pipelines/indicators/<id>.test.toml`); with --mutate,
+    /// also check that they catch mutants of each indicator's SQL.
+    Test {
+        #[arg(long)]
+        indicator: Option<String>,
+        #[arg(long)]
+        mutate: bool,
+    },
     /// Run a SQL query (DuckDB) over the lake; every source is a view of its own name.
     Sql {
         /// The query, e.g. "select region, count(*) from recognition_results group by 1".
@@ -452,6 +460,11 @@ fn run(cli: Cli) -> Result<()> {
             )?;
             print_schedule(&schedule, &calendar, year, as_of, &expected, all)
         }
+        Command::Test { indicator, mutate } => Ok(nqs::indicator_tests::command(
+            &cli.pipelines,
+            indicator.as_deref(),
+            mutate,
+        )?),
         Command::Sql { query, year, as_of } => {
             let conn = nqs::sql::open_lake(&cli.output.join("lake"))?;
             if let Some(year) = year {
