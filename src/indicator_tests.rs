@@ -883,6 +883,12 @@ pub fn mutants(sql: &str, first_line: usize) -> Vec<Mutant> {
     let text = |t: &Token| sql[t.start..t.end].to_ascii_lowercase();
     let line = |offset: usize| first_line + sql[..offset].matches('\n').count();
     let replace = |t: &Token, with: &str| format!("{}{with}{}", &sql[..t.start], &sql[t.end..]);
+    // The changed token with its neighbours, e.g. `p.event = 'accredited'`: where `=` is.
+    let context = |i: usize| {
+        let from = tokens[i.saturating_sub(1)].start;
+        let to = tokens[(i + 1).min(tokens.len() - 1)].end;
+        format!("`{}`", sql[from..to].split_whitespace().collect::<Vec<_>>().join(" "))
+    };
     let mut out = Vec::new();
     let mut between_open: BTreeMap<usize, usize> = BTreeMap::new();
     let mut depth = 0usize;
@@ -907,7 +913,7 @@ pub fn mutants(sql: &str, first_line: usize) -> Vec<Mutant> {
                 };
                 out.push(Mutant {
                     line: line(t.start),
-                    description: format!("`{word}` made `{flipped}`"),
+                    description: format!("{} made `{flipped}`", context(i)),
                     sql: replace(t, flipped),
                     main_filter: false,
                 });
@@ -924,7 +930,7 @@ pub fn mutants(sql: &str, first_line: usize) -> Vec<Mutant> {
                 let other = if word == "and" { "or" } else { "and" };
                 out.push(Mutant {
                     line: line(t.start),
-                    description: format!("`{word}` made `{other}`"),
+                    description: format!("{} made `{other}`", context(i)),
                     sql: replace(t, other),
                     main_filter: false,
                 });
