@@ -440,9 +440,11 @@ impl<'a> Setup<'a> {
 
     /// A connection holding the case's tables, ready for the indicator.
     fn connect(&self, case: &Case) -> Result<Connection, String> {
-        let conn = Connection::open_in_memory().map_err(|e| e.to_string())?;
-        conn.execute_batch("set threads = 1")
+        // Cases are tiny and run in parallel: one thread each spares starting a pool per case.
+        let config = duckdb::Config::default()
+            .threads(1)
             .map_err(|e| e.to_string())?;
+        let conn = Connection::open_in_memory_with_flags(config).map_err(|e| e.to_string())?;
         indicators::prepare(&conn, self.catalog, case.year).map_err(|e| chain(&e))?;
         conn.execute_batch(&self.tables)
             .map_err(|e| format!("creating the tables: {e}"))?;
@@ -672,7 +674,11 @@ impl std::fmt::Display for Summary {
             let what = if no_case {
                 "no test case".to_string()
             } else if i.failures.is_empty() {
-                format!("{} cases passed", i.passed)
+                format!(
+                    "{} case{} passed",
+                    i.passed,
+                    if i.passed == 1 { "" } else { "s" }
+                )
             } else {
                 format!("{} passed, {} failed", i.passed, i.failures.len())
             };
@@ -887,7 +893,13 @@ pub fn mutants(sql: &str, first_line: usize) -> Vec<Mutant> {
     let context = |i: usize| {
         let from = tokens[i.saturating_sub(1)].start;
         let to = tokens[(i + 1).min(tokens.len() - 1)].end;
-        format!("`{}`", sql[from..to].split_whitespace().collect::<Vec<_>>().join(" "))
+        format!(
+            "`{}`",
+            sql[from..to]
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        )
     };
     let mut out = Vec::new();
     let mut between_open: BTreeMap<usize, usize> = BTreeMap::new();
