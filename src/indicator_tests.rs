@@ -406,8 +406,12 @@ fn parse_expect(
 }
 
 /// What the cases run against: the catalog's sources and code lists, the shared SQL layer.
+/// (source, extract column) → its lake column, for personal columns ingest renames or drops.
+type Renamed = BTreeMap<(String, String), Option<String>>;
+
 struct Setup<'a> {
     catalog: &'a Catalog,
+    renamed: Renamed,
     shared: &'a [SharedSql],
     /// `create table` for every source (the lake's columns and types) and deadline table.
     tables: String,
@@ -416,7 +420,11 @@ struct Setup<'a> {
 impl<'a> Setup<'a> {
     fn new(catalog: &'a Catalog, shared: &'a [SharedSql]) -> Setup<'a> {
         let mut tables = String::from(crate::schedule::DERIVED_TABLES);
+        let mut renamed = Renamed::new();
         for c in &catalog.contracts {
+            for col in c.columns.iter().filter(|col| col.personal.is_some()) {
+                renamed.insert((c.id.clone(), col.name.clone()), col.lake_name());
+            }
             let mut cols: Vec<String> = crate::ingest::lake_columns(c)
                 .into_iter()
                 .map(|(_, name, dtype)| format!("\"{name}\" {}", duck_type(&dtype)))
@@ -433,6 +441,7 @@ impl<'a> Setup<'a> {
         }
         Setup {
             catalog,
+            renamed,
             shared,
             tables,
         }
@@ -449,7 +458,7 @@ impl<'a> Setup<'a> {
         conn.execute_batch(&self.tables)
             .map_err(|e| format!("creating the tables: {e}"))?;
         for g in &case.given {
-            fill(&conn, g).map_err(|m| format!("given.{} (line {}): {m}", g.table, g.line))?;
+            fill(&conn, g, &self.renamed)?;
         }
         indicators::apply_shared(&conn, self.shared).map_err(|e| chain(&e))?;
         Ok(conn)
@@ -470,36 +479,61 @@ fn duck_type(t: &polars::prelude::DataType) -> String {
 
 /// Inserts a given table's rows, each cell cast to its column's type as DuckDB casts text (a
 /// list's items separated by `|` or `;`, as in the extracts).
-fn fill(conn: &Connection, g: &Given) -> Result<(), String> {
+fn fill(conn: &Connection, g: &Given, renamed: &Renamed) -> Result<(), String> {
+    fill_rows(conn, g, renamed).map_err(|(line, m)| match line {
+        Some(line) => format!("given.{}, line {line}: {m}", g.table),
+        None => format!("given.{} (line {}): {m}", g.table, g.line),
+    })
+}
+
+/// The error's line (None for the table as a whole) and its first line of text.
+fn fill_rows(
+    conn: &Connection,
+    g: &Given,
+    renamed: &Renamed,
+) -> Result<(), (Option<usize>, String)> {
+    let duck = |e: duckdb::Error| (None, e.to_string());
     let columns: BTreeMap<String, String> = {
         let mut stmt = conn
             .prepare(
                 "select column_name, data_type from information_schema.columns \
                  where table_name = ? and table_schema = 'main'",
             )
-            .map_err(|e| e.to_string())?;
+            .map_err(duck)?;
         let rows = stmt
             .query_map([&g.table], |r| Ok((r.get(0)?, r.get(1)?)))
-            .map_err(|e| e.to_string())?;
-        rows.collect::<Result<_, _>>().map_err(|e| e.to_string())?
+            .map_err(duck)?;
+        rows.collect::<Result<_, _>>().map_err(duck)?
     };
     if columns.is_empty() {
-        return Err(format!(
-            "no table `{}`: a case gives sources, deadline tables or code lists",
-            g.table
+        return Err((
+            None,
+            format!(
+                "no table `{}`: a case gives sources, deadline tables or code lists",
+                g.table
+            ),
         ));
     }
     let mut exprs = Vec::new();
     for c in &g.columns {
         let Some(ty) = columns.get(c) else {
+            if let Some(lake) = renamed.get(&(g.table.clone(), c.clone())) {
+                return Err((
+                    None,
+                    match lake {
+                        Some(l) => format!("personal column `{c}` is `{l}` in the lake"),
+                        None => format!("personal column `{c}` never enters the lake"),
+                    },
+                ));
+            }
             let names: Vec<&str> = columns
                 .keys()
                 .map(String::as_str)
                 .filter(|n| !n.starts_with('_'))
                 .collect();
-            return Err(format!(
-                "no column `{c}` (the table has {})",
-                names.join(", ")
+            return Err((
+                None,
+                format!("no column `{c}` (the table has {})", names.join(", ")),
             ));
         };
         exprs.push(if ty.ends_with("[]") {
@@ -510,7 +544,7 @@ fn fill(conn: &Connection, g: &Given) -> Result<(), String> {
     }
     if ["regions", "sectors", "providers"].contains(&g.table.as_str()) {
         conn.execute_batch(&format!("delete from {}", g.table))
-            .map_err(|e| e.to_string())?;
+            .map_err(duck)?;
     }
     let quoted: Vec<String> = g.columns.iter().map(|c| format!("\"{c}\"")).collect();
     let mut stmt = conn
@@ -520,10 +554,18 @@ fn fill(conn: &Connection, g: &Given) -> Result<(), String> {
             quoted.join(", "),
             exprs.join(", ")
         ))
-        .map_err(|e| e.to_string())?;
+        .map_err(duck)?;
     for (line, cells) in &g.rows {
         stmt.execute(duckdb::params_from_iter(cells.iter()))
-            .map_err(|e| format!("line {line}: {e}"))?;
+            .map_err(|e| {
+                // DuckDB adds the statement and a caret on further lines: the cell's table
+                // and line say more to an analyst.
+                let text = e.to_string();
+                (
+                    Some(*line),
+                    text.lines().next().unwrap_or_default().to_string(),
+                )
+            })?;
     }
     Ok(())
 }
@@ -770,13 +812,13 @@ pub fn run(
 
 /// One mutant of an indicator's SQL: a single small change a wrong query could have.
 #[derive(Debug, Clone)]
-pub struct Mutant {
+struct Mutant {
     /// Line in the SQL file.
-    pub line: usize,
-    pub description: String,
-    pub sql: String,
+    line: usize,
+    description: String,
+    sql: String,
     /// The negation of the first `where` condition (the indicator's main filter).
-    pub main_filter: bool,
+    main_filter: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -884,7 +926,7 @@ fn tokenize(sql: &str) -> Vec<Token> {
 /// Every mutant of a query: each comparison operator flipped (`=`↔`<>`, `<`↔`>=`,
 /// `>`↔`<=`), each `where`/`filter (where …)`/`having` condition negated, each `and`↔`or`
 /// (not the `and` of a `between`). `first_line` is the file line of the query's first line.
-pub fn mutants(sql: &str, first_line: usize) -> Vec<Mutant> {
+fn mutants(sql: &str, first_line: usize) -> Vec<Mutant> {
     let tokens = tokenize(sql);
     let text = |t: &Token| sql[t.start..t.end].to_ascii_lowercase();
     let line = |offset: usize| first_line + sql[..offset].matches('\n').count();

@@ -133,6 +133,23 @@ fn a_misspelt_column_fails_the_case_naming_the_table() {
     );
 }
 
+#[test]
+fn an_extract_column_name_for_personal_data_points_to_the_lake_column() {
+    let dir = pipelines_copy();
+    let file = dir
+        .path()
+        .join("indicators/candidates_absent_share.test.toml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replacen("person_id", "iin", 1)).unwrap();
+    let o = nqs_test(dir.path(), &["--indicator", "candidates_absent_share"]);
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(
+        out.contains("personal column `iin` is `person_id` in the lake"),
+        "{out}"
+    );
+}
+
 /// Every indicator's cases kill at least one mutant of its SQL, and the mutant that negates
 /// its main filter (the first `where`).
 #[test]
