@@ -21,6 +21,7 @@ build: setup
 		mkdir -p target/release && cp -f "$(TARGET_DIR)/release/nqs" $(NQS); fi
 	@echo "built $(NQS)"
 
+# Runs the indicators' cases too (`nqs test --mutate`, from tests/indicator_tests.rs).
 test: setup
 	cargo test --locked
 

@@ -340,7 +340,7 @@ pub fn compute(
     Ok(rows)
 }
 
-fn run_one(conn: &Connection, ind: &Indicator) -> Result<Vec<Row>, IndicatorError> {
+pub(crate) fn run_one(conn: &Connection, ind: &Indicator) -> Result<Vec<Row>, IndicatorError> {
     let wrapped = format!(
         "select cast(year as integer), cast(breakdown as varchar), \
          coalesce(cast(breakdown_value as varchar), 'total'), cast(value as double), \

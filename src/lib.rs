@@ -16,6 +16,7 @@ pub mod disclosure;
 pub mod findings;
 pub mod generate;
 pub mod ids;
+pub mod indicator_tests;
 pub mod indicators;
 pub mod ingest;
 pub mod lake;

@@ -572,6 +572,19 @@ fn dates(text: Option<String>) -> Option<NaiveDate> {
     text.and_then(|t| t.parse().ok())
 }
 
+/// The tables `register_tables` fills, empty: the columns indicators may read from the
+/// deadline checks.
+pub const DERIVED_TABLES: &str = "
+    create or replace table support_reviews (request_id varchar, category varchar,
+        created_date date, closed_date date, limit_working_days integer, due_date date,
+        working_days_taken integer, met boolean, provisional boolean);
+    create or replace table registration_checks (registration_id varchar, party_kind varchar,
+        trigger_date date, registration_date date, limit_working_days integer, due_date date,
+        met boolean, provisional boolean);
+    create or replace table submission_status (year integer, provider varchar, source varchar,
+        sender varchar, period varchar, due_date date, received_date date, days_late integer,
+        status varchar, provisional boolean);";
+
 /// The deadline tables indicators read: `support_reviews` (para. 16), `registration_checks`
 /// (para. 4) and `submission_status` (para. 7, for each of `years`), judged as of `as_of`.
 /// A deadline that falls beyond the calendar is left empty rather than guessed; one counted
@@ -587,12 +600,7 @@ pub fn register_tables(
         path: PathBuf::from("lake"),
         message: e.to_string(),
     };
-    conn.execute_batch(
-        "create or replace table support_reviews (request_id varchar, category varchar,            created_date date, closed_date date, limit_working_days integer, due_date date,            working_days_taken integer, met boolean, provisional boolean);
-         create or replace table registration_checks (registration_id varchar, party_kind varchar,            trigger_date date, registration_date date, limit_working_days integer, due_date date,            met boolean, provisional boolean);
-         create or replace table submission_status (year integer, provider varchar, source varchar,            sender varchar, period varchar, due_date date, received_date date, days_late integer,            status varchar, provisional boolean);",
-    )
-    .map_err(duck)?;
+    conn.execute_batch(DERIVED_TABLES).map_err(duck)?;
     let day = |d: Option<NaiveDate>| d.map(|d| d.to_string());
 
     if view_exists(conn, "support_requests").map_err(duck)? {

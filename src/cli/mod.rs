@@ -8,6 +8,7 @@ mod run;
 mod schedule;
 mod sources;
 mod sql;
+mod test;
 mod yearly;
 
 use anyhow::Result;
@@ -134,6 +135,8 @@ pub enum Command {
     Schedule(schedule::Args),
     /// Run a SQL query (DuckDB) over the lake; every source is a view of its own name.
     Sql(sql::Args),
+    /// Run the indicators' test cases (`pipelines/indicators/<id>.test.toml`).
+    Test(test::Args),
     /// The scheduled yearly run in one command: ingest the inbox, run, report, schedule.
     Yearly(yearly::Args),
 }
@@ -149,6 +152,7 @@ pub fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Report(a) => report::run(g, a),
         Command::Schedule(a) => schedule::run(g, a),
         Command::Sql(a) => sql::run(g, a),
+        Command::Test(a) => test::run(g, a),
         Command::Yearly(a) => yearly::run(g, a),
     }
 }

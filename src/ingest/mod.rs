@@ -721,7 +721,7 @@ fn partition_of(contract: &Contract, row: &CheckedRow) -> PartitionKey {
 
 /// The lake's columns for a contract: declared columns (personal data transformed, dropped
 /// ones absent) and the lineage columns.
-fn lake_columns(contract: &Contract) -> Vec<(usize, String, DataType)> {
+pub(crate) fn lake_columns(contract: &Contract) -> Vec<(usize, String, DataType)> {
     contract
         .columns
         .iter()

@@ -674,7 +674,10 @@ fn periods(ct: &Contract, p: &Period) -> Vec<(i32, u32, String)> {
 fn lake(
     catalog: &Catalog,
     p: &Period,
-) -> (Manifest, BTreeMap<String, Vec<crate::quarantine::ReasonCount>>) {
+) -> (
+    Manifest,
+    BTreeMap<String, Vec<crate::quarantine::ReasonCount>>,
+) {
     use sha2::Digest;
     let mut files = BTreeMap::new();
     let mut reasons = BTreeMap::new();
