@@ -425,19 +425,7 @@ impl<'a> Setup<'a> {
             for col in c.columns.iter().filter(|col| col.personal.is_some()) {
                 renamed.insert((c.id.clone(), col.name.clone()), col.lake_name());
             }
-            let mut cols: Vec<String> = crate::ingest::lake_columns(c)
-                .into_iter()
-                .map(|(_, name, dtype)| format!("\"{name}\" {}", duck_type(&dtype)))
-                .collect();
-            cols.push(format!("\"{}\" varchar", crate::lake::SOURCE_FILE));
-            cols.push(format!("\"{}\" bigint", crate::lake::SOURCE_ROW));
-            cols.push(format!("\"{}\" varchar", crate::lake::FLAGS));
-            let _ = write!(
-                tables,
-                "\ncreate or replace table \"{}\" ({});",
-                c.id,
-                cols.join(", ")
-            );
+            let _ = write!(tables, "\n{}", crate::lake::empty_table_sql(c));
         }
         Setup {
             catalog,
@@ -468,18 +456,6 @@ impl<'a> Setup<'a> {
         }
         indicators::apply_shared(&conn, self.shared).map_err(|e| chain(&e))?;
         Ok(conn)
-    }
-}
-
-fn duck_type(t: &polars::prelude::DataType) -> String {
-    use polars::prelude::DataType as D;
-    match t {
-        D::Int64 => "bigint".into(),
-        D::Float64 => "double".into(),
-        D::Date => "date".into(),
-        D::Boolean => "boolean".into(),
-        D::List(inner) => format!("{}[]", duck_type(inner)),
-        _ => "varchar".into(),
     }
 }
 

@@ -108,6 +108,14 @@ impl RunRecord {
 /// tables of paras. 4, 7 and 16, and the shared SQL layer (`pipelines/shared/`).
 pub fn connect(project: &Project, period: &Period) -> Result<Connection, RunError> {
     let conn = sql::open_lake(&project.lake_dir())?;
+    // A declared source that has sent nothing yet is an empty table, so its indicators give
+    // no values instead of stopping the run.
+    for c in &project.catalog.contracts {
+        if !sql::relation_exists(&conn, &c.id)? {
+            conn.execute_batch(&crate::lake::empty_table_sql(c))
+                .map_err(IndicatorError::Setup)?;
+        }
+    }
     if let Some(threads) = project.threads {
         conn.execute_batch(&format!("set threads = {threads}"))
             .map_err(IndicatorError::Setup)?;

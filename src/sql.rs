@@ -52,6 +52,16 @@ pub fn open_lake(lake: &Path) -> Result<Connection, SqlError> {
     Ok(conn)
 }
 
+/// Whether a table or view of that name exists.
+pub fn relation_exists(conn: &Connection, name: &str) -> Result<bool, SqlError> {
+    let n: i64 = conn.query_row(
+        "select count(*) from information_schema.tables where table_name = ?",
+        [name],
+        |r| r.get(0),
+    )?;
+    Ok(n > 0)
+}
+
 fn is_identifier(name: &str) -> bool {
     name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
