@@ -215,3 +215,82 @@ fn the_yearly_run_refuses_what_is_missing_and_then_runs_every_stage() {
     let record = std::fs::read_to_string(out.join("2026/run.json")).unwrap();
     assert!(record.contains("\"as_of\": \"2026-11-25\""), "{record}");
 }
+
+/// Sources the Rules name (para. 9.4 expertise of standards, 9.5 trainings, 14 incidents),
+/// added with files under `pipelines/` only, reach the lake, their indicators and the report.
+#[test]
+fn sources_added_through_contracts_alone_reach_the_lake_the_indicators_and_the_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    copy_tree(&project_root().join("datasets/sample"), &input);
+    copy_tree(&project_root().join("tests/fixtures/new-sources"), &input);
+    let out = dir.path().join("out");
+    let pipelines = project_root().join("pipelines");
+    let o = nqs_with(
+        &pipelines,
+        &out,
+        &["--json", "ingest", input.to_str().unwrap(), "--sample"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    for (source, read, accepted) in [
+        ("standard_expertise", 7, 6),
+        ("trainings", 6, 5),
+        ("platform_incidents", 6, 5),
+    ] {
+        let s = &report["sources"][source];
+        assert_eq!(s["rows_read"], read, "{source}");
+        assert_eq!(s["accepted"], accepted, "{source}");
+        assert_eq!(
+            s["quarantined"],
+            read - accepted,
+            "{source}: the planted bad row"
+        );
+        assert!(!parquet_files(&out.join("lake").join(source)).is_empty());
+    }
+    for args in [
+        vec!["run", "--year", "2026", "--as-of", "2026-11-25"],
+        vec!["report", "--year", "2026"],
+    ] {
+        let o = nqs_with(&pipelines, &out, &args);
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+    }
+    let table = read_parquet(&out.join("2026/indicators.parquet"));
+    let value = |id: &str| {
+        let ids = table.column("indicator_id").unwrap().str().unwrap();
+        let years = table.column("year").unwrap().i32().unwrap();
+        let breakdowns = table.column("breakdown").unwrap().str().unwrap();
+        let values = table.column("value").unwrap().f64().unwrap();
+        (0..table.height())
+            .find(|&i| {
+                ids.get(i) == Some(id)
+                    && years.get(i) == Some(2026)
+                    && breakdowns.get(i) == Some("total")
+            })
+            .and_then(|i| values.get(i))
+    };
+    assert_eq!(value("trainings_held"), Some(4.0));
+    assert_eq!(value("platform_incidents_detected"), Some(4.0));
+    assert_eq!(value("standards_expertise_median_days"), Some(35.0));
+    // 600 minutes down of the 473,760 from 1 January to the judging day, 25 November.
+    let availability = value("platform_availability_share").unwrap();
+    assert!((availability - 100.0 * 473_160.0 / 473_760.0).abs() < 1e-9);
+    let text = pdftotext(&out.join("2026/report-ru.pdf"));
+    let start = text.rfind("Количественные показатели").unwrap();
+    let end = start + text[start..].find("Методика расчёта показателей").unwrap();
+    let section4 = &text[start..end];
+    for title in [
+        "Проведённые обучения по разработке базовых инструментов НСК",
+        "Технические сбои цифровой платформы",
+        "Доступность цифровой платформы, %",
+        "Срок экспертизы профессионального стандарта, дней (медиана)",
+    ] {
+        assert!(section4.contains(title), "«{title}» not in section 4");
+    }
+    // The row reads the five years, 2026's value last: 99,9 % (one decimal).
+    let row: String = section4[section4.find("Доступность цифровой платформы, %").unwrap()..]
+        .chars()
+        .take(80)
+        .collect();
+    assert!(row.contains("99,9 %"), "{row}");
+}
