@@ -223,6 +223,8 @@ fn sources_added_through_contracts_alone_reach_the_lake_the_indicators_and_the_r
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("in");
     copy_tree(&project_root().join("datasets/sample"), &input);
+    // The sample carries these extracts too (`make sample` adds them); laid over it again so the
+    // test reads exactly the fixtures.
     copy_tree(&project_root().join("tests/fixtures/new-sources"), &input);
     let out = dir.path().join("out");
     let pipelines = project_root().join("pipelines");

@@ -129,6 +129,9 @@ source_tests!(
     registrations,
     labour_stats,
     submissions,
+    standard_expertise,
+    trainings,
+    platform_incidents,
 );
 
 #[test]

@@ -159,7 +159,18 @@ fn headers_match_contracts_and_every_contract_has_files() {
             );
         }
     }
+    // Not generated yet: the sample takes hand-written extracts for them (`make sample` copies
+    // tests/fixtures/new-sources). Once generated, drop them here.
+    const NOT_GENERATED: [&str; 3] = ["standard_expertise", "trainings", "platform_incidents"];
     for c in &contracts {
+        if NOT_GENERATED.contains(&c.id.as_str()) {
+            assert!(
+                !per_contract.contains_key(&c.id),
+                "{} is generated now: remove it from NOT_GENERATED",
+                c.id
+            );
+            continue;
+        }
         assert!(
             per_contract.get(&c.id).copied().unwrap_or(0) > 0,
             "no file for contract {}",
