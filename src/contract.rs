@@ -108,6 +108,9 @@ pub struct Column {
     pub not_before: Vec<String>,
     #[serde(default)]
     pub not_after: Vec<String>,
+    /// On a date column: how a two-digit year (`05.10.26`) is read, overriding the source's
+    /// `two_digit_year_pivot`. Without either, a two-digit year is refused.
+    pub two_digit_year_pivot: Option<i32>,
 }
 
 impl Column {
@@ -173,10 +176,30 @@ pub struct Contract {
     pub partition: Partition,
     pub partition_by: Option<String>,
     pub key: Vec<String>,
+    /// The text encoding the provider sends; without it, the encoding is detected (see
+    /// [`crate::ingest::read`]) and a file that cannot be read unambiguously is refused.
+    pub encoding: Option<TextEncoding>,
+    /// How a two-digit year in this source's date columns is read: the first year of the
+    /// hundred-year window the year falls in (`1950`: `50`–`99` are 1950–1999, `00`–`49` are
+    /// 2000–2049). Without it, a two-digit year is refused (`not_a_date`).
+    pub two_digit_year_pivot: Option<i32>,
     #[serde(rename = "column")]
     pub columns: Vec<Column>,
     #[serde(skip)]
     pub path: PathBuf,
+}
+
+/// A text encoding a contract may declare for its source's CSV and JSON files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub enum TextEncoding {
+    #[serde(rename = "utf-8")]
+    Utf8,
+    #[serde(rename = "windows-1251")]
+    Windows1251,
+    /// UTF-16, little- or big-endian as the byte-order mark says (or, without one, as the
+    /// zero bytes of the ASCII delimiters show).
+    #[serde(rename = "utf-16")]
+    Utf16,
 }
 
 impl Contract {
@@ -186,6 +209,12 @@ impl Contract {
 
     pub fn column_index(&self, name: &str) -> Option<usize> {
         self.columns.iter().position(|c| c.name == name)
+    }
+
+    /// The pivot a two-digit year in `column` is read by, if the column or the source declares
+    /// one (the column's wins).
+    pub fn two_digit_year_pivot(&self, column: &Column) -> Option<i32> {
+        column.two_digit_year_pivot.or(self.two_digit_year_pivot)
     }
 
     pub fn required_if(&self, column: &Column) -> Option<Condition> {
@@ -341,8 +370,25 @@ impl Catalog {
                     }
                 },
             }
+            if let Some(p) = c.two_digit_year_pivot
+                && !(1000..=9900).contains(&p)
+            {
+                return Err(invalid(format!(
+                    "two_digit_year_pivot {p} is not a four-digit year (e.g. 1950)"
+                )));
+            }
             for col in &c.columns {
                 let at = |m: String| invalid(format!("column `{}`: {m}", col.name));
+                if let Some(p) = col.two_digit_year_pivot {
+                    if col.value_type() != ColumnType::Date {
+                        return Err(at("two_digit_year_pivot is only for date columns".into()));
+                    }
+                    if !(1000..=9900).contains(&p) {
+                        return Err(at(format!(
+                            "two_digit_year_pivot {p} is not a four-digit year (e.g. 1950)"
+                        )));
+                    }
+                }
                 if let Some(list) = &col.codes_from
                     && !self.code_lists.contains_key(list)
                 {

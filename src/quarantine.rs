@@ -38,7 +38,8 @@ pub enum ReasonCode {
     Required,
     /// Not a whole number or a number where the contract wants one.
     NotANumber,
-    /// Not a date in YYYY-MM-DD or DD.MM.YYYY.
+    /// Not a date in YYYY-MM-DD or DD.MM.YYYY (a two-digit year included, unless the contract
+    /// declares a pivot).
     NotADate,
     /// Not a yes/no value.
     NotABoolean,
@@ -60,10 +61,13 @@ pub enum ReasonCode {
     DuplicateKey,
     /// A value that names a record the referenced source does not have.
     Reference,
+    /// The row holds bytes the file's encoding cannot hold (a stray byte in a UTF-8 file, a
+    /// letter of another code page in a Windows-1251 one); the reason names line and byte.
+    Encoding,
 }
 
 impl ReasonCode {
-    pub const ALL: [ReasonCode; 15] = [
+    pub const ALL: [ReasonCode; 16] = [
         ReasonCode::RowShape,
         ReasonCode::MissingColumn,
         ReasonCode::Required,
@@ -79,6 +83,7 @@ impl ReasonCode {
         ReasonCode::DateOrder,
         ReasonCode::DuplicateKey,
         ReasonCode::Reference,
+        ReasonCode::Encoding,
     ];
 
     /// The code as stored and as the wording files key it (the serde name).
@@ -99,6 +104,7 @@ impl ReasonCode {
             ReasonCode::DateOrder => "date_order",
             ReasonCode::DuplicateKey => "duplicate_key",
             ReasonCode::Reference => "reference",
+            ReasonCode::Encoding => "encoding",
         }
     }
 
@@ -166,7 +172,7 @@ mod tests {
         }
         // A match on the enum would not compile if a variant were missing from `as_str`; this
         // catches one missing from `ALL`.
-        let last = ReasonCode::Reference;
+        let last = ReasonCode::Encoding;
         assert_eq!(seen.len(), last as usize + 1);
         assert_eq!(ReasonCode::parse("other"), None);
     }

@@ -113,10 +113,39 @@ fn value_text(v: &duckdb::types::Value) -> String {
         V::Float(f) => f.to_string(),
         V::Double(f) => f.to_string(),
         V::Text(s) => s.clone(),
-        V::Date32(d) => (chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch")
-            + chrono::Days::new(*d as u64))
-        .to_string(),
+        // Days since 1970-01-01, negative before it.
+        V::Date32(d) => chrono::NaiveDate::from_ymd_opt(1970, 1, 1)
+            .and_then(|epoch| epoch.checked_add_signed(chrono::TimeDelta::days(i64::from(*d))))
+            .map_or_else(|| format!("{v:?}"), |d| d.to_string()),
+        V::Timestamp(unit, t) => chrono::DateTime::from_timestamp_micros(unit.to_micros(*t))
+            .map_or_else(|| format!("{v:?}"), |t| t.naive_utc().to_string()),
         V::List(items) => items.iter().map(value_text).collect::<Vec<_>>().join("|"),
         other => format!("{other:?}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_and_timestamps_print_on_both_sides_of_1970() {
+        let conn = Connection::open_in_memory().unwrap();
+        let (_, rows) = query_text(
+            &conn,
+            "select date '1965-03-01', date '2026-10-05', date '0026-10-05', \
+             timestamp '1965-03-01 10:30:00', timestamp '2026-10-05 00:00:00'",
+        )
+        .unwrap();
+        assert_eq!(
+            rows[0],
+            vec![
+                "1965-03-01",
+                "2026-10-05",
+                "0026-10-05",
+                "1965-03-01 10:30:00",
+                "2026-10-05 00:00:00"
+            ]
+        );
     }
 }

@@ -117,6 +117,7 @@ struct ColumnCheck {
     not_after: Vec<usize>,
     iin_birth_date: Option<usize>,
     iin_sex: Option<usize>,
+    two_digit_year_pivot: Option<i32>,
 }
 
 pub struct Validator<'a> {
@@ -174,6 +175,7 @@ impl<'a> Validator<'a> {
                     not_after: col.not_after.iter().map(|n| idx(n)).collect(),
                     iin_birth_date: col.iin_birth_date.as_deref().map(idx),
                     iin_sex: col.iin_sex.as_deref().map(idx),
+                    two_digit_year_pivot: contract.two_digit_year_pivot(col),
                 }
             })
             .collect();
@@ -191,6 +193,47 @@ impl<'a> Validator<'a> {
             },
             report,
         )
+    }
+
+    /// `row` rejected as a whole for `reason` (a file-level defect such as a byte its encoding
+    /// cannot hold), naming the first declared column whose cell holds `marker` (the text that
+    /// stands for the defect, e.g. U+FFFD), with the row's cells masked as for any rejection.
+    pub fn reject_row(
+        &self,
+        row: &RawRow,
+        code: ReasonCode,
+        reason: &str,
+        marker: char,
+    ) -> RejectedRow {
+        let raw: Vec<Option<&str>> = self
+            .checks
+            .iter()
+            .map(|c| {
+                c.header_index
+                    .and_then(|i| row.cells.get(i))
+                    .and_then(|v| v.as_deref())
+            })
+            .collect();
+        let at = raw
+            .iter()
+            .position(|v| v.is_some_and(|v| v.contains(marker)));
+        let (column, value) = match at {
+            Some(i) => {
+                let col = &self.contract.columns[i];
+                (col.name.clone(), raw[i].map(|v| self.mask(col, v)))
+            }
+            None => (String::new(), None),
+        };
+        RejectedRow {
+            number: row.number,
+            errors: vec![CellError {
+                column,
+                value,
+                code,
+                reason: self.pseudonymiser.mask_iins(reason).into_owned(),
+            }],
+            record: self.masked_record(&raw),
+        }
     }
 
     pub fn check(&self, row: &RawRow) -> Result<CheckedRow, RejectedRow> {
@@ -422,9 +465,10 @@ impl<'a> Validator<'a> {
             ColumnType::Float => {
                 Value::Float(parse_float(text).map_err(Failure::of(ReasonCode::NotANumber))?)
             }
-            ColumnType::Date => {
-                Value::Date(parse_date(text).map_err(Failure::of(ReasonCode::NotADate))?)
-            }
+            ColumnType::Date => Value::Date(
+                parse_date_with_pivot(text, check.two_digit_year_pivot)
+                    .map_err(Failure::of(ReasonCode::NotADate))?,
+            ),
             ColumnType::Bool => {
                 Value::Bool(parse_bool(text).map_err(Failure::of(ReasonCode::NotABoolean))?)
             }
@@ -610,21 +654,70 @@ pub fn parse_float(text: &str) -> Result<f64, String> {
         .ok_or_else(|| format!("`{text}` is not a number"))
 }
 
+/// A date in one of the forms providers send: `YYYY-MM-DD` (ISO) or `DD.MM.YYYY` (the Russian
+/// style), day and month of one or two digits, optionally followed by a time (`T…` or ` …`)
+/// that is ignored. A two-digit year is refused: `05.10.26` would otherwise become the year 26.
+/// Slashed dates are refused: `05/10/2026` is 5 October in Kazakhstan and 10 May in a US export.
 pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
+    parse_date_with_pivot(text, None)
+}
+
+/// As [`parse_date`], and `DD.MM.YY` read by `pivot`, the first year of the hundred-year window
+/// a two-digit year falls in (`1950`: `50`–`99` are 1950–1999, `00`–`49` are 2000–2049).
+pub fn parse_date_with_pivot(text: &str, pivot: Option<i32>) -> Result<NaiveDate, String> {
     let t = text.trim();
-    let head = t.get(..10).unwrap_or(t);
-    let rest = &t[head.len()..];
-    let time_ok = rest.is_empty() || rest.starts_with('T') || rest.starts_with(' ');
-    if time_ok {
-        for fmt in ["%Y-%m-%d", "%d.%m.%Y"] {
-            if let Ok(d) = NaiveDate::parse_from_str(head, fmt) {
-                return Ok(d);
-            }
-        }
+    let date_end = t.find(['T', ' ']).unwrap_or(t.len());
+    let head = &t[..date_end];
+    let not_a_date = || format!("`{text}` is not a date (expected YYYY-MM-DD or DD.MM.YYYY)");
+    let Some(sep) = head.chars().find(|c| matches!(c, '-' | '.' | '/')) else {
+        return Err(not_a_date());
+    };
+    let parts: Vec<&str> = head.split(sep).collect();
+    let digits =
+        |p: &str, lens: &[usize]| lens.contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit());
+    if parts.len() != 3 || !parts.iter().all(|p| digits(p, &[1, 2, 4])) {
+        return Err(not_a_date());
     }
-    Err(format!(
-        "`{text}` is not a date (expected YYYY-MM-DD or DD.MM.YYYY)"
-    ))
+    let two_digit_year = || {
+        format!(
+            "`{text}` has a two-digit year: write the year in full (YYYY-MM-DD or DD.MM.YYYY), \
+             or declare `two_digit_year_pivot` in the contract"
+        )
+    };
+    let num = |p: &str| p.parse::<u32>().expect("digits");
+    let (y, m, d) = match sep {
+        '-' if parts[0].len() == 4 && digits(parts[1], &[1, 2]) && digits(parts[2], &[1, 2]) => {
+            (num(parts[0]) as i32, num(parts[1]), num(parts[2]))
+        }
+        '.' if parts[2].len() == 4 && digits(parts[0], &[1, 2]) && digits(parts[1], &[1, 2]) => {
+            (num(parts[2]) as i32, num(parts[1]), num(parts[0]))
+        }
+        '.' if parts[2].len() == 2 && digits(parts[0], &[1, 2]) && digits(parts[1], &[1, 2]) => {
+            let Some(pivot) = pivot else {
+                return Err(two_digit_year());
+            };
+            let yy = num(parts[2]) as i32;
+            let mut year = pivot - pivot.rem_euclid(100) + yy;
+            if year < pivot {
+                year += 100;
+            }
+            (year, num(parts[1]), num(parts[0]))
+        }
+        '/' => {
+            return Err(if parts.iter().all(|p| p.len() <= 2) {
+                two_digit_year()
+            } else {
+                format!(
+                    "`{text}` is a slashed date, which reads as DD/MM or MM/DD depending on who \
+                     exported it (expected YYYY-MM-DD or DD.MM.YYYY)"
+                )
+            });
+        }
+        // `26-10-05`: which part is the year cannot be told, and neither is in full.
+        '-' if parts.iter().all(|p| p.len() <= 2) => return Err(two_digit_year()),
+        _ => return Err(not_a_date()),
+    };
+    NaiveDate::from_ymd_opt(y, m, d).ok_or_else(not_a_date)
 }
 
 pub fn parse_bool(text: &str) -> Result<bool, String> {
@@ -1038,7 +1131,57 @@ mod tests {
         assert_eq!(parse_date("15.03.2024"), Ok(d));
         assert_eq!(parse_date("2024-03-15T10:00:00"), Ok(d));
         assert!(parse_date("2024-02-30").is_err());
-        assert!(parse_date("15/03/2024").is_err());
+        assert!(parse_date("15/03/2024").unwrap_err().contains("slashed"));
         assert!(parse_date("2024-03-15xyz").is_err());
+        assert!(parse_date("2023/14/01").unwrap_err().contains("slashed"));
+        assert_eq!(
+            parse_date("5.3.2024"),
+            NaiveDate::from_ymd_opt(2024, 3, 5).ok_or_else(String::new)
+        );
+        assert_eq!(parse_date("15.03.2024 00:00:00"), Ok(d));
+        assert!(parse_date("15.03.24.1").is_err());
+        assert!(parse_date("2024").is_err());
+        assert!(parse_date("").is_err());
+    }
+
+    #[test]
+    fn a_two_digit_year_is_refused_not_read_as_00xx() {
+        for short in ["05.10.26", "5/10/26", "26-10-05", "05/10/26"] {
+            let e = parse_date(short).unwrap_err();
+            assert!(e.contains("two-digit year"), "{short}: {e}");
+        }
+        assert!(
+            parse_date("0026-10-05").is_ok(),
+            "a year written in full is the writer's word"
+        );
+    }
+
+    #[test]
+    fn a_declared_pivot_reads_dotted_short_years_in_its_window() {
+        let ymd = |y, m, d| Ok(NaiveDate::from_ymd_opt(y, m, d).unwrap());
+        assert_eq!(
+            parse_date_with_pivot("05.10.26", Some(1950)),
+            ymd(2026, 10, 5)
+        );
+        assert_eq!(
+            parse_date_with_pivot("01.03.65", Some(1950)),
+            ymd(1965, 3, 1)
+        );
+        assert_eq!(
+            parse_date_with_pivot("01.03.50", Some(1950)),
+            ymd(1950, 3, 1)
+        );
+        assert_eq!(
+            parse_date_with_pivot("31.12.49", Some(1950)),
+            ymd(2049, 12, 31)
+        );
+        assert_eq!(
+            parse_date_with_pivot("01.03.65", Some(2000)),
+            ymd(2065, 3, 1)
+        );
+        // Only the dotted form has a known day-month-year order.
+        assert!(parse_date_with_pivot("5/10/26", Some(1950)).is_err());
+        assert!(parse_date_with_pivot("26-10-05", Some(1950)).is_err());
+        assert!(parse_date_with_pivot("31.02.26", Some(1950)).is_err());
     }
 }

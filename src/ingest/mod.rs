@@ -278,10 +278,7 @@ fn record_chunk(
                 sha256: c.input.sha256.clone(),
                 bytes: c.input.bytes,
                 format: format!("{:?}", c.table_format).to_lowercase(),
-                encoding: c.encoding.map(|e| match e {
-                    read::Encoding::Utf8 => "utf-8".to_string(),
-                    read::Encoding::Windows1251 => "windows-1251".to_string(),
-                }),
+                encoding: c.encoding.map(|e| e.as_str().to_string()),
                 contract_version: contract.version,
                 rows_read: c.rows_read,
                 accepted: c.accepted.len() as u64,
@@ -405,8 +402,8 @@ fn check_file(
         path: input.path.clone(),
         cause: ReadError::Io(cause),
     })?;
-    let table: RawTable =
-        read::read_table(&input.path, &bytes).map_err(|cause| IngestError::Read {
+    let table: RawTable = read::read_table_declared(&input.path, &bytes, contract.encoding)
+        .map_err(|cause| IngestError::Read {
             path: input.path.clone(),
             cause,
         })?;
@@ -423,6 +420,15 @@ fn check_file(
     let mut accepted = Vec::with_capacity(table.rows.len());
     let mut rejected = Vec::new();
     for row in &table.rows {
+        if let Some(why) = table.encoding_defects.get(&row.number) {
+            rejected.push(validator.reject_row(
+                row,
+                ReasonCode::Encoding,
+                why,
+                char::REPLACEMENT_CHARACTER,
+            ));
+            continue;
+        }
         match validator.check(row) {
             Ok(r) => accepted.push(r),
             Err(r) => rejected.push(r),

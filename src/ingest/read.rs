@@ -1,8 +1,10 @@
 //! Reading one extract into a raw table of text cells, whatever shape the sender used:
-//! CSV in UTF-8 or Windows-1251 with `,`, `;` or tab, XLSX (first sheet) and JSON (an array of
-//! objects). Types are not interpreted here; that is validation's job, so every cell keeps the
+//! CSV in UTF-8, Windows-1251 or UTF-16 with `,`, `;` or tab, XLSX (first sheet) and JSON (an
+//! array of objects). Types are not interpreted here; that is validation's job, so every cell keeps the
 //! text the sender wrote and every row keeps the number a person sees when opening the file.
 
+use crate::contract::TextEncoding;
+use std::collections::BTreeMap;
 use std::path::Path;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -19,6 +21,22 @@ pub enum Encoding {
     Utf8,
     #[serde(rename = "windows-1251")]
     Windows1251,
+    #[serde(rename = "utf-16le")]
+    Utf16Le,
+    #[serde(rename = "utf-16be")]
+    Utf16Be,
+}
+
+impl Encoding {
+    /// The name the manifest records.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Encoding::Utf8 => "utf-8",
+            Encoding::Windows1251 => "windows-1251",
+            Encoding::Utf16Le => "utf-16le",
+            Encoding::Utf16Be => "utf-16be",
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -39,6 +57,9 @@ pub struct RawTable {
     pub encoding: Option<Encoding>,
     pub headers: Vec<String>,
     pub rows: Vec<RawRow>,
+    /// Rows (by `RawRow::number`) holding bytes the file's encoding cannot hold, with a reason
+    /// naming line and byte; in their cells each such byte reads U+FFFD.
+    pub encoding_defects: BTreeMap<u64, String>,
 }
 
 /// Why a file could not be read at all (as opposed to a bad row, which is quarantined).
@@ -56,6 +77,8 @@ pub enum ReadError {
     Xlsx(String),
     #[error("JSON: {0}")]
     Json(String),
+    #[error("encoding: {0}")]
+    Encoding(String),
 }
 
 pub fn format_of(path: &Path) -> Result<Format, ReadError> {
@@ -72,23 +95,330 @@ pub fn format_of(path: &Path) -> Result<Format, ReadError> {
 }
 
 pub fn read_table(path: &Path, bytes: &[u8]) -> Result<RawTable, ReadError> {
+    read_table_declared(path, bytes, None)
+}
+
+/// As [`read_table`], text files decoded in the `declared` encoding (when the contract gives
+/// one) instead of the detected one.
+pub fn read_table_declared(
+    path: &Path,
+    bytes: &[u8],
+    declared: Option<TextEncoding>,
+) -> Result<RawTable, ReadError> {
     match format_of(path)? {
-        Format::Csv => read_csv(bytes),
+        Format::Csv => read_csv(bytes, declared),
         Format::Xlsx => read_xlsx(bytes),
-        Format::Json => read_json(bytes),
+        Format::Json => read_json(bytes, declared),
     }
 }
 
-/// UTF-8 when the bytes are valid UTF-8 (a BOM is dropped), otherwise Windows-1251, the
-/// encoding Russian-language offices' spreadsheets export by default.
-fn decode(bytes: &[u8]) -> (String, Encoding) {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    match std::str::from_utf8(bytes) {
-        Ok(s) => (s.to_string(), Encoding::Utf8),
-        Err(_) => {
-            let (text, _, _) = encoding_rs::WINDOWS_1251.decode(bytes);
-            (text.into_owned(), Encoding::Windows1251)
+/// A file's text, the encoding it was read in, and the bytes that encoding cannot hold.
+struct Decoded {
+    text: String,
+    encoding: Encoding,
+    /// In file order. Each stands in `text` as one U+FFFD.
+    bad: Vec<BadBytes>,
+}
+
+/// A sequence of bytes the file's encoding cannot hold.
+#[derive(Debug, Clone)]
+struct BadBytes {
+    /// Where its U+FFFD stands in the decoded text.
+    text_offset: usize,
+    /// Byte offset in the file, counting from 0 and including any byte-order mark.
+    file_offset: usize,
+    /// The file's line it is on, from 1.
+    line: u64,
+    bytes: Vec<u8>,
+    why: &'static str,
+}
+
+impl BadBytes {
+    fn describe(&self) -> String {
+        let hex: Vec<String> = self.bytes.iter().map(|b| format!("0x{b:02X}")).collect();
+        format!(
+            "line {}, byte {}: {} {}",
+            self.line,
+            self.file_offset,
+            hex.join(" "),
+            self.why
+        )
+    }
+}
+
+/// Why the first of `bad` whose U+FFFD stands in `range` of the text, and how many more do.
+fn defect_in(bad: &[BadBytes], range: std::ops::Range<usize>) -> Option<String> {
+    let mut within = bad.iter().filter(|b| range.contains(&b.text_offset));
+    let first = within.next()?;
+    let more = within.count();
+    Some(match more {
+        0 => first.describe(),
+        n => format!("{} (and {n} more in the row)", first.describe()),
+    })
+}
+
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+const UTF16LE_BOM: &[u8] = b"\xFF\xFE";
+const UTF16BE_BOM: &[u8] = b"\xFE\xFF";
+
+/// The file's text in the `declared` encoding or, undeclared, the one its bytes show: the
+/// encoding of its byte-order mark; UTF-8 when the bytes are (mostly) valid UTF-8; otherwise
+/// Windows-1251, the encoding Russian-language offices' spreadsheets export by default, but
+/// only when the bytes read as Cyrillic text in it. A file that is UTF-8 but for a few stray
+/// bytes is UTF-8 with those bytes marked bad (their rows are quarantined), never Windows-1251;
+/// a file that mixes the two in like measure, or looks like UTF-16 without a BOM, is refused.
+fn decode(bytes: &[u8], declared: Option<TextEncoding>) -> Result<Decoded, ReadError> {
+    let bom = if bytes.starts_with(UTF8_BOM) {
+        Some(Encoding::Utf8)
+    } else if bytes.starts_with(UTF16LE_BOM) {
+        Some(Encoding::Utf16Le)
+    } else if bytes.starts_with(UTF16BE_BOM) {
+        Some(Encoding::Utf16Be)
+    } else {
+        None
+    };
+    let mismatch = |name: &str| {
+        Err(ReadError::Encoding(format!(
+            "the contract declares {name}, but the file starts with a {} byte-order mark",
+            bom.map_or("", Encoding::as_str)
+        )))
+    };
+    match (declared, bom) {
+        (Some(TextEncoding::Utf8), None | Some(Encoding::Utf8)) => Ok(utf8_lossy(bytes)),
+        (Some(TextEncoding::Utf8), Some(_)) => mismatch("utf-8"),
+        (Some(TextEncoding::Windows1251), None) => Ok(windows_1251(bytes)),
+        (Some(TextEncoding::Windows1251), Some(_)) => mismatch("windows-1251"),
+        (Some(TextEncoding::Utf16), Some(e @ (Encoding::Utf16Le | Encoding::Utf16Be))) => {
+            Ok(utf16(bytes, e))
         }
+        (Some(TextEncoding::Utf16), Some(_)) => mismatch("utf-16"),
+        (Some(TextEncoding::Utf16), None) => match utf16_without_bom(bytes) {
+            Some(e) => Ok(utf16(bytes, e)),
+            None => Err(ReadError::Encoding(
+                "the contract declares utf-16, but the file has no byte-order mark and its \
+                 byte order cannot be told from it"
+                    .into(),
+            )),
+        },
+        (None, Some(Encoding::Utf8)) => Ok(utf8_lossy(bytes)),
+        (None, Some(e)) => Ok(utf16(bytes, e)),
+        (None, None) => detect(bytes),
+    }
+}
+
+fn detect(bytes: &[u8]) -> Result<Decoded, ReadError> {
+    if utf16_without_bom(bytes).is_some() {
+        return Err(ReadError::Encoding(
+            "the file looks like UTF-16 without a byte-order mark (zero bytes in every other \
+             place): \
+             declare `encoding = \"utf-16\"` in the source's contract"
+                .into(),
+        ));
+    }
+    let utf8 = utf8_lossy(bytes);
+    if utf8.bad.is_empty() {
+        return Ok(utf8);
+    }
+    let multibyte =
+        (utf8.text.chars().filter(|c| c.len_utf8() > 1).count()).saturating_sub(utf8.bad.len());
+    // Windows-1251 Cyrillic hardly ever forms valid UTF-8 (a capital letter then `ё`, `»` or
+    // `№`), so in a 1251 file invalid sequences outnumber valid ones many times over; a file
+    // where valid multi-byte characters prevail is UTF-8 with stray bytes.
+    if multibyte >= utf8.bad.len() {
+        return Ok(utf8);
+    }
+    if multibyte * 20 > utf8.bad.len() {
+        return Err(ReadError::Encoding(format!(
+            "the file mixes UTF-8 ({multibyte} characters) with another encoding ({} byte \
+             sequences that are not UTF-8, the first at {}): declare `encoding` in the source's \
+             contract or re-save the file in one encoding",
+            utf8.bad.len(),
+            utf8.bad[0].describe()
+        )));
+    }
+    let high = bytes.iter().filter(|b| **b >= 0x80).count();
+    let usual = bytes.iter().filter(|b| is_usual_in_1251(**b)).count();
+    if usual * 5 < high * 4 {
+        return Err(ReadError::Encoding(format!(
+            "the file is not UTF-8 (the first bad byte at {}) and does not read as Cyrillic text \
+             in Windows-1251 either: declare `encoding` in the source's contract",
+            utf8.bad[0].describe()
+        )));
+    }
+    Ok(windows_1251(bytes))
+}
+
+/// Windows-1251 bytes that Russian or Kazakh text is made of: the letters А–я, Ё ё, І і, and
+/// the usual punctuation (№ « » – — quotes … no-break space °).
+fn is_usual_in_1251(b: u8) -> bool {
+    b >= 0xC0
+        || matches!(
+            b,
+            0xA8 | 0xB8 | 0xB2 | 0xB3 | 0xB9 | 0xAB | 0xBB | 0x84 | 0x85 | 0x91
+                ..=0x97 | 0xA0 | 0xB0 | 0xB7
+        )
+}
+
+/// Windows-1251 bytes that no Kazakh or Russian text holds: Serbian, Macedonian, Ukrainian and
+/// Belarusian letters, most of whose places KZ-1048 (the Kazakh code page) gives to ә ғ қ ң ө ұ ү
+/// һ, and 0x98, which 1251 leaves undefined. Read as 1251, a KZ-1048 file would silently turn
+/// Kazakh letters into these.
+fn is_foreign_in_1251(b: u8) -> bool {
+    matches!(
+        b,
+        0x80 | 0x81
+            | 0x83
+            | 0x8A
+            | 0x8C..=0x90
+            | 0x98
+            | 0x9A
+            | 0x9C..=0x9F
+            | 0xA1..=0xA3
+            | 0xA5
+            | 0xAA
+            | 0xAF
+            | 0xB4
+            | 0xBA
+            | 0xBC..=0xBF
+    )
+}
+
+fn utf8_lossy(bytes: &[u8]) -> Decoded {
+    let body = bytes.strip_prefix(UTF8_BOM).unwrap_or(bytes);
+    let mut text = String::with_capacity(body.len());
+    let mut bad = Vec::new();
+    let mut rest = body;
+    let mut line = 1u64;
+    while !rest.is_empty() {
+        match std::str::from_utf8(rest) {
+            Ok(s) => {
+                text.push_str(s);
+                break;
+            }
+            Err(e) => {
+                let (good, after) = rest.split_at(e.valid_up_to());
+                let good = std::str::from_utf8(good).expect("valid up to here");
+                text.push_str(good);
+                line += good.bytes().filter(|b| *b == b'\n').count() as u64;
+                let len = e.error_len().unwrap_or(after.len());
+                bad.push(BadBytes {
+                    text_offset: text.len(),
+                    file_offset: bytes.len() - after.len(),
+                    line,
+                    bytes: after[..len].to_vec(),
+                    why: "is not valid UTF-8",
+                });
+                text.push(char::REPLACEMENT_CHARACTER);
+                rest = &after[len..];
+            }
+        }
+    }
+    Decoded {
+        text,
+        encoding: Encoding::Utf8,
+        bad,
+    }
+}
+
+fn windows_1251(bytes: &[u8]) -> Decoded {
+    let mut text = String::with_capacity(bytes.len() * 2);
+    let mut bad = Vec::new();
+    let mut line = 1u64;
+    // Every byte is one character in a WHATWG single-byte encoding.
+    let (decoded, _) = encoding_rs::WINDOWS_1251.decode_without_bom_handling(bytes);
+    for (i, (b, c)) in bytes.iter().zip(decoded.chars()).enumerate() {
+        if is_foreign_in_1251(*b) {
+            bad.push(BadBytes {
+                text_offset: text.len(),
+                file_offset: i,
+                line,
+                bytes: vec![*b],
+                why: "is no Kazakh or Russian letter in Windows-1251 (a KZ-1048 file? re-save \
+                      it as UTF-8)",
+            });
+            text.push(char::REPLACEMENT_CHARACTER);
+        } else {
+            text.push(c);
+        }
+        if *b == b'\n' {
+            line += 1;
+        }
+    }
+    Decoded {
+        text,
+        encoding: Encoding::Windows1251,
+        bad,
+    }
+}
+
+/// The byte order of a UTF-16 file without a byte-order mark, if one of each pair of bytes at
+/// its start is often zero (the ASCII of headers and delimiters) and the other hardly ever: text
+/// in UTF-8 or Windows-1251 holds no zero bytes.
+fn utf16_without_bom(bytes: &[u8]) -> Option<Encoding> {
+    let head = &bytes[..bytes.len().min(4096) & !1];
+    if head.len() < 4 {
+        return None;
+    }
+    let pairs = head.len() / 2;
+    let zero_at = |k: usize| head.iter().skip(k).step_by(2).filter(|b| **b == 0).count();
+    let (even, odd) = (zero_at(0), zero_at(1));
+    if odd * 5 >= pairs && even * 50 <= pairs {
+        Some(Encoding::Utf16Le)
+    } else if even * 5 >= pairs && odd * 50 <= pairs {
+        Some(Encoding::Utf16Be)
+    } else {
+        None
+    }
+}
+
+fn utf16(bytes: &[u8], order: Encoding) -> Decoded {
+    let bom = if bytes.starts_with(UTF16LE_BOM) || bytes.starts_with(UTF16BE_BOM) {
+        2
+    } else {
+        0
+    };
+    let body = &bytes[bom..];
+    let units = body.chunks(2).map(|p| match (order, p) {
+        (Encoding::Utf16Be, [hi, lo]) => u16::from_be_bytes([*hi, *lo]),
+        (_, [lo, hi]) => u16::from_le_bytes([*lo, *hi]),
+        // An odd last byte: never a whole character, marked bad below.
+        (_, _) => 0xDC00,
+    });
+    let mut text = String::with_capacity(body.len());
+    let mut bad = Vec::new();
+    let mut line = 1u64;
+    let mut offset = bom;
+    for c in char::decode_utf16(units) {
+        match c {
+            Ok(c) => {
+                text.push(c);
+                if c == '\n' {
+                    line += 1;
+                }
+                offset += 2 * c.len_utf16();
+            }
+            Err(_) => {
+                let end = (offset + 2).min(bytes.len());
+                bad.push(BadBytes {
+                    text_offset: text.len(),
+                    file_offset: offset,
+                    line,
+                    bytes: bytes[offset..end].to_vec(),
+                    why: if end - offset < 2 {
+                        "is half a UTF-16 character"
+                    } else {
+                        "is an unpaired UTF-16 surrogate"
+                    },
+                });
+                text.push(char::REPLACEMENT_CHARACTER);
+                offset += 2;
+            }
+        }
+    }
+    Decoded {
+        text,
+        encoding: order,
+        bad,
     }
 }
 
@@ -113,8 +443,13 @@ fn sniff_delimiter(text: &str) -> u8 {
         .unwrap_or(b',')
 }
 
-fn read_csv(bytes: &[u8]) -> Result<RawTable, ReadError> {
-    let (text, encoding) = decode(bytes);
+fn read_csv(bytes: &[u8], declared: Option<TextEncoding>) -> Result<RawTable, ReadError> {
+    let Decoded {
+        text,
+        encoding,
+        bad,
+    } = decode(bytes, declared)?;
+    let mut encoding_defects = BTreeMap::new();
     if text.trim().is_empty() {
         return Err(ReadError::Empty);
     }
@@ -129,6 +464,10 @@ fn read_csv(bytes: &[u8]) -> Result<RawTable, ReadError> {
         .iter()
         .map(|h| h.trim().to_string())
         .collect();
+    let header_end = reader.position().byte() as usize;
+    if let Some(why) = defect_in(&bad, 0..header_end) {
+        return Err(ReadError::Encoding(format!("in the header row, {why}")));
+    }
     let mut rows = Vec::new();
     let mut record = csv::StringRecord::new();
     let mut number = 1u64;
@@ -139,6 +478,11 @@ fn read_csv(bytes: &[u8]) -> Result<RawTable, ReadError> {
                 number += 1;
                 if record.iter().all(|f| f.trim().is_empty()) {
                     continue;
+                }
+                let start = record.position().map_or(0, |p| p.byte() as usize);
+                let end = reader.position().byte() as usize;
+                if let Some(why) = defect_in(&bad, start..end) {
+                    encoding_defects.insert(number, why);
                 }
                 let defect = (record.len() != headers.len()).then(|| {
                     format!(
@@ -167,6 +511,7 @@ fn read_csv(bytes: &[u8]) -> Result<RawTable, ReadError> {
         encoding: Some(encoding),
         headers,
         rows,
+        encoding_defects,
     })
 }
 
@@ -224,12 +569,22 @@ fn read_xlsx(bytes: &[u8]) -> Result<RawTable, ReadError> {
         encoding: None,
         headers,
         rows,
+        encoding_defects: BTreeMap::new(),
     })
 }
 
-fn read_json(bytes: &[u8]) -> Result<RawTable, ReadError> {
+fn read_json(bytes: &[u8], declared: Option<TextEncoding>) -> Result<RawTable, ReadError> {
     use serde_json::Value;
-    let (text, encoding) = decode(bytes);
+    let Decoded {
+        text,
+        encoding,
+        bad,
+    } = decode(bytes, declared)?;
+    // A JSON record is not a line, so a bad byte cannot be pinned on one row: the file is
+    // refused instead.
+    if let Some(first) = bad.first() {
+        return Err(ReadError::Encoding(first.describe()));
+    }
     let value: Value = serde_json::from_str(&text).map_err(|e| ReadError::Json(e.to_string()))?;
     let records = match value {
         Value::Array(a) => a,
@@ -280,6 +635,7 @@ fn read_json(bytes: &[u8]) -> Result<RawTable, ReadError> {
         encoding: Some(encoding),
         headers,
         rows,
+        encoding_defects: BTreeMap::new(),
     })
 }
 
@@ -320,6 +676,138 @@ mod tests {
         assert_eq!(t.rows[0].cells[1].as_deref(), Some("Сварщик"));
         assert_eq!(t.rows[0].cells[2].as_deref(), Some("87,5"));
         assert_eq!(t.rows[0].number, 2);
+    }
+
+    fn utf16(text: &str, big_endian: bool, bom: bool) -> Vec<u8> {
+        let mut out = Vec::new();
+        let units = bom
+            .then_some(0xFEFF_u16)
+            .into_iter()
+            .chain(text.encode_utf16());
+        for u in units {
+            out.extend(if big_endian {
+                u.to_be_bytes()
+            } else {
+                u.to_le_bytes()
+            });
+        }
+        out
+    }
+
+    const KAZAKH: &str = "код;атауы\n1;Әдіскер-ұстаз\n2;Қоғам және өңір\n";
+
+    #[test]
+    fn utf16_is_read_by_its_byte_order_mark_either_way() {
+        for (big, enc) in [(false, Encoding::Utf16Le), (true, Encoding::Utf16Be)] {
+            let t = read_table(Path::new("x.csv"), &utf16(KAZAKH, big, true)).unwrap();
+            assert_eq!(t.encoding, Some(enc));
+            assert_eq!(t.headers, vec!["код", "атауы"]);
+            assert_eq!(t.rows[1].cells[1].as_deref(), Some("Қоғам және өңір"));
+            assert!(t.encoding_defects.is_empty());
+        }
+    }
+
+    #[test]
+    fn utf16_without_a_mark_is_refused_unless_declared() {
+        let bytes = utf16(KAZAKH, true, false);
+        let e = read_table(Path::new("x.csv"), &bytes).unwrap_err();
+        assert!(
+            e.to_string().contains("UTF-16 without a byte-order mark"),
+            "{e}"
+        );
+        let t = read_table_declared(Path::new("x.csv"), &bytes, Some(TextEncoding::Utf16)).unwrap();
+        assert_eq!(t.encoding, Some(Encoding::Utf16Be));
+        assert_eq!(t.rows[0].cells[1].as_deref(), Some("Әдіскер-ұстаз"));
+    }
+
+    #[test]
+    fn a_stray_byte_in_utf8_marks_its_row_not_the_whole_file_as_1251() {
+        let mut bytes = KAZAKH.as_bytes().to_vec();
+        // "Қоғам\xA0және": an old editor's no-break space, one byte, on line 3.
+        let at = bytes.windows(2).position(|w| w == b"\x20\xD0").unwrap();
+        bytes[at] = 0xA0;
+        let t = read_table(Path::new("x.csv"), &bytes).unwrap();
+        assert_eq!(t.encoding, Some(Encoding::Utf8));
+        assert_eq!(t.rows[0].cells[1].as_deref(), Some("Әдіскер-ұстаз"));
+        assert_eq!(
+            t.rows[1].cells[1].as_deref(),
+            Some("Қоғам\u{FFFD}және өңір")
+        );
+        let why = &t.encoding_defects[&3];
+        assert_eq!(why, &format!("line 3, byte {at}: 0xA0 is not valid UTF-8"));
+        assert_eq!(t.encoding_defects.len(), 1);
+        // Declared UTF-8 reads the same.
+        let d = read_table_declared(Path::new("x.csv"), &bytes, Some(TextEncoding::Utf8)).unwrap();
+        assert_eq!(d.encoding_defects, t.encoding_defects);
+    }
+
+    #[test]
+    fn a_bad_byte_in_the_header_refuses_the_file() {
+        let e =
+            read_table(Path::new("x.csv"), b"\xD0\xBA\xD0\xBE\xD0\xB4\xFF;b\n1;2\n").unwrap_err();
+        assert!(
+            e.to_string().contains("header row, line 1, byte 6: 0xFF"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_file_mixing_utf8_and_1251_is_refused_or_its_minority_rows_marked() {
+        let (cp1251, _, _) = encoding_rs::WINDOWS_1251.encode("2;Сварщик\n");
+        let mut bytes = "код;наименование\n1;Сварщик Сварщик\n".as_bytes().to_vec();
+        bytes.extend_from_slice(&cp1251);
+        bytes.extend_from_slice(&cp1251);
+        // Mostly UTF-8: the rows in 1251 are marked, the others read.
+        let t = read_table(Path::new("x.csv"), &bytes).unwrap();
+        assert_eq!(t.encoding, Some(Encoding::Utf8));
+        assert_eq!(
+            t.encoding_defects.keys().copied().collect::<Vec<_>>(),
+            vec![3, 4]
+        );
+        assert!(t.encoding_defects[&3].contains("0xD1 is not valid UTF-8 (and 6 more"));
+        assert_eq!(t.rows[0].cells[1].as_deref(), Some("Сварщик Сварщик"));
+        // As much 1251 as UTF-8: neither reading can be trusted.
+        for _ in 0..4 {
+            bytes.extend_from_slice(&cp1251);
+        }
+        let e = read_table(Path::new("x.csv"), &bytes).unwrap_err();
+        assert!(e.to_string().contains("mixes UTF-8 (29 characters)"), "{e}");
+        // Declared, the 1251 rows of a UTF-8 file are marked whatever their share.
+        let t = read_table_declared(Path::new("x.csv"), &bytes, Some(TextEncoding::Utf8)).unwrap();
+        assert_eq!(t.encoding_defects.len(), 6);
+    }
+
+    #[test]
+    fn kazakh_letters_in_a_single_byte_code_page_are_never_read_silently() {
+        // KZ-1048 puts Қ at 0x8D, where Windows-1251 has the Macedonian Ќ.
+        let mut bytes = encoding_rs::WINDOWS_1251
+            .encode("код;атауы\n1;Сварщик\n2;Xазақ\n")
+            .0
+            .into_owned();
+        let (q, _, _) = encoding_rs::WINDOWS_1251.encode("Xа");
+        let at = bytes.windows(2).position(|w| w == &q[..]).unwrap();
+        bytes[at] = 0x8D;
+        for declared in [None, Some(TextEncoding::Windows1251)] {
+            let t = read_table_declared(Path::new("x.csv"), &bytes, declared).unwrap();
+            assert_eq!(t.encoding, Some(Encoding::Windows1251));
+            assert_eq!(t.rows[0].cells[1].as_deref(), Some("Сварщик"));
+            assert!(t.encoding_defects[&3].starts_with(&format!("line 3, byte {at}: 0x8D")));
+            assert_eq!(t.encoding_defects.len(), 1);
+        }
+    }
+
+    #[test]
+    fn a_declared_encoding_that_its_mark_contradicts_is_refused() {
+        let bytes = utf16(KAZAKH, false, true);
+        let e =
+            read_table_declared(Path::new("x.csv"), &bytes, Some(TextEncoding::Utf8)).unwrap_err();
+        assert!(e.to_string().contains("utf-16le byte-order mark"), "{e}");
+    }
+
+    #[test]
+    fn json_with_a_bad_byte_is_refused_naming_it() {
+        let e = read_table(Path::new("x.json"), b"[{\"a\": \"\xD0\xBA\xA0\"}]").unwrap_err();
+        assert!(e.to_string().contains("line 1, byte 10: 0xA0"), "{e}");
     }
 
     #[test]
