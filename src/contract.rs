@@ -108,6 +108,9 @@ pub struct Column {
     pub not_before: Vec<String>,
     #[serde(default)]
     pub not_after: Vec<String>,
+    /// Which of several file columns headed with this column's name (or an alias) is meant,
+    /// counting from 1 left to right; without it such a file is refused, naming the columns.
+    pub occurrence: Option<usize>,
 }
 
 impl Column {
@@ -173,6 +176,10 @@ pub struct Contract {
     pub partition: Partition,
     pub partition_by: Option<String>,
     pub key: Vec<String>,
+    /// The row that holds the header, numbered as a spreadsheet shows it (for text files, the
+    /// line); without it, the header is the first of the first rows that names the most of
+    /// the declared columns (title rows above a table are skipped).
+    pub header_row: Option<u64>,
     #[serde(rename = "column")]
     pub columns: Vec<Column>,
     #[serde(skip)]
@@ -314,6 +321,11 @@ impl Catalog {
                     return Err(invalid(format!("column `{}` is declared twice", col.name)));
                 }
             }
+            if c.header_row == Some(0) {
+                return Err(invalid(
+                    "`header_row` counts from 1, as a spreadsheet does".into(),
+                ));
+            }
             for k in &c.key {
                 if c.column(k).is_none() {
                     return Err(invalid(format!("key column `{k}` is not declared")));
@@ -393,6 +405,9 @@ impl Catalog {
                             "IIN cross-check names unknown column `{other}`"
                         )));
                     }
+                }
+                if col.occurrence == Some(0) {
+                    return Err(at("`occurrence` counts from 1".into()));
                 }
                 if col.personal == Some(Personal::Year) && col.ty != ColumnType::Date {
                     return Err(at("`personal = \"year\"` applies to dates only".into()));

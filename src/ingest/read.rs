@@ -41,6 +41,23 @@ pub struct RawTable {
     pub rows: Vec<RawRow>,
 }
 
+/// Rows searched for the header when a contract does not declare where it is: title rows,
+/// a date line or a note above a table take a few rows, never a screenful.
+pub const HEADER_SEARCH_ROWS: usize = 20;
+
+/// Which row of a file holds its header.
+#[derive(Clone, Copy)]
+pub enum HeaderRow<'a> {
+    /// The first non-blank row.
+    First,
+    /// The row a contract declares, numbered as a spreadsheet shows it (for text, the line).
+    Declared(u64),
+    /// The first of the first [`HEADER_SEARCH_ROWS`] rows that names the most columns, as
+    /// this counts them; the first row when none names any (so that the columns missing are
+    /// reported against what the file has).
+    Find(&'a (dyn Fn(&[String]) -> usize + Sync)),
+}
+
 /// Why a file could not be read at all (as opposed to a bad row, which is quarantined).
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
@@ -56,6 +73,8 @@ pub enum ReadError {
     Xlsx(String),
     #[error("JSON: {0}")]
     Json(String),
+    #[error("the contract's `header_row = {0}` is not a row of the file (blank, or past its end)")]
+    NoHeaderRow(u64),
 }
 
 pub fn format_of(path: &Path) -> Result<Format, ReadError> {
@@ -71,11 +90,46 @@ pub fn format_of(path: &Path) -> Result<Format, ReadError> {
     }
 }
 
+/// The file with its first row as the header.
 pub fn read_table(path: &Path, bytes: &[u8]) -> Result<RawTable, ReadError> {
+    read_table_with(path, bytes, HeaderRow::First)
+}
+
+/// The file with its header where `header` says; the rows above the header are not data and
+/// are dropped. JSON names its fields in every record and has no header row.
+pub fn read_table_with(
+    path: &Path,
+    bytes: &[u8],
+    header: HeaderRow,
+) -> Result<RawTable, ReadError> {
     match format_of(path)? {
-        Format::Csv => read_csv(bytes),
-        Format::Xlsx => read_xlsx(bytes),
+        Format::Csv => read_csv(bytes, header),
+        Format::Xlsx => read_xlsx(bytes, header),
         Format::Json => read_json(bytes),
+    }
+}
+
+/// The position in `rows` (each with its spreadsheet number and its cells as text) of the
+/// header row.
+fn header_position(rows: &[(u64, Vec<String>)], header: HeaderRow) -> Result<usize, ReadError> {
+    match header {
+        HeaderRow::First => Ok(0),
+        HeaderRow::Declared(n) => rows
+            .iter()
+            .position(|(number, cells)| *number == n && cells.iter().any(|c| !c.trim().is_empty()))
+            .ok_or(ReadError::NoHeaderRow(n)),
+        HeaderRow::Find(named) => {
+            let scores: Vec<usize> = rows
+                .iter()
+                .take(HEADER_SEARCH_ROWS)
+                .map(|(_, cells)| named(cells))
+                .collect();
+            let best = scores.iter().copied().max().unwrap_or(0);
+            Ok(scores
+                .iter()
+                .position(|s| *s == best && best > 0)
+                .unwrap_or(0))
+        }
     }
 }
 
@@ -92,20 +146,25 @@ fn decode(bytes: &[u8]) -> (String, Encoding) {
     }
 }
 
-/// The delimiter that splits the header line into the most fields, outside quotes.
+/// The delimiter that splits some line among the first few (where the header is) into the
+/// most fields, outside quotes: a title line above the header may have none.
 fn sniff_delimiter(text: &str) -> u8 {
-    let header = text.lines().next().unwrap_or("");
     let count = |d: char| {
-        let mut in_quotes = false;
-        header
-            .chars()
-            .filter(|c| {
-                if *c == '"' {
-                    in_quotes = !in_quotes;
-                }
-                !in_quotes && *c == d
+        text.lines()
+            .take(HEADER_SEARCH_ROWS)
+            .map(|line| {
+                let mut in_quotes = false;
+                line.chars()
+                    .filter(|c| {
+                        if *c == '"' {
+                            in_quotes = !in_quotes;
+                        }
+                        !in_quotes && *c == d
+                    })
+                    .count()
             })
-            .count()
+            .max()
+            .unwrap_or(0)
     };
     [b';', b'\t', b',']
         .into_iter()
@@ -113,7 +172,7 @@ fn sniff_delimiter(text: &str) -> u8 {
         .unwrap_or(b',')
 }
 
-fn read_csv(bytes: &[u8]) -> Result<RawTable, ReadError> {
+fn read_csv(bytes: &[u8], header: HeaderRow) -> Result<RawTable, ReadError> {
     let (text, encoding) = decode(bytes);
     if text.trim().is_empty() {
         return Err(ReadError::Empty);
@@ -121,47 +180,64 @@ fn read_csv(bytes: &[u8]) -> Result<RawTable, ReadError> {
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(sniff_delimiter(&text))
         .flexible(true)
-        .has_headers(true)
+        .has_headers(false)
         .from_reader(text.as_bytes());
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(|e| ReadError::Csv(e.to_string()))?
-        .iter()
-        .map(|h| h.trim().to_string())
-        .collect();
-    let mut rows = Vec::new();
+    // Each record numbered by the row a spreadsheet opening the file shows it on: a blank
+    // line is a row of its own, and a quoted field with line breaks stays in one row. So the
+    // number is the record's first line less the line breaks inside earlier records' fields.
+    let mut records: Vec<(u64, Vec<String>)> = Vec::new();
     let mut record = csv::StringRecord::new();
-    let mut number = 1u64;
+    let mut breaks_inside_fields = 0u64;
     loop {
         match reader.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {
-                number += 1;
+                let line = record.position().map_or(1, |p| p.line());
+                let number = line - breaks_inside_fields;
+                breaks_inside_fields += record
+                    .iter()
+                    .map(|f| f.matches('\n').count() as u64)
+                    .sum::<u64>();
                 if record.iter().all(|f| f.trim().is_empty()) {
                     continue;
                 }
-                let defect = (record.len() != headers.len()).then(|| {
-                    format!(
-                        "row has {} fields, the header has {}: its cells are not kept",
-                        record.len(),
-                        headers.len()
-                    )
-                });
-                let cells = if defect.is_some() {
-                    vec![None; headers.len()]
-                } else {
-                    record.iter().map(cell).collect()
-                };
-                rows.push(RawRow {
-                    number,
-                    cells,
-                    defect,
-                });
+                records.push((number, record.iter().map(str::to_string).collect()));
             }
             // A broken quote makes the rest of the file ambiguous: reading on would guess.
-            Err(e) => return Err(ReadError::Csv(format!("after row {number}: {e}"))),
+            Err(e) => {
+                let after = records.last().map_or(0, |(line, _)| *line);
+                return Err(ReadError::Csv(format!("after row {after}: {e}")));
+            }
         }
     }
+    if records.is_empty() {
+        return Err(ReadError::Empty);
+    }
+    let at = header_position(&records, header)?;
+    let headers: Vec<String> = records[at].1.iter().map(|h| h.trim().to_string()).collect();
+    let rows = records
+        .into_iter()
+        .skip(at + 1)
+        .map(|(number, fields)| {
+            let defect = (fields.len() != headers.len()).then(|| {
+                format!(
+                    "row has {} fields, the header has {}: its cells are not kept",
+                    fields.len(),
+                    headers.len()
+                )
+            });
+            let cells = if defect.is_some() {
+                vec![None; headers.len()]
+            } else {
+                fields.iter().map(|f| cell(f)).collect()
+            };
+            RawRow {
+                number,
+                cells,
+                defect,
+            }
+        })
+        .collect();
     Ok(RawTable {
         format: Format::Csv,
         encoding: Some(encoding),
@@ -175,7 +251,7 @@ fn cell(text: &str) -> Option<String> {
     (!t.is_empty()).then(|| t.to_string())
 }
 
-fn read_xlsx(bytes: &[u8]) -> Result<RawTable, ReadError> {
+fn read_xlsx(bytes: &[u8], header: HeaderRow) -> Result<RawTable, ReadError> {
     use calamine::{Data, DataType, Reader};
     let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
         .map_err(|e| ReadError::Xlsx(e.to_string()))?;
@@ -184,41 +260,57 @@ fn read_xlsx(bytes: &[u8]) -> Result<RawTable, ReadError> {
         .ok_or_else(|| ReadError::Xlsx("the workbook has no sheet".into()))?
         .map_err(|e| ReadError::Xlsx(e.to_string()))?;
     let first_row = u64::from(range.start().map(|(r, _)| r).unwrap_or(0)) + 1;
-    let mut iter = range.rows();
-    let headers: Vec<String> = iter
-        .next()
-        .ok_or(ReadError::Empty)?
-        .iter()
-        .map(|c| c.to_string().trim().to_string())
+    // Every row with its number on the sheet; blank rows are kept until the header is found,
+    // so that a declared header row is counted as the sheet counts it.
+    let grid: Vec<(u64, Vec<Option<String>>)> = range
+        .rows()
+        .enumerate()
+        .map(|(i, r)| {
+            let cells = r
+                .iter()
+                .map(|c| match c {
+                    Data::Empty => None,
+                    Data::String(s) => cell(s),
+                    Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => {
+                        Some(format!("{}", *f as i64))
+                    }
+                    Data::DateTime(_) => c
+                        .as_datetime()
+                        .map(|d| d.date().format("%Y-%m-%d").to_string()),
+                    other => cell(&other.to_string()),
+                })
+                .collect();
+            (first_row + i as u64, cells)
+        })
         .collect();
-    let mut rows = Vec::new();
-    for (i, r) in iter.enumerate() {
-        let cells: Vec<Option<String>> = r
-            .iter()
-            .map(|c| match c {
-                Data::Empty => None,
-                Data::String(s) => cell(s),
-                Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => {
-                    Some(format!("{}", *f as i64))
-                }
-                Data::DateTime(_) => c
-                    .as_datetime()
-                    .map(|d| d.date().format("%Y-%m-%d").to_string()),
-                other => cell(&other.to_string()),
-            })
-            .collect();
-        if cells.iter().all(Option::is_none) {
-            continue;
-        }
-        rows.push(RawRow {
-            number: first_row + 1 + i as u64,
-            cells,
-            defect: None,
-        });
-    }
-    if headers.iter().all(String::is_empty) {
+    let texts: Vec<(u64, Vec<String>)> = grid
+        .iter()
+        .filter(|(_, cells)| cells.iter().any(Option::is_some))
+        .map(|(n, cells)| {
+            (
+                *n,
+                cells
+                    .iter()
+                    .map(|c| c.clone().unwrap_or_default())
+                    .collect(),
+            )
+        })
+        .collect();
+    if texts.is_empty() {
         return Err(ReadError::Empty);
     }
+    let at = header_position(&texts, header)?;
+    let header_number = texts[at].0;
+    let headers = texts[at].1.clone();
+    let rows = grid
+        .into_iter()
+        .filter(|(n, cells)| *n > header_number && cells.iter().any(Option::is_some))
+        .map(|(number, cells)| RawRow {
+            number,
+            cells,
+            defect: None,
+        })
+        .collect();
     Ok(RawTable {
         format: Format::Xlsx,
         encoding: None,
