@@ -192,7 +192,18 @@ fn read_csv(bytes: &[u8], header: HeaderRow) -> Result<RawTable, ReadError> {
         match reader.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {
-                let line = record.position().map_or(1, |p| p.line());
+                let (mut line, mut byte) = record
+                    .position()
+                    .map_or((1, 0), |p| (p.line(), p.byte() as usize));
+                // The reader places a record that follows blank lines at the first of them.
+                while let Some(rest) = text.as_bytes().get(byte..) {
+                    let blank = [&b"\r\n"[..], b"\n"]
+                        .into_iter()
+                        .find(|b| rest.starts_with(b));
+                    let Some(blank) = blank else { break };
+                    byte += blank.len();
+                    line += 1;
+                }
                 let number = line - breaks_inside_fields;
                 breaks_inside_fields += record
                     .iter()
