@@ -526,8 +526,12 @@ impl<'a> Validator<'a> {
             ColumnType::Iin => {
                 let id = restored_id(text)
                     .map_err(|e| Failure::new(ReasonCode::Iin, format!("IIN {e}")))?;
-                ids::parse_iin(&id)
-                    .map_err(|e| Failure::new(ReasonCode::Iin, format!("IIN {e}")))?;
+                ids::parse_iin(&id).map_err(|e| {
+                    Failure::new(
+                        ReasonCode::Iin,
+                        format!("IIN {}", unrestorable(text, &id, e)),
+                    )
+                })?;
                 Value::Str(id)
             }
             ColumnType::Bin => {
@@ -539,7 +543,10 @@ impl<'a> Validator<'a> {
                 if let Err(e) = ids::parse_bin(&id)
                     && ids::parse_iin(&id).is_err()
                 {
-                    return Err(Failure::new(ReasonCode::Bin, format!("BIN {e}")));
+                    return Err(Failure::new(
+                        ReasonCode::Bin,
+                        format!("BIN {}", unrestorable(text, &id, e)),
+                    ));
                 }
                 Value::Str(id)
             }
@@ -675,6 +682,19 @@ impl<'a> Validator<'a> {
 /// number (see [`ids::restore_number_form`]), the text itself otherwise.
 fn restored_id(text: &str) -> Result<String, ids::NumberFormLost> {
     Ok(ids::restore_number_form(text)?.unwrap_or_else(|| text.to_string()))
+}
+
+/// Why an id is refused: for one given back its zeros, that it was short, then why the
+/// zero-padded digits are no id either (so a truncated number reads as what it is).
+fn unrestorable(text: &str, id: &str, e: ids::IdError) -> String {
+    if text == id {
+        e.to_string()
+    } else {
+        format!(
+            "{}; with the zeros a spreadsheet number drops put back: {e}",
+            ids::IdError::NotTwelveDigits
+        )
+    }
 }
 
 /// Removes spaces that group thousands ("1 234 567"), and only those: "1 2 3" stays invalid.
@@ -953,6 +973,45 @@ mod tests {
     fn recognition_error(overrides: &[(&str, &str)]) -> CellError {
         let (h, row) = recognition(overrides);
         only_error("recognition_results", &h, &row)
+    }
+
+    #[test]
+    fn a_column_headed_twice_is_named_unless_the_contract_picks_one() {
+        let catalog = catalog();
+        let mut contract = catalog.contract("recognition_results").unwrap().clone();
+        let (mut headers, _) = recognition(&[]);
+        headers.push("Score".into());
+        let message = ambiguous_headers(&contract, &headers).expect("score is ambiguous");
+        let at = headers.iter().position(|h| h == "score").unwrap();
+        assert!(
+            message.contains(&format!(
+                "columns {} and {} (positions {} and {})",
+                column_letter(at),
+                column_letter(headers.len() - 1),
+                at + 1,
+                headers.len()
+            )) && message.contains("`score`"),
+            "{message}"
+        );
+        // An undeclared name given twice is no one's business.
+        let mut other = headers.clone();
+        other.pop();
+        other.extend(["note".to_string(), "note".to_string()]);
+        assert_eq!(ambiguous_headers(&contract, &other), None);
+
+        let score = contract.column_index("score").unwrap();
+        contract.columns[score].occurrence = Some(2);
+        assert_eq!(ambiguous_headers(&contract, &headers), None);
+        let p = Pseudonymiser::sample();
+        let (v, report) = Validator::new(&catalog, &contract, &headers, &p);
+        assert_eq!(v.checks[score].header_index, Some(headers.len() - 1));
+        assert_eq!(report.ignored, vec!["score"]);
+    }
+
+    #[test]
+    fn columns_are_lettered_as_a_spreadsheet_letters_them() {
+        let letters: Vec<String> = [0, 18, 25, 26, 701, 702].map(column_letter).to_vec();
+        assert_eq!(letters, ["A", "S", "Z", "AA", "ZZ", "AAA"]);
     }
 
     #[test]

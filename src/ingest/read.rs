@@ -425,6 +425,53 @@ mod tests {
         assert_eq!(t.rows[0].number, 2);
     }
 
+    /// Counts the cells that name one of `names`, as a contract's columns would.
+    fn naming<'a>(names: &'a [&'a str]) -> impl Fn(&[String]) -> usize + Sync + 'a {
+        move |cells: &[String]| cells.iter().filter(|c| names.contains(&c.as_str())).count()
+    }
+
+    #[test]
+    fn title_lines_above_the_header_are_skipped() {
+        let text = "Реестр, октябрь 2026\n\nВыгрузка\ncode;name;level\n1;a;2\n";
+        let names = naming(&["code", "name", "level"]);
+        let t =
+            read_table_with(Path::new("x.csv"), text.as_bytes(), HeaderRow::Find(&names)).unwrap();
+        assert_eq!(t.headers, vec!["code", "name", "level"]);
+        assert_eq!(t.rows.len(), 1);
+        assert_eq!(t.rows[0].number, 5);
+        assert_eq!(t.rows[0].cells[1].as_deref(), Some("a"));
+        // A file naming no column keeps its first row as the header (its columns are then
+        // reported missing against what it has).
+        let none = naming(&["other"]);
+        let t =
+            read_table_with(Path::new("x.csv"), text.as_bytes(), HeaderRow::Find(&none)).unwrap();
+        assert_eq!(t.headers, vec!["Реестр, октябрь 2026"]);
+    }
+
+    #[test]
+    fn a_declared_header_row_is_counted_as_a_spreadsheet_counts() {
+        let text = b"code,name\nnote\n\ncode,name\n1,a\n";
+        let t = read_table_with(Path::new("x.csv"), text, HeaderRow::Declared(4)).unwrap();
+        assert_eq!(t.rows.len(), 1);
+        assert_eq!(t.rows[0].number, 5);
+        for blank_or_past in [3, 9] {
+            assert!(matches!(
+                read_table_with(Path::new("x.csv"), text, HeaderRow::Declared(blank_or_past)),
+                Err(ReadError::NoHeaderRow(n)) if n == blank_or_past
+            ));
+        }
+    }
+
+    #[test]
+    fn rows_are_numbered_as_a_spreadsheet_shows_them() {
+        // Row 2 spans three lines, rows 3 and 4 are blank lines.
+        let text = b"a,b\n1,\"x\ny\n\"\n\n\r\n2,z\n3,w";
+        let t = read_table(Path::new("x.csv"), text).unwrap();
+        let numbers: Vec<u64> = t.rows.iter().map(|r| r.number).collect();
+        assert_eq!(numbers, vec![2, 5, 6]);
+        assert_eq!(t.rows[0].cells[1].as_deref(), Some("x\ny"));
+    }
+
     #[test]
     fn ragged_rows_are_marked_not_dropped() {
         let t = read_table(Path::new("x.csv"), b"a,b\n1,2\n3\n4,5,6\n").unwrap();
