@@ -254,11 +254,11 @@ fn a_bin_stored_as_a_number_gets_its_zero_back_and_is_flagged() {
         .filter(|i| bins[*i].as_deref() == Some("070340039315"))
         .collect();
     assert_eq!(restored.len(), 2, "{bins:?}");
-    for i in 0..rows.height() {
-        let flagged = flags[i]
+    for (i, row_flags) in flags.iter().enumerate() {
+        let flagged = row_flags
             .as_deref()
             .is_some_and(|f| f.split(',').any(|f| f == "employer_bin_zeros_restored"));
-        assert_eq!(flagged, restored.contains(&i), "row {i}: {:?}", flags[i]);
+        assert_eq!(flagged, restored.contains(&i), "row {i}: {row_flags:?}");
     }
     assert_eq!(run.counts(TITLED_FILE)[3], 2);
 }
