@@ -23,8 +23,9 @@ pub enum Encoding {
 
 #[derive(Debug, Clone)]
 pub struct RawRow {
-    /// Row number as the sender sees it: the spreadsheet row or CSV record counting the header
-    /// as row 1; for JSON, the record's position starting at 1.
+    /// Row number as the sender sees it opening the file: the sheet's row; for CSV, the row a
+    /// spreadsheet shows (the first line is row 1, a blank line is a row, a quoted field with
+    /// line breaks stays in one row); for JSON, the record's position starting at 1.
     pub number: u64,
     pub cells: Vec<Option<String>>,
     /// Set when the row could not be split into the header's columns; its `cells` are then
@@ -460,6 +461,27 @@ mod tests {
                 Err(ReadError::NoHeaderRow(n)) if n == blank_or_past
             ));
         }
+    }
+
+    #[test]
+    fn a_sheet_header_below_a_title_is_found_or_declared_in_sheet_numbering() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/cases/title-row/in/centres/centres_2026-10.xlsx");
+        let bytes = std::fs::read(&path).unwrap();
+        let names = naming(&["centre_bin", "name", "region"]);
+        for header in [HeaderRow::Find(&names), HeaderRow::Declared(2)] {
+            let t = read_table_with(&path, &bytes, header).unwrap();
+            assert!(
+                t.headers.iter().any(|h| h == "centre_bin"),
+                "{:?}",
+                t.headers
+            );
+            assert_eq!(t.rows.len(), 20);
+            assert_eq!(t.rows[0].number, 3);
+        }
+        // Read with its first row as the header, the title is the header.
+        let t = read_table(&path, &bytes).unwrap();
+        assert_eq!(t.rows[0].number, 2);
     }
 
     #[test]
