@@ -111,6 +111,9 @@ pub struct Column {
     /// On a date column: how a two-digit year (`05.10.26`) is read, overriding the source's
     /// `two_digit_year_pivot`. Without either, a two-digit year is refused.
     pub two_digit_year_pivot: Option<i32>,
+    /// Which of several file columns headed with this column's name (or an alias) is meant,
+    /// counting from 1 left to right; without it such a file is refused, naming the columns.
+    pub occurrence: Option<usize>,
 }
 
 impl Column {
@@ -183,6 +186,10 @@ pub struct Contract {
     /// hundred-year window the year falls in (`1950`: `50`–`99` are 1950–1999, `00`–`49` are
     /// 2000–2049). Without it, a two-digit year is refused (`not_a_date`).
     pub two_digit_year_pivot: Option<i32>,
+    /// The row that holds the header, numbered as a spreadsheet shows it (for text files, the
+    /// line); without it, the header is the first of the first rows that names the most of
+    /// the declared columns (title rows above a table are skipped).
+    pub header_row: Option<u64>,
     #[serde(rename = "column")]
     pub columns: Vec<Column>,
     #[serde(skip)]
@@ -343,6 +350,11 @@ impl Catalog {
                     return Err(invalid(format!("column `{}` is declared twice", col.name)));
                 }
             }
+            if c.header_row == Some(0) {
+                return Err(invalid(
+                    "`header_row` counts from 1, as a spreadsheet does".into(),
+                ));
+            }
             for k in &c.key {
                 if c.column(k).is_none() {
                     return Err(invalid(format!("key column `{k}` is not declared")));
@@ -439,6 +451,9 @@ impl Catalog {
                             "IIN cross-check names unknown column `{other}`"
                         )));
                     }
+                }
+                if col.occurrence == Some(0) {
+                    return Err(at("`occurrence` counts from 1".into()));
                 }
                 if col.personal == Some(Personal::Year) && col.ty != ColumnType::Date {
                     return Err(at("`personal = \"year\"` applies to dates only".into()));

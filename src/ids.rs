@@ -82,6 +82,79 @@ fn verify_check(d: &[u8; 12]) -> Result<(), IdError> {
     }
 }
 
+/// Why a 12-digit id written as a number cannot be given back its digits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NumberFormLost {
+    /// `7,50102E+11`: the spreadsheet kept six significant digits.
+    ScientificNotation,
+    /// `75010212345.5`: not a whole number, so not an id.
+    Fraction,
+}
+
+impl std::fmt::Display for NumberFormLost {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NumberFormLost::ScientificNotation => write!(
+                f,
+                "stored as a number in scientific notation: digits lost; re-export the column as text"
+            ),
+            NumberFormLost::Fraction => write!(
+                f,
+                "stored as a number with a fraction: not an id; re-export the column as text"
+            ),
+        }
+    }
+}
+
+/// A 12-digit id (IIN or BIN) as a spreadsheet that stored it as a number wrote it, given back
+/// its digits: `Ok(Some(digits))` when the text was such a number and the digits are certain,
+/// `Ok(None)` when the text is not in a number's form (checked as it stands), `Err` when it is
+/// a number whose digits are lost.
+///
+/// A number only loses leading zeros, so 9 to 11 digits (an optional `.0` or `,0` fraction
+/// after them) are padded with zeros on the left: unambiguous, and the check digit then says
+/// whether the result is an id. Nine is the shortest: an IIN starts with the birth date's
+/// YYMMDD and a BIN with the registration's YYMM, so at most three zeros lead (January 2000).
+pub fn restore_number_form(text: &str) -> Result<Option<String>, NumberFormLost> {
+    let t = text.trim();
+    let (whole, fraction) = match t.split_once(['.', ',']) {
+        Some((w, f)) => (w, Some(f)),
+        None => (t, None),
+    };
+    let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if let Some(f) = fraction {
+        let (mantissa, exponent) = match f.split_once(['e', 'E']) {
+            Some((m, e)) => (m, Some(e)),
+            None => (f, None),
+        };
+        if let Some(e) = exponent {
+            let e = e.strip_prefix(['+', '-']).unwrap_or(e);
+            if all_digits(whole) && (mantissa.is_empty() || all_digits(mantissa)) && all_digits(e) {
+                return Err(NumberFormLost::ScientificNotation);
+            }
+            return Ok(None);
+        }
+        if !all_digits(whole) || !all_digits(mantissa) || !(9..=12).contains(&whole.len()) {
+            return Ok(None);
+        }
+        if mantissa.bytes().any(|b| b != b'0') {
+            return Err(NumberFormLost::Fraction);
+        }
+    } else if let Some((m, e)) = t.split_once(['e', 'E'])
+        && all_digits(m)
+        && all_digits(e.strip_prefix(['+', '-']).unwrap_or(e))
+    {
+        return Err(NumberFormLost::ScientificNotation);
+    }
+    if !all_digits(whole) || !(9..=12).contains(&whole.len()) {
+        return Ok(None);
+    }
+    if whole.len() == 12 && fraction.is_none() {
+        return Ok(None);
+    }
+    Ok(Some(format!("{whole:0>12}")))
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Sex {
     Male,
@@ -195,6 +268,31 @@ mod tests {
                 check_digit(&d).map(|c| format!("{first11}{c}"))
             })
             .unwrap()
+    }
+
+    #[test]
+    fn ids_stored_as_numbers_get_their_zeros_back_or_are_refused() {
+        let restored = |t: &str| restore_number_form(t).unwrap();
+        assert_eq!(restored("75010212345").as_deref(), Some("075010212345"));
+        assert_eq!(restored("618562392").as_deref(), Some("000618562392"));
+        assert_eq!(restored("75010212345.0").as_deref(), Some("075010212345"));
+        assert_eq!(restored("750102123456,00").as_deref(), Some("750102123456"));
+        // Already text, or nothing like a number: checked as it stands.
+        assert_eq!(restored("075010212345"), None);
+        assert_eq!(restored("12345678"), None);
+        assert_eq!(restored("IIN 7501"), None);
+        assert_eq!(restored("1234567890123"), None);
+        for lost in ["7,50102E+11", "7.50102E+11", "7.50102e11", "75E10"] {
+            assert_eq!(
+                restore_number_form(lost),
+                Err(NumberFormLost::ScientificNotation),
+                "{lost}"
+            );
+        }
+        assert_eq!(
+            restore_number_form("75010212345.5"),
+            Err(NumberFormLost::Fraction)
+        );
     }
 
     #[test]

@@ -12,7 +12,7 @@ use crate::ingest::read::RawRow;
 use crate::pseudonym::Pseudonymiser;
 use crate::quarantine::ReasonCode;
 use chrono::{Datelike, NaiveDate};
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
@@ -136,6 +136,85 @@ fn normalise(header: &str) -> String {
         .join(" ")
 }
 
+/// The positions of the (normalised) headers that name this column or one of its aliases.
+fn header_positions(col: &Column, normal: &[String]) -> Vec<usize> {
+    let names: Vec<String> = std::iter::once(&col.name)
+        .chain(&col.aliases)
+        .map(|n| normalise(n))
+        .collect();
+    (0..normal.len())
+        .filter(|i| names.contains(&normal[*i]))
+        .collect()
+}
+
+/// How many of the contract's columns a row of cells names (by name or alias): what tells a
+/// header row from a title above it.
+pub fn columns_named(contract: &Contract, cells: &[String]) -> usize {
+    let normal: Vec<String> = cells.iter().map(|c| normalise(c)).collect();
+    contract
+        .columns
+        .iter()
+        .filter(|col| !header_positions(col, &normal).is_empty())
+        .count()
+}
+
+/// A declared column that several of the file's columns are headed with, when the contract
+/// does not say which occurrence it means: taking one would be a guess (a theory score taken
+/// for the final one). The message names the columns by letter and position.
+pub fn ambiguous_headers(contract: &Contract, headers: &[String]) -> Option<String> {
+    let normal: Vec<String> = headers.iter().map(|h| normalise(h)).collect();
+    let clashes: Vec<String> = contract
+        .columns
+        .iter()
+        .filter(|col| col.occurrence.is_none())
+        .filter_map(|col| {
+            let at = header_positions(col, &normal);
+            (at.len() > 1).then(|| {
+                let letters: Vec<String> = at.iter().map(|i| column_letter(*i)).collect();
+                let numbers: Vec<String> = at.iter().map(|i| (i + 1).to_string()).collect();
+                let names: BTreeSet<&str> = at.iter().map(|i| headers[*i].trim()).collect();
+                let names: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+                format!(
+                    "columns {} (positions {}) are {} headed {}, the declared column `{}`",
+                    join_and(&letters),
+                    join_and(&numbers),
+                    if at.len() == 2 { "both" } else { "all" },
+                    names.join(" or "),
+                    col.name
+                )
+            })
+        })
+        .collect();
+    (!clashes.is_empty()).then(|| {
+        format!(
+            "{}: say which is meant with `occurrence = N` on the column in {}",
+            clashes.join("; "),
+            contract.path.display()
+        )
+    })
+}
+
+fn join_and(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// A spreadsheet's letter for the column at 0-based position `i`: A, …, Z, AA, ….
+pub fn column_letter(i: usize) -> String {
+    let mut n = i + 1;
+    let mut out = Vec::new();
+    while n > 0 {
+        let r = (n - 1) % 26;
+        out.push(b'A' + r as u8);
+        n = (n - 1) / 26;
+    }
+    out.reverse();
+    String::from_utf8(out).expect("ASCII letters")
+}
+
 impl<'a> Validator<'a> {
     pub fn new(
         catalog: &Catalog,
@@ -151,11 +230,9 @@ impl<'a> Validator<'a> {
             .columns
             .iter()
             .map(|col| {
-                let names: Vec<String> = std::iter::once(&col.name)
-                    .chain(&col.aliases)
-                    .map(|n| normalise(n))
-                    .collect();
-                let header_index = normal.iter().position(|h| names.contains(h));
+                let header_index = header_positions(col, &normal)
+                    .get(col.occurrence.unwrap_or(1) - 1)
+                    .copied();
                 match header_index {
                     Some(i) => used[i] = true,
                     None => report.missing.push(col.name.clone()),
@@ -336,7 +413,24 @@ impl<'a> Validator<'a> {
             if col.ty == ColumnType::Iin
                 && let Some(text) = raw[i]
             {
-                flags.extend(self.iin_flags(text, &self.checks[i], &values));
+                let id = restored_id(text).unwrap_or_else(|_| text.to_string());
+                flags.extend(self.iin_flags(&id, &self.checks[i], &values));
+            }
+            // A spreadsheet's number lost the id's leading zeros; they were put back.
+            if matches!(col.value_type(), ColumnType::Iin | ColumnType::Bin)
+                && let Some(text) = raw[i]
+            {
+                let items: Vec<&str> = if col.ty == ColumnType::List {
+                    text.split(['|', ';']).collect()
+                } else {
+                    vec![text]
+                };
+                if items
+                    .iter()
+                    .any(|t| ids::restore_number_form(t).is_ok_and(|r| r.is_some()))
+                {
+                    flags.push(format!("{}_zeros_restored", col.name));
+                }
             }
         }
         for (value, col) in values.iter_mut().zip(cols) {
@@ -474,20 +568,31 @@ impl<'a> Validator<'a> {
             }
             ColumnType::Code => Value::Str(text.to_string()),
             ColumnType::Iin => {
-                ids::parse_iin(text)
+                let id = restored_id(text)
                     .map_err(|e| Failure::new(ReasonCode::Iin, format!("IIN {e}")))?;
-                Value::Str(text.to_string())
+                ids::parse_iin(&id).map_err(|e| {
+                    Failure::new(
+                        ReasonCode::Iin,
+                        format!("IIN {}", unrestorable(text, &id, e)),
+                    )
+                })?;
+                Value::Str(id)
             }
             ColumnType::Bin => {
+                let id = restored_id(text)
+                    .map_err(|e| Failure::new(ReasonCode::Bin, format!("BIN {e}")))?;
                 // An individual entrepreneur has no BIN and uses its owner's IIN instead; the
                 // two are told apart by digits 5-6 (a day of month, or a BIN's type and kind),
                 // so a valid IIN here is accepted and pseudonymised in `without_iins`.
-                if let Err(e) = ids::parse_bin(text)
-                    && ids::parse_iin(text).is_err()
+                if let Err(e) = ids::parse_bin(&id)
+                    && ids::parse_iin(&id).is_err()
                 {
-                    return Err(Failure::new(ReasonCode::Bin, format!("BIN {e}")));
+                    return Err(Failure::new(
+                        ReasonCode::Bin,
+                        format!("BIN {}", unrestorable(text, &id, e)),
+                    ));
                 }
-                Value::Str(text.to_string())
+                Value::Str(id)
             }
         };
         // A number column cannot be pseudonymised in place, and a person's IIN is no count.
@@ -580,9 +685,18 @@ impl<'a> Validator<'a> {
     /// Any other value is shown with the IINs in it replaced, wherever they stand.
     fn mask(&self, col: &Column, value: &str) -> String {
         match col.personal {
+            // An IIN that lost its leading zeros is still an IIN (an entrepreneur's, here).
+            None if matches!(col.value_type(), ColumnType::Iin | ColumnType::Bin) => {
+                let id = restored_id(value).unwrap_or_else(|_| value.to_string());
+                match self.pseudonymiser.mask_iins(&id) {
+                    std::borrow::Cow::Owned(masked) => masked,
+                    std::borrow::Cow::Borrowed(_) => value.to_string(),
+                }
+            }
             None => self.pseudonymiser.mask_iins(value).into_owned(),
             Some(Personal::Pseudonymise) => {
-                format!("(pseudonym {})", self.pseudonymiser.pseudonym(value))
+                let id = restored_id(value).unwrap_or_else(|_| value.to_string());
+                format!("(pseudonym {})", self.pseudonymiser.pseudonym(&id))
             }
             Some(Personal::Year) => match parse_date(value) {
                 Ok(d) => format!("(year {})", d.year()),
@@ -605,6 +719,25 @@ impl<'a> Validator<'a> {
             );
         }
         serde_json::Value::Object(map).to_string()
+    }
+}
+
+/// A 12-digit id's digits: its leading zeros put back when a spreadsheet stored it as a
+/// number (see [`ids::restore_number_form`]), the text itself otherwise.
+fn restored_id(text: &str) -> Result<String, ids::NumberFormLost> {
+    Ok(ids::restore_number_form(text)?.unwrap_or_else(|| text.to_string()))
+}
+
+/// Why an id is refused: for one given back its zeros, that it was short, then why the
+/// zero-padded digits are no id either (so a truncated number reads as what it is).
+fn unrestorable(text: &str, id: &str, e: ids::IdError) -> String {
+    if text == id {
+        e.to_string()
+    } else {
+        format!(
+            "{}; with the zeros a spreadsheet number drops put back: {e}",
+            ids::IdError::NotTwelveDigits
+        )
     }
 }
 
@@ -933,6 +1066,45 @@ mod tests {
     fn recognition_error(overrides: &[(&str, &str)]) -> CellError {
         let (h, row) = recognition(overrides);
         only_error("recognition_results", &h, &row)
+    }
+
+    #[test]
+    fn a_column_headed_twice_is_named_unless_the_contract_picks_one() {
+        let catalog = catalog();
+        let mut contract = catalog.contract("recognition_results").unwrap().clone();
+        let (mut headers, _) = recognition(&[]);
+        headers.push("Score".into());
+        let message = ambiguous_headers(&contract, &headers).expect("score is ambiguous");
+        let at = headers.iter().position(|h| h == "score").unwrap();
+        assert!(
+            message.contains(&format!(
+                "columns {} and {} (positions {} and {})",
+                column_letter(at),
+                column_letter(headers.len() - 1),
+                at + 1,
+                headers.len()
+            )) && message.contains("`score`"),
+            "{message}"
+        );
+        // An undeclared name given twice is no one's business.
+        let mut other = headers.clone();
+        other.pop();
+        other.extend(["note".to_string(), "note".to_string()]);
+        assert_eq!(ambiguous_headers(&contract, &other), None);
+
+        let score = contract.column_index("score").unwrap();
+        contract.columns[score].occurrence = Some(2);
+        assert_eq!(ambiguous_headers(&contract, &headers), None);
+        let p = Pseudonymiser::sample();
+        let (v, report) = Validator::new(&catalog, &contract, &headers, &p);
+        assert_eq!(v.checks[score].header_index, Some(headers.len() - 1));
+        assert_eq!(report.ignored, vec!["score"]);
+    }
+
+    #[test]
+    fn columns_are_lettered_as_a_spreadsheet_letters_them() {
+        let letters: Vec<String> = [0, 18, 25, 26, 701, 702].map(column_letter).to_vec();
+        assert_eq!(letters, ["A", "S", "Z", "AA", "ZZ", "AAA"]);
     }
 
     #[test]

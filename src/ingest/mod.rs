@@ -402,11 +402,28 @@ fn check_file(
         path: input.path.clone(),
         cause: ReadError::Io(cause),
     })?;
-    let table: RawTable = read::read_table_declared(&input.path, &bytes, contract.encoding)
+    let names_columns = |cells: &[String]| crate::validate::columns_named(contract, cells);
+    let header_row = match contract.header_row {
+        Some(n) => read::HeaderRow::Declared(n),
+        None => read::HeaderRow::Find(&names_columns),
+    };
+    let table: RawTable = read::read_table_with(&input.path, &bytes, contract.encoding, header_row)
         .map_err(|cause| IngestError::Read {
             path: input.path.clone(),
             cause,
         })?;
+    // Like a file that cannot be read, one whose header cannot say which column is which
+    // stops the run, naming it; a user re-exports it or says which column is meant.
+    if let Some(message) = crate::validate::ambiguous_headers(contract, &table.headers) {
+        return Err(IngestError::Input {
+            path: PathBuf::from(
+                pseudonymiser
+                    .mask_iins(&input.path.to_string_lossy())
+                    .as_ref(),
+            ),
+            message,
+        });
+    }
     let (validator, mut header) = Validator::new(catalog, contract, &table.headers, pseudonymiser);
     if table.rows.is_empty() {
         // A nil return (an empty JSON array, a header-only CSV) lacks nothing.

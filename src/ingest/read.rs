@@ -1,7 +1,8 @@
 //! Reading one extract into a raw table of text cells, whatever shape the sender used:
 //! CSV in UTF-8, Windows-1251 or UTF-16 with `,`, `;` or tab, XLSX (first sheet) and JSON (an
-//! array of objects). Types are not interpreted here; that is validation's job, so every cell keeps the
-//! text the sender wrote and every row keeps the number a person sees when opening the file.
+//! array of objects). Types are not interpreted here; that is validation's job, so every cell
+//! keeps the text the sender wrote and every row keeps the number a person sees when opening
+//! the file.
 
 use crate::contract::TextEncoding;
 use std::collections::BTreeMap;
@@ -41,8 +42,9 @@ impl Encoding {
 
 #[derive(Debug, Clone)]
 pub struct RawRow {
-    /// Row number as the sender sees it: the spreadsheet row or CSV record counting the header
-    /// as row 1; for JSON, the record's position starting at 1.
+    /// Row number as the sender sees it opening the file: the sheet's row; for CSV, the row a
+    /// spreadsheet shows (the first line is row 1, a blank line is a row, a quoted field with
+    /// line breaks stays in one row); for JSON, the record's position starting at 1.
     pub number: u64,
     pub cells: Vec<Option<String>>,
     /// Set when the row could not be split into the header's columns; its `cells` are then
@@ -62,6 +64,23 @@ pub struct RawTable {
     pub encoding_defects: BTreeMap<u64, String>,
 }
 
+/// Rows searched for the header when a contract does not declare where it is: title rows,
+/// a date line or a note above a table take a few rows, never a screenful.
+pub const HEADER_SEARCH_ROWS: usize = 20;
+
+/// Which row of a file holds its header.
+#[derive(Clone, Copy)]
+pub enum HeaderRow<'a> {
+    /// The first non-blank row.
+    First,
+    /// The row a contract declares, numbered as a spreadsheet shows it (for text, the line).
+    Declared(u64),
+    /// The first of the first [`HEADER_SEARCH_ROWS`] rows that names the most columns, as
+    /// this counts them; the first row when none names any (so that the columns missing are
+    /// reported against what the file has).
+    Find(&'a (dyn Fn(&[String]) -> usize + Sync)),
+}
+
 /// Why a file could not be read at all (as opposed to a bad row, which is quarantined).
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
@@ -79,6 +98,8 @@ pub enum ReadError {
     Json(String),
     #[error("encoding: {0}")]
     Encoding(String),
+    #[error("the contract's `header_row = {0}` is not a row of the file (blank, or past its end)")]
+    NoHeaderRow(u64),
 }
 
 pub fn format_of(path: &Path) -> Result<Format, ReadError> {
@@ -94,21 +115,49 @@ pub fn format_of(path: &Path) -> Result<Format, ReadError> {
     }
 }
 
+/// The file with its first row as the header.
 pub fn read_table(path: &Path, bytes: &[u8]) -> Result<RawTable, ReadError> {
-    read_table_declared(path, bytes, None)
+    read_table_with(path, bytes, None, HeaderRow::First)
 }
 
-/// As [`read_table`], text files decoded in the `declared` encoding (when the contract gives
-/// one) instead of the detected one.
-pub fn read_table_declared(
+/// The file with its header where `header` says; the rows above the header are not data and
+/// are dropped. JSON names its fields in every record and has no header row.
+/// Text files are decoded in the `declared` encoding (when the contract gives one), otherwise
+/// in the detected one.
+pub fn read_table_with(
     path: &Path,
     bytes: &[u8],
     declared: Option<TextEncoding>,
+    header: HeaderRow,
 ) -> Result<RawTable, ReadError> {
     match format_of(path)? {
-        Format::Csv => read_csv(bytes, declared),
-        Format::Xlsx => read_xlsx(bytes),
+        Format::Csv => read_csv(bytes, declared, header),
+        Format::Xlsx => read_xlsx(bytes, header),
         Format::Json => read_json(bytes, declared),
+    }
+}
+
+/// The position in `rows` (each with its spreadsheet number and its cells as text) of the
+/// header row.
+fn header_position(rows: &[(u64, Vec<String>)], header: HeaderRow) -> Result<usize, ReadError> {
+    match header {
+        HeaderRow::First => Ok(0),
+        HeaderRow::Declared(n) => rows
+            .iter()
+            .position(|(number, cells)| *number == n && cells.iter().any(|c| !c.trim().is_empty()))
+            .ok_or(ReadError::NoHeaderRow(n)),
+        HeaderRow::Find(named) => {
+            let scores: Vec<usize> = rows
+                .iter()
+                .take(HEADER_SEARCH_ROWS)
+                .map(|(_, cells)| named(cells))
+                .collect();
+            let best = scores.iter().copied().max().unwrap_or(0);
+            Ok(scores
+                .iter()
+                .position(|s| *s == best && best > 0)
+                .unwrap_or(0))
+        }
     }
 }
 
@@ -422,20 +471,25 @@ fn utf16(bytes: &[u8], order: Encoding) -> Decoded {
     }
 }
 
-/// The delimiter that splits the header line into the most fields, outside quotes.
+/// The delimiter that splits some line among the first few (where the header is) into the
+/// most fields, outside quotes: a title line above the header may have none.
 fn sniff_delimiter(text: &str) -> u8 {
-    let header = text.lines().next().unwrap_or("");
     let count = |d: char| {
-        let mut in_quotes = false;
-        header
-            .chars()
-            .filter(|c| {
-                if *c == '"' {
-                    in_quotes = !in_quotes;
-                }
-                !in_quotes && *c == d
+        text.lines()
+            .take(HEADER_SEARCH_ROWS)
+            .map(|line| {
+                let mut in_quotes = false;
+                line.chars()
+                    .filter(|c| {
+                        if *c == '"' {
+                            in_quotes = !in_quotes;
+                        }
+                        !in_quotes && *c == d
+                    })
+                    .count()
             })
-            .count()
+            .max()
+            .unwrap_or(0)
     };
     [b';', b'\t', b',']
         .into_iter()
@@ -443,69 +497,104 @@ fn sniff_delimiter(text: &str) -> u8 {
         .unwrap_or(b',')
 }
 
-fn read_csv(bytes: &[u8], declared: Option<TextEncoding>) -> Result<RawTable, ReadError> {
+fn read_csv(
+    bytes: &[u8],
+    declared: Option<TextEncoding>,
+    header: HeaderRow,
+) -> Result<RawTable, ReadError> {
     let Decoded {
         text,
         encoding,
         bad,
     } = decode(bytes, declared)?;
-    let mut encoding_defects = BTreeMap::new();
     if text.trim().is_empty() {
         return Err(ReadError::Empty);
     }
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(sniff_delimiter(&text))
         .flexible(true)
-        .has_headers(true)
+        .has_headers(false)
         .from_reader(text.as_bytes());
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(|e| ReadError::Csv(e.to_string()))?
-        .iter()
-        .map(|h| h.trim().to_string())
-        .collect();
-    let header_end = reader.position().byte() as usize;
-    if let Some(why) = defect_in(&bad, 0..header_end) {
-        return Err(ReadError::Encoding(format!("in the header row, {why}")));
-    }
-    let mut rows = Vec::new();
+    // Each record numbered by the row a spreadsheet opening the file shows it on: a blank
+    // line is a row of its own, and a quoted field with line breaks stays in one row. So the
+    // number is the record's first line less the line breaks inside earlier records' fields.
+    let mut records: Vec<(u64, Vec<String>)> = Vec::new();
+    // Each record's span in the text, to pin a byte the encoding cannot hold on its row.
+    let mut spans: Vec<std::ops::Range<usize>> = Vec::new();
     let mut record = csv::StringRecord::new();
-    let mut number = 1u64;
+    let mut breaks_inside_fields = 0u64;
     loop {
         match reader.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {
-                number += 1;
+                let (mut line, mut byte) = record
+                    .position()
+                    .map_or((1, 0), |p| (p.line(), p.byte() as usize));
+                // The reader places a record that follows blank lines at the first of them.
+                while let Some(rest) = text.as_bytes().get(byte..) {
+                    let blank = [&b"\r\n"[..], b"\n"]
+                        .into_iter()
+                        .find(|b| rest.starts_with(b));
+                    let Some(blank) = blank else { break };
+                    byte += blank.len();
+                    line += 1;
+                }
+                let number = line - breaks_inside_fields;
+                breaks_inside_fields += record
+                    .iter()
+                    .map(|f| f.matches('\n').count() as u64)
+                    .sum::<u64>();
                 if record.iter().all(|f| f.trim().is_empty()) {
                     continue;
                 }
                 let start = record.position().map_or(0, |p| p.byte() as usize);
-                let end = reader.position().byte() as usize;
-                if let Some(why) = defect_in(&bad, start..end) {
-                    encoding_defects.insert(number, why);
-                }
-                let defect = (record.len() != headers.len()).then(|| {
-                    format!(
-                        "row has {} fields, the header has {}: its cells are not kept",
-                        record.len(),
-                        headers.len()
-                    )
-                });
-                let cells = if defect.is_some() {
-                    vec![None; headers.len()]
-                } else {
-                    record.iter().map(cell).collect()
-                };
-                rows.push(RawRow {
-                    number,
-                    cells,
-                    defect,
-                });
+                spans.push(start..reader.position().byte() as usize);
+                records.push((number, record.iter().map(str::to_string).collect()));
             }
             // A broken quote makes the rest of the file ambiguous: reading on would guess.
-            Err(e) => return Err(ReadError::Csv(format!("after row {number}: {e}"))),
+            Err(e) => {
+                let after = records.last().map_or(0, |(line, _)| *line);
+                return Err(ReadError::Csv(format!("after row {after}: {e}")));
+            }
         }
     }
+    if records.is_empty() {
+        return Err(ReadError::Empty);
+    }
+    let at = header_position(&records, header)?;
+    if let Some(why) = defect_in(&bad, 0..spans[at].end) {
+        return Err(ReadError::Encoding(format!("in the header row, {why}")));
+    }
+    let encoding_defects: BTreeMap<u64, String> = records
+        .iter()
+        .zip(&spans)
+        .skip(at + 1)
+        .filter_map(|((number, _), span)| Some((*number, defect_in(&bad, span.clone())?)))
+        .collect();
+    let headers: Vec<String> = records[at].1.iter().map(|h| h.trim().to_string()).collect();
+    let rows = records
+        .into_iter()
+        .skip(at + 1)
+        .map(|(number, fields)| {
+            let defect = (fields.len() != headers.len()).then(|| {
+                format!(
+                    "row has {} fields, the header has {}: its cells are not kept",
+                    fields.len(),
+                    headers.len()
+                )
+            });
+            let cells = if defect.is_some() {
+                vec![None; headers.len()]
+            } else {
+                fields.iter().map(|f| cell(f)).collect()
+            };
+            RawRow {
+                number,
+                cells,
+                defect,
+            }
+        })
+        .collect();
     Ok(RawTable {
         format: Format::Csv,
         encoding: Some(encoding),
@@ -520,7 +609,7 @@ fn cell(text: &str) -> Option<String> {
     (!t.is_empty()).then(|| t.to_string())
 }
 
-fn read_xlsx(bytes: &[u8]) -> Result<RawTable, ReadError> {
+fn read_xlsx(bytes: &[u8], header: HeaderRow) -> Result<RawTable, ReadError> {
     use calamine::{Data, DataType, Reader};
     let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
         .map_err(|e| ReadError::Xlsx(e.to_string()))?;
@@ -529,41 +618,57 @@ fn read_xlsx(bytes: &[u8]) -> Result<RawTable, ReadError> {
         .ok_or_else(|| ReadError::Xlsx("the workbook has no sheet".into()))?
         .map_err(|e| ReadError::Xlsx(e.to_string()))?;
     let first_row = u64::from(range.start().map(|(r, _)| r).unwrap_or(0)) + 1;
-    let mut iter = range.rows();
-    let headers: Vec<String> = iter
-        .next()
-        .ok_or(ReadError::Empty)?
-        .iter()
-        .map(|c| c.to_string().trim().to_string())
+    // Every row with its number on the sheet; blank rows are kept until the header is found,
+    // so that a declared header row is counted as the sheet counts it.
+    let grid: Vec<(u64, Vec<Option<String>>)> = range
+        .rows()
+        .enumerate()
+        .map(|(i, r)| {
+            let cells = r
+                .iter()
+                .map(|c| match c {
+                    Data::Empty => None,
+                    Data::String(s) => cell(s),
+                    Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => {
+                        Some(format!("{}", *f as i64))
+                    }
+                    Data::DateTime(_) => c
+                        .as_datetime()
+                        .map(|d| d.date().format("%Y-%m-%d").to_string()),
+                    other => cell(&other.to_string()),
+                })
+                .collect();
+            (first_row + i as u64, cells)
+        })
         .collect();
-    let mut rows = Vec::new();
-    for (i, r) in iter.enumerate() {
-        let cells: Vec<Option<String>> = r
-            .iter()
-            .map(|c| match c {
-                Data::Empty => None,
-                Data::String(s) => cell(s),
-                Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => {
-                    Some(format!("{}", *f as i64))
-                }
-                Data::DateTime(_) => c
-                    .as_datetime()
-                    .map(|d| d.date().format("%Y-%m-%d").to_string()),
-                other => cell(&other.to_string()),
-            })
-            .collect();
-        if cells.iter().all(Option::is_none) {
-            continue;
-        }
-        rows.push(RawRow {
-            number: first_row + 1 + i as u64,
-            cells,
-            defect: None,
-        });
-    }
-    if headers.iter().all(String::is_empty) {
+    let texts: Vec<(u64, Vec<String>)> = grid
+        .iter()
+        .filter(|(_, cells)| cells.iter().any(Option::is_some))
+        .map(|(n, cells)| {
+            (
+                *n,
+                cells
+                    .iter()
+                    .map(|c| c.clone().unwrap_or_default())
+                    .collect(),
+            )
+        })
+        .collect();
+    if texts.is_empty() {
         return Err(ReadError::Empty);
     }
+    let at = header_position(&texts, header)?;
+    let header_number = texts[at].0;
+    let headers = texts[at].1.clone();
+    let rows = grid
+        .into_iter()
+        .filter(|(n, cells)| *n > header_number && cells.iter().any(Option::is_some))
+        .map(|(number, cells)| RawRow {
+            number,
+            cells,
+            defect: None,
+        })
+        .collect();
     Ok(RawTable {
         format: Format::Xlsx,
         encoding: None,
@@ -678,136 +783,82 @@ mod tests {
         assert_eq!(t.rows[0].number, 2);
     }
 
-    fn utf16(text: &str, big_endian: bool, bom: bool) -> Vec<u8> {
-        let mut out = Vec::new();
-        let units = bom
-            .then_some(0xFEFF_u16)
-            .into_iter()
-            .chain(text.encode_utf16());
-        for u in units {
-            out.extend(if big_endian {
-                u.to_be_bytes()
-            } else {
-                u.to_le_bytes()
-            });
-        }
-        out
-    }
-
-    const KAZAKH: &str = "код;атауы\n1;Әдіскер-ұстаз\n2;Қоғам және өңір\n";
-
-    #[test]
-    fn utf16_is_read_by_its_byte_order_mark_either_way() {
-        for (big, enc) in [(false, Encoding::Utf16Le), (true, Encoding::Utf16Be)] {
-            let t = read_table(Path::new("x.csv"), &utf16(KAZAKH, big, true)).unwrap();
-            assert_eq!(t.encoding, Some(enc));
-            assert_eq!(t.headers, vec!["код", "атауы"]);
-            assert_eq!(t.rows[1].cells[1].as_deref(), Some("Қоғам және өңір"));
-            assert!(t.encoding_defects.is_empty());
-        }
+    /// Counts the cells that name one of `names`, as a contract's columns would.
+    fn naming<'a>(names: &'a [&'a str]) -> impl Fn(&[String]) -> usize + Sync + 'a {
+        move |cells: &[String]| cells.iter().filter(|c| names.contains(&c.as_str())).count()
     }
 
     #[test]
-    fn utf16_without_a_mark_is_refused_unless_declared() {
-        let bytes = utf16(KAZAKH, true, false);
-        let e = read_table(Path::new("x.csv"), &bytes).unwrap_err();
-        assert!(
-            e.to_string().contains("UTF-16 without a byte-order mark"),
-            "{e}"
-        );
-        let t = read_table_declared(Path::new("x.csv"), &bytes, Some(TextEncoding::Utf16)).unwrap();
-        assert_eq!(t.encoding, Some(Encoding::Utf16Be));
-        assert_eq!(t.rows[0].cells[1].as_deref(), Some("Әдіскер-ұстаз"));
+    fn title_lines_above_the_header_are_skipped() {
+        let text = "Реестр, октябрь 2026\n\nВыгрузка\ncode;name;level\n1;a;2\n";
+        let names = naming(&["code", "name", "level"]);
+        let t = read_table_with(
+            Path::new("x.csv"),
+            text.as_bytes(),
+            None,
+            HeaderRow::Find(&names),
+        )
+        .unwrap();
+        assert_eq!(t.headers, vec!["code", "name", "level"]);
+        assert_eq!(t.rows.len(), 1);
+        assert_eq!(t.rows[0].number, 5);
+        assert_eq!(t.rows[0].cells[1].as_deref(), Some("a"));
+        // A file naming no column keeps its first row as the header (its columns are then
+        // reported missing against what it has).
+        let none = naming(&["other"]);
+        let t = read_table_with(
+            Path::new("x.csv"),
+            text.as_bytes(),
+            None,
+            HeaderRow::Find(&none),
+        )
+        .unwrap();
+        assert_eq!(t.headers, vec!["Реестр, октябрь 2026"]);
     }
 
     #[test]
-    fn a_stray_byte_in_utf8_marks_its_row_not_the_whole_file_as_1251() {
-        let mut bytes = KAZAKH.as_bytes().to_vec();
-        // "Қоғам\xA0және": an old editor's no-break space, one byte, on line 3.
-        let at = bytes.windows(2).position(|w| w == b"\x20\xD0").unwrap();
-        bytes[at] = 0xA0;
-        let t = read_table(Path::new("x.csv"), &bytes).unwrap();
-        assert_eq!(t.encoding, Some(Encoding::Utf8));
-        assert_eq!(t.rows[0].cells[1].as_deref(), Some("Әдіскер-ұстаз"));
-        assert_eq!(
-            t.rows[1].cells[1].as_deref(),
-            Some("Қоғам\u{FFFD}және өңір")
-        );
-        let why = &t.encoding_defects[&3];
-        assert_eq!(why, &format!("line 3, byte {at}: 0xA0 is not valid UTF-8"));
-        assert_eq!(t.encoding_defects.len(), 1);
-        // Declared UTF-8 reads the same.
-        let d = read_table_declared(Path::new("x.csv"), &bytes, Some(TextEncoding::Utf8)).unwrap();
-        assert_eq!(d.encoding_defects, t.encoding_defects);
-    }
-
-    #[test]
-    fn a_bad_byte_in_the_header_refuses_the_file() {
-        let e =
-            read_table(Path::new("x.csv"), b"\xD0\xBA\xD0\xBE\xD0\xB4\xFF;b\n1;2\n").unwrap_err();
-        assert!(
-            e.to_string().contains("header row, line 1, byte 6: 0xFF"),
-            "{e}"
-        );
-    }
-
-    #[test]
-    fn a_file_mixing_utf8_and_1251_is_refused_or_its_minority_rows_marked() {
-        let (cp1251, _, _) = encoding_rs::WINDOWS_1251.encode("2;Сварщик\n");
-        let mut bytes = "код;наименование\n1;Сварщик Сварщик\n".as_bytes().to_vec();
-        bytes.extend_from_slice(&cp1251);
-        bytes.extend_from_slice(&cp1251);
-        // Mostly UTF-8: the rows in 1251 are marked, the others read.
-        let t = read_table(Path::new("x.csv"), &bytes).unwrap();
-        assert_eq!(t.encoding, Some(Encoding::Utf8));
-        assert_eq!(
-            t.encoding_defects.keys().copied().collect::<Vec<_>>(),
-            vec![3, 4]
-        );
-        assert!(t.encoding_defects[&3].contains("0xD1 is not valid UTF-8 (and 6 more"));
-        assert_eq!(t.rows[0].cells[1].as_deref(), Some("Сварщик Сварщик"));
-        // As much 1251 as UTF-8: neither reading can be trusted.
-        for _ in 0..4 {
-            bytes.extend_from_slice(&cp1251);
-        }
-        let e = read_table(Path::new("x.csv"), &bytes).unwrap_err();
-        assert!(e.to_string().contains("mixes UTF-8 (29 characters)"), "{e}");
-        // Declared, the 1251 rows of a UTF-8 file are marked whatever their share.
-        let t = read_table_declared(Path::new("x.csv"), &bytes, Some(TextEncoding::Utf8)).unwrap();
-        assert_eq!(t.encoding_defects.len(), 6);
-    }
-
-    #[test]
-    fn kazakh_letters_in_a_single_byte_code_page_are_never_read_silently() {
-        // KZ-1048 puts Қ at 0x8D, where Windows-1251 has the Macedonian Ќ.
-        let mut bytes = encoding_rs::WINDOWS_1251
-            .encode("код;атауы\n1;Сварщик\n2;Xазақ\n")
-            .0
-            .into_owned();
-        let (q, _, _) = encoding_rs::WINDOWS_1251.encode("Xа");
-        let at = bytes.windows(2).position(|w| w == &q[..]).unwrap();
-        bytes[at] = 0x8D;
-        for declared in [None, Some(TextEncoding::Windows1251)] {
-            let t = read_table_declared(Path::new("x.csv"), &bytes, declared).unwrap();
-            assert_eq!(t.encoding, Some(Encoding::Windows1251));
-            assert_eq!(t.rows[0].cells[1].as_deref(), Some("Сварщик"));
-            assert!(t.encoding_defects[&3].starts_with(&format!("line 3, byte {at}: 0x8D")));
-            assert_eq!(t.encoding_defects.len(), 1);
+    fn a_declared_header_row_is_counted_as_a_spreadsheet_counts() {
+        let text = b"code,name\nnote\n\ncode,name\n1,a\n";
+        let t = read_table_with(Path::new("x.csv"), text, None, HeaderRow::Declared(4)).unwrap();
+        assert_eq!(t.rows.len(), 1);
+        assert_eq!(t.rows[0].number, 5);
+        for blank_or_past in [3, 9] {
+            assert!(matches!(
+                read_table_with(Path::new("x.csv"), text, None, HeaderRow::Declared(blank_or_past)),
+                Err(ReadError::NoHeaderRow(n)) if n == blank_or_past
+            ));
         }
     }
 
     #[test]
-    fn a_declared_encoding_that_its_mark_contradicts_is_refused() {
-        let bytes = utf16(KAZAKH, false, true);
-        let e =
-            read_table_declared(Path::new("x.csv"), &bytes, Some(TextEncoding::Utf8)).unwrap_err();
-        assert!(e.to_string().contains("utf-16le byte-order mark"), "{e}");
+    fn a_sheet_header_below_a_title_is_found_or_declared_in_sheet_numbering() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/cases/title-row/in/centres/centres_2026-10.xlsx");
+        let bytes = std::fs::read(&path).unwrap();
+        let names = naming(&["centre_bin", "name", "region"]);
+        for header in [HeaderRow::Find(&names), HeaderRow::Declared(2)] {
+            let t = read_table_with(&path, &bytes, None, header).unwrap();
+            assert!(
+                t.headers.iter().any(|h| h == "centre_bin"),
+                "{:?}",
+                t.headers
+            );
+            assert_eq!(t.rows.len(), 20);
+            assert_eq!(t.rows[0].number, 3);
+        }
+        // Read with its first row as the header, the title is the header.
+        let t = read_table(&path, &bytes).unwrap();
+        assert_eq!(t.rows[0].number, 2);
     }
 
     #[test]
-    fn json_with_a_bad_byte_is_refused_naming_it() {
-        let e = read_table(Path::new("x.json"), b"[{\"a\": \"\xD0\xBA\xA0\"}]").unwrap_err();
-        assert!(e.to_string().contains("line 1, byte 10: 0xA0"), "{e}");
+    fn rows_are_numbered_as_a_spreadsheet_shows_them() {
+        // Row 2 spans three lines, rows 3 and 4 are blank lines.
+        let text = b"a,b\n1,\"x\ny\n\"\n\n\r\n2,z\n3,w";
+        let t = read_table(Path::new("x.csv"), text).unwrap();
+        let numbers: Vec<u64> = t.rows.iter().map(|r| r.number).collect();
+        assert_eq!(numbers, vec![2, 5, 6]);
+        assert_eq!(t.rows[0].cells[1].as_deref(), Some("x\ny"));
     }
 
     #[test]
@@ -846,5 +897,161 @@ mod tests {
             Err(ReadError::Empty)
         ));
         assert!(read_table(Path::new("x.xlsx"), b"not a zip").is_err());
+    }
+
+    fn utf16(text: &str, big_endian: bool, bom: bool) -> Vec<u8> {
+        let mut out = Vec::new();
+        let units = bom
+            .then_some(0xFEFF_u16)
+            .into_iter()
+            .chain(text.encode_utf16());
+        for u in units {
+            out.extend(if big_endian {
+                u.to_be_bytes()
+            } else {
+                u.to_le_bytes()
+            });
+        }
+        out
+    }
+
+    const KAZAKH: &str = "код;атауы\n1;Әдіскер-ұстаз\n2;Қоғам және өңір\n";
+
+    #[test]
+    fn utf16_is_read_by_its_byte_order_mark_either_way() {
+        for (big, enc) in [(false, Encoding::Utf16Le), (true, Encoding::Utf16Be)] {
+            let t = read_table(Path::new("x.csv"), &utf16(KAZAKH, big, true)).unwrap();
+            assert_eq!(t.encoding, Some(enc));
+            assert_eq!(t.headers, vec!["код", "атауы"]);
+            assert_eq!(t.rows[1].cells[1].as_deref(), Some("Қоғам және өңір"));
+            assert!(t.encoding_defects.is_empty());
+        }
+    }
+
+    #[test]
+    fn utf16_without_a_mark_is_refused_unless_declared() {
+        let bytes = utf16(KAZAKH, true, false);
+        let e = read_table(Path::new("x.csv"), &bytes).unwrap_err();
+        assert!(
+            e.to_string().contains("UTF-16 without a byte-order mark"),
+            "{e}"
+        );
+        let t = read_table_with(
+            Path::new("x.csv"),
+            &bytes,
+            Some(TextEncoding::Utf16),
+            HeaderRow::First,
+        )
+        .unwrap();
+        assert_eq!(t.encoding, Some(Encoding::Utf16Be));
+        assert_eq!(t.rows[0].cells[1].as_deref(), Some("Әдіскер-ұстаз"));
+    }
+
+    #[test]
+    fn a_stray_byte_in_utf8_marks_its_row_not_the_whole_file_as_1251() {
+        let mut bytes = KAZAKH.as_bytes().to_vec();
+        // "Қоғам\xA0және": an old editor's no-break space, one byte, on line 3.
+        let at = bytes.windows(2).position(|w| w == b"\x20\xD0").unwrap();
+        bytes[at] = 0xA0;
+        let t = read_table(Path::new("x.csv"), &bytes).unwrap();
+        assert_eq!(t.encoding, Some(Encoding::Utf8));
+        assert_eq!(t.rows[0].cells[1].as_deref(), Some("Әдіскер-ұстаз"));
+        assert_eq!(
+            t.rows[1].cells[1].as_deref(),
+            Some("Қоғам\u{FFFD}және өңір")
+        );
+        let why = &t.encoding_defects[&3];
+        assert_eq!(why, &format!("line 3, byte {at}: 0xA0 is not valid UTF-8"));
+        assert_eq!(t.encoding_defects.len(), 1);
+        // Declared UTF-8 reads the same.
+        let d = read_table_with(
+            Path::new("x.csv"),
+            &bytes,
+            Some(TextEncoding::Utf8),
+            HeaderRow::First,
+        )
+        .unwrap();
+        assert_eq!(d.encoding_defects, t.encoding_defects);
+    }
+
+    #[test]
+    fn a_bad_byte_in_the_header_refuses_the_file() {
+        let e =
+            read_table(Path::new("x.csv"), b"\xD0\xBA\xD0\xBE\xD0\xB4\xFF;b\n1;2\n").unwrap_err();
+        assert!(
+            e.to_string().contains("header row, line 1, byte 6: 0xFF"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_file_mixing_utf8_and_1251_is_refused_or_its_minority_rows_marked() {
+        let (cp1251, _, _) = encoding_rs::WINDOWS_1251.encode("2;Сварщик\n");
+        let mut bytes = "код;наименование\n1;Сварщик Сварщик\n".as_bytes().to_vec();
+        bytes.extend_from_slice(&cp1251);
+        bytes.extend_from_slice(&cp1251);
+        // Mostly UTF-8: the rows in 1251 are marked, the others read.
+        let t = read_table(Path::new("x.csv"), &bytes).unwrap();
+        assert_eq!(t.encoding, Some(Encoding::Utf8));
+        assert_eq!(
+            t.encoding_defects.keys().copied().collect::<Vec<_>>(),
+            vec![3, 4]
+        );
+        assert!(t.encoding_defects[&3].contains("0xD1 is not valid UTF-8 (and 6 more"));
+        assert_eq!(t.rows[0].cells[1].as_deref(), Some("Сварщик Сварщик"));
+        // As much 1251 as UTF-8: neither reading can be trusted.
+        for _ in 0..4 {
+            bytes.extend_from_slice(&cp1251);
+        }
+        let e = read_table(Path::new("x.csv"), &bytes).unwrap_err();
+        assert!(e.to_string().contains("mixes UTF-8 (29 characters)"), "{e}");
+        // Declared, the 1251 rows of a UTF-8 file are marked whatever their share.
+        let t = read_table_with(
+            Path::new("x.csv"),
+            &bytes,
+            Some(TextEncoding::Utf8),
+            HeaderRow::First,
+        )
+        .unwrap();
+        assert_eq!(t.encoding_defects.len(), 6);
+    }
+
+    #[test]
+    fn kazakh_letters_in_a_single_byte_code_page_are_never_read_silently() {
+        // KZ-1048 puts Қ at 0x8D, where Windows-1251 has the Macedonian Ќ.
+        let mut bytes = encoding_rs::WINDOWS_1251
+            .encode("код;атауы\n1;Сварщик\n2;Xазақ\n")
+            .0
+            .into_owned();
+        let (q, _, _) = encoding_rs::WINDOWS_1251.encode("Xа");
+        let at = bytes.windows(2).position(|w| w == &q[..]).unwrap();
+        bytes[at] = 0x8D;
+        for declared in [None, Some(TextEncoding::Windows1251)] {
+            let t =
+                read_table_with(Path::new("x.csv"), &bytes, declared, HeaderRow::First).unwrap();
+            assert_eq!(t.encoding, Some(Encoding::Windows1251));
+            assert_eq!(t.rows[0].cells[1].as_deref(), Some("Сварщик"));
+            assert!(t.encoding_defects[&3].starts_with(&format!("line 3, byte {at}: 0x8D")));
+            assert_eq!(t.encoding_defects.len(), 1);
+        }
+    }
+
+    #[test]
+    fn a_declared_encoding_that_its_mark_contradicts_is_refused() {
+        let bytes = utf16(KAZAKH, false, true);
+        let e = read_table_with(
+            Path::new("x.csv"),
+            &bytes,
+            Some(TextEncoding::Utf8),
+            HeaderRow::First,
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("utf-16le byte-order mark"), "{e}");
+    }
+
+    #[test]
+    fn json_with_a_bad_byte_is_refused_naming_it() {
+        let e = read_table(Path::new("x.json"), b"[{\"a\": \"\xD0\xBA\xA0\"}]").unwrap_err();
+        assert!(e.to_string().contains("line 1, byte 10: 0xA0"), "{e}");
     }
 }
