@@ -348,6 +348,37 @@ impl Drop for Staging {
     }
 }
 
+/// `create table` for a source with no data yet: the lake's columns and types (as ingest
+/// writes them, lineage columns included), so SQL over an empty source returns no rows instead
+/// of failing on a missing view.
+pub fn empty_table_sql(contract: &crate::contract::Contract) -> String {
+    let mut cols: Vec<String> = crate::ingest::lake_columns(contract)
+        .into_iter()
+        .map(|(_, name, dtype)| format!("\"{name}\" {}", duck_type(&dtype)))
+        .collect();
+    cols.push(format!("\"{SOURCE_FILE}\" varchar"));
+    cols.push(format!("\"{SOURCE_ROW}\" bigint"));
+    cols.push(format!("\"{FLAGS}\" varchar"));
+    format!(
+        "create or replace table \"{}\" ({});",
+        contract.id,
+        cols.join(", ")
+    )
+}
+
+/// DuckDB's name for a lake column's type.
+fn duck_type(t: &polars::prelude::DataType) -> String {
+    use polars::prelude::DataType as D;
+    match t {
+        D::Int64 => "bigint".into(),
+        D::Float64 => "double".into(),
+        D::Date => "date".into(),
+        D::Boolean => "boolean".into(),
+        D::List(inner) => format!("{}[]", duck_type(inner)),
+        _ => "varchar".into(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -382,36 +413,5 @@ mod tests {
         s.commit().unwrap();
         assert_eq!(read_parquet(&target).unwrap().height(), 1);
         assert_eq!(lake.partitions("x"), vec![PartitionKey::Year(2024)]);
-    }
-}
-
-/// `create table` for a source with no data yet: the lake's columns and types (as ingest
-/// writes them, lineage columns included), so SQL over an empty source returns no rows instead
-/// of failing on a missing view.
-pub fn empty_table_sql(contract: &crate::contract::Contract) -> String {
-    let mut cols: Vec<String> = crate::ingest::lake_columns(contract)
-        .into_iter()
-        .map(|(_, name, dtype)| format!("\"{name}\" {}", duck_type(&dtype)))
-        .collect();
-    cols.push(format!("\"{SOURCE_FILE}\" varchar"));
-    cols.push(format!("\"{SOURCE_ROW}\" bigint"));
-    cols.push(format!("\"{FLAGS}\" varchar"));
-    format!(
-        "create or replace table \"{}\" ({});",
-        contract.id,
-        cols.join(", ")
-    )
-}
-
-/// DuckDB's name for a lake column's type.
-fn duck_type(t: &polars::prelude::DataType) -> String {
-    use polars::prelude::DataType as D;
-    match t {
-        D::Int64 => "bigint".into(),
-        D::Float64 => "double".into(),
-        D::Date => "date".into(),
-        D::Boolean => "boolean".into(),
-        D::List(inner) => format!("{}[]", duck_type(inner)),
-        _ => "varchar".into(),
     }
 }
