@@ -117,27 +117,6 @@ fn counts(out: &Path, file: &str) -> (String, [u64; 3]) {
     )
 }
 
-/// Every lake row of `source` that came from `file`, in file order.
-fn lake_rows(out: &Path, source: &str, file: &str) -> DataFrame {
-    let mut rows: Option<DataFrame> = None;
-    for p in parquet_files(&out.join("lake").join(source)) {
-        let df = read_parquet(&p)
-            .lazy()
-            .filter(col("_source_file").eq(lit(file)))
-            .collect()
-            .unwrap();
-        match &mut rows {
-            Some(r) => {
-                r.vstack_mut(&df).unwrap();
-            }
-            None => rows = Some(df),
-        }
-    }
-    rows.expect("the source has partitions")
-        .sort(["_source_row"], SortMultipleOptions::default())
-        .unwrap()
-}
-
 /// (row, column, reason_code, reason) of the quarantined rows of `file`.
 fn quarantined(out: &Path, source: &str, file: &str) -> Vec<(i64, String, String, String)> {
     let path = out
@@ -213,7 +192,7 @@ fn a_stray_byte_in_utf8_quarantines_its_row_and_the_rest_is_read_as_utf8() {
     );
     // Every other row keeps its Kazakh and Russian text as sent, not as 1251 mojibake.
     let text = String::from_utf8_lossy(&bytes);
-    let lake = lake_rows(out, "standards", STRAY_BYTE_FILE);
+    let lake = lake_rows_of(&out.join("lake"), "standards", STRAY_BYTE_FILE);
     assert_eq!(lake.height(), 14);
     for name in strs(&lake, "name_kk") {
         assert!(text.contains(&name), "{name} is not in the file");
@@ -267,7 +246,7 @@ fn utf16_files_are_read_by_their_byte_order_mark_and_recorded_so() {
             "{file}"
         );
         let text = String::from_utf8(sample(file)).unwrap();
-        let lake = lake_rows(out, "standards", file);
+        let lake = lake_rows_of(&out.join("lake"), "standards", file);
         let names = strs(&lake, "name_kk");
         assert_eq!(names.len() as u64, rows);
         for name in &names {
@@ -359,7 +338,7 @@ fn a_declared_pivot_reads_the_two_digit_year_in_its_window() {
         counts(&out, SHORT_YEAR_FILE),
         ("utf-8".into(), [222, 222, 0])
     );
-    let lake = lake_rows(&out, "registrations", SHORT_YEAR_FILE);
+    let lake = lake_rows_of(&out.join("lake"), "registrations", SHORT_YEAR_FILE);
     let row16 = lake
         .lazy()
         .filter(col("_source_row").cast(DataType::Int64).eq(lit(16i64)))

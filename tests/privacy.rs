@@ -88,49 +88,6 @@ fn counts(file: &str) -> [u64; 4] {
     ["rows_read", "accepted", "quarantined", "flagged"].map(|k| e[k].as_u64().unwrap())
 }
 
-/// Every lake row of `source` that came from `file`.
-fn lake_rows(source: &str, file: &str) -> DataFrame {
-    let mut rows: Option<DataFrame> = None;
-    for p in parquet_files(&pipeline().out.join("lake").join(source)) {
-        let df = read_parquet(&p)
-            .lazy()
-            .filter(col("_source_file").eq(lit(file)))
-            .collect()
-            .unwrap();
-        match &mut rows {
-            Some(r) => {
-                r.vstack_mut(&df).unwrap();
-            }
-            None => rows = Some(df),
-        }
-    }
-    rows.expect("the source has partitions")
-        .sort(["_source_row"], SortMultipleOptions::default())
-        .unwrap()
-}
-
-fn quarantine_rows(source: &str, file: &str) -> DataFrame {
-    let path = pipeline()
-        .out
-        .join("lake/_quarantine")
-        .join(format!("{source}.parquet"));
-    read_parquet(&path)
-        .lazy()
-        .filter(col("file").eq(lit(file)))
-        .collect()
-        .unwrap()
-}
-
-fn strs(df: &DataFrame, column: &str) -> Vec<Option<String>> {
-    df.column(column)
-        .unwrap()
-        .str()
-        .unwrap()
-        .into_iter()
-        .map(|v| v.map(String::from))
-        .collect()
-}
-
 /// The cells of the free-text case's row 5 that appear on no other line of its file: if one
 /// of them shows up anywhere, it came from that row.
 fn cells_of_the_split_row() -> Vec<String> {
@@ -165,7 +122,11 @@ fn a_row_split_by_its_free_text_is_quarantined_without_any_of_its_cells() {
     // Rows read = accepted + quarantined: 11 requests, the split one quarantined.
     assert_eq!(counts(FREE_TEXT_FILE), [11, 10, 1, 0]);
 
-    let q = quarantine_rows("support_requests", FREE_TEXT_FILE);
+    let q = quarantine_rows_of(
+        &pipeline().out.join("lake"),
+        "support_requests",
+        FREE_TEXT_FILE,
+    );
     assert_eq!(q.height(), 1, "{q}");
     assert_eq!(q.column("row").unwrap().i64().unwrap().get(0), Some(5));
     assert_eq!(strs(&q, "column"), vec![Some(String::new())]);
@@ -178,7 +139,11 @@ fn a_row_split_by_its_free_text_is_quarantined_without_any_of_its_cells() {
     assert_eq!(strs(&q, "record"), vec![Some("{}".to_string())]);
 
     // The other ten are in the lake, and nothing of row 5.
-    let accepted = lake_rows("support_requests", FREE_TEXT_FILE);
+    let accepted = lake_rows_of(
+        &pipeline().out.join("lake"),
+        "support_requests",
+        FREE_TEXT_FILE,
+    );
     let rows: Vec<i64> = accepted
         .column("_source_row")
         .unwrap()
@@ -236,11 +201,20 @@ fn an_entrepreneurs_iin_as_employer_bin_is_accepted_pseudonymised_and_flagged() 
     // All 11 rows accepted, the one with the IIN flagged.
     assert_eq!(counts(ENTREPRENEUR_FILE), [11, 11, 0, 1]);
     assert_eq!(
-        quarantine_rows("recognition_results", ENTREPRENEUR_FILE).height(),
+        quarantine_rows_of(
+            &pipeline().out.join("lake"),
+            "recognition_results",
+            ENTREPRENEUR_FILE
+        )
+        .height(),
         0
     );
 
-    let rows = lake_rows("recognition_results", ENTREPRENEUR_FILE);
+    let rows = lake_rows_of(
+        &pipeline().out.join("lake"),
+        "recognition_results",
+        ENTREPRENEUR_FILE,
+    );
     assert_eq!(rows.height(), 11);
     let ids = strs(&rows, "record_id");
     let employers = strs(&rows, "employer_bin");

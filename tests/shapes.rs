@@ -51,51 +51,6 @@ impl Run {
         assert!(e.is_object(), "{file} is in the manifest");
         ["rows_read", "accepted", "quarantined", "flagged"].map(|k| e[k].as_u64().unwrap())
     }
-
-    /// Every lake row of `source` that came from `file`, in row order.
-    fn lake_rows(&self, source: &str, file: &str) -> DataFrame {
-        let mut rows: Option<DataFrame> = None;
-        for p in parquet_files(&self.lake().join(source)) {
-            let df = read_parquet(&p)
-                .lazy()
-                .filter(col("_source_file").eq(lit(file)))
-                .collect()
-                .unwrap();
-            match &mut rows {
-                Some(r) => {
-                    r.vstack_mut(&df).unwrap();
-                }
-                None => rows = Some(df),
-            }
-        }
-        rows.expect("the source has partitions")
-            .sort(["_source_row"], SortMultipleOptions::default())
-            .unwrap()
-    }
-
-    fn quarantine_rows(&self, source: &str, file: &str) -> DataFrame {
-        let path = self
-            .lake()
-            .join("_quarantine")
-            .join(format!("{source}.parquet"));
-        read_parquet(&path)
-            .lazy()
-            .filter(col("file").eq(lit(file)))
-            .collect()
-            .unwrap()
-            .sort(["row"], SortMultipleOptions::default())
-            .unwrap()
-    }
-}
-
-fn strs(df: &DataFrame, column: &str) -> Vec<Option<String>> {
-    df.column(column)
-        .unwrap()
-        .str()
-        .unwrap()
-        .into_iter()
-        .map(|v| v.map(String::from))
-        .collect()
 }
 
 fn ints(df: &DataFrame, column: &str) -> Vec<i64> {
@@ -229,7 +184,7 @@ fn a_title_row_above_the_header_is_skipped() {
     let run = shapes();
     // Before: the title was taken for the header, all 21 rows quarantined "columns missing".
     assert_eq!(run.counts(TITLE_ROW_FILE), [20, 20, 0, 0]);
-    let rows = run.lake_rows("centres", TITLE_ROW_FILE);
+    let rows = lake_rows_of(&run.lake(), "centres", TITLE_ROW_FILE);
     assert_eq!(rows.height(), 20);
     // The header is sheet row 2, so the first centre is row 3.
     assert_eq!(ints(&rows, "_source_row"), (3..23).collect::<Vec<i64>>());
@@ -240,14 +195,14 @@ fn two_title_lines_above_a_csv_header_are_skipped() {
     let run = shapes();
     let [read, accepted, quarantined, _] = run.counts(TITLED_FILE);
     assert_eq!((read, accepted, quarantined), (6, 6, 0));
-    let rows = run.lake_rows("recognition_results", TITLED_FILE);
+    let rows = lake_rows_of(&run.lake(), "recognition_results", TITLED_FILE);
     assert_eq!(ints(&rows, "_source_row"), (4..10).collect::<Vec<i64>>());
 }
 
 #[test]
 fn a_bin_stored_as_a_number_gets_its_zero_back_and_is_flagged() {
     let run = shapes();
-    let rows = run.lake_rows("recognition_results", TITLED_FILE);
+    let rows = lake_rows_of(&run.lake(), "recognition_results", TITLED_FILE);
     let bins = strs(&rows, "employer_bin");
     let flags = strs(&rows, "_flags");
     let restored: Vec<usize> = (0..rows.height())
@@ -283,7 +238,7 @@ fn ids_stored_as_numbers_are_restored_pseudonymised_and_flagged() {
     assert!(!short.is_empty(), "the case has IINs that lost their zeros");
     // The restored IIN gets the pseudonym the person has in every other file.
     let p = Pseudonymiser::sample();
-    let rows = run.lake_rows("recognition_results", IIN_AS_NUMBER_FILE);
+    let rows = lake_rows_of(&run.lake(), "recognition_results", IIN_AS_NUMBER_FILE);
     let people = strs(&rows, "person_id");
     let flags = strs(&rows, "_flags");
     for iin in &short {
@@ -314,7 +269,7 @@ fn an_iin_in_scientific_notation_is_quarantined_with_a_hint_and_not_shown() {
     let run = shapes();
     let [read, accepted, quarantined, _] = run.counts(SCIENTIFIC_FILE);
     assert_eq!((read, accepted, quarantined), (21, 20, 1));
-    let q = run.quarantine_rows("recognition_results", SCIENTIFIC_FILE);
+    let q = quarantine_rows_of(&run.lake(), "recognition_results", SCIENTIFIC_FILE);
     assert_eq!(ints(&q, "row"), vec![2]);
     assert_eq!(strs(&q, "column"), vec![Some("iin".to_string())]);
     let reason = strs(&q, "reason")[0].clone().unwrap();
@@ -338,7 +293,7 @@ fn row_numbers_are_the_rows_a_spreadsheet_shows() {
     let run = shapes();
     // The case: a quoted field with line breaks (lines 3-5), a blank line (row 7), then an
     // unknown code on the request a spreadsheet shows on row 11 (before: reported on row 10).
-    let q = run.quarantine_rows("support_requests", ROW_NUMBERS_FILE);
+    let q = quarantine_rows_of(&run.lake(), "support_requests", ROW_NUMBERS_FILE);
     assert_eq!(ints(&q, "row"), vec![11]);
     assert_eq!(strs(&q, "column"), vec![Some("subject".to_string())]);
     assert_eq!(run.counts(ROW_NUMBERS_FILE)[..3], [11, 10, 1]);
@@ -348,10 +303,10 @@ fn row_numbers_are_the_rows_a_spreadsheet_shows() {
 fn a_multi_line_field_and_a_blank_line_do_not_shift_row_numbers() {
     let run = shapes();
     assert_eq!(run.counts(MULTILINE_FILE)[..3], [3, 2, 1]);
-    let q = run.quarantine_rows("support_requests", MULTILINE_FILE);
+    let q = quarantine_rows_of(&run.lake(), "support_requests", MULTILINE_FILE);
     assert_eq!(ints(&q, "row"), vec![5]);
     assert_eq!(strs(&q, "column"), vec![Some("subject".to_string())]);
-    let rows = run.lake_rows("support_requests", MULTILINE_FILE);
+    let rows = lake_rows_of(&run.lake(), "support_requests", MULTILINE_FILE);
     assert_eq!(ints(&rows, "_source_row"), vec![2, 4]);
     assert_eq!(
         strs(&rows, "request_id")[0].as_deref(),
@@ -389,7 +344,7 @@ fn a_header_naming_a_column_twice_is_read_as_the_contract_says() {
     });
     let run = ingest(&root, &pipelines);
     assert!(run.output.status.success(), "{}", run.console());
-    let rows = run.lake_rows("recognition_results", DUPLICATE_HEADER_FILE);
+    let rows = lake_rows_of(&run.lake(), "recognition_results", DUPLICATE_HEADER_FILE);
     let ids = strs(&rows, "record_id");
     let at = ids
         .iter()
@@ -424,6 +379,6 @@ fn a_declared_header_row_is_used_even_where_a_row_above_looks_like_a_header() {
     assert!(run.output.status.success(), "{}", run.console());
     let [read, accepted, quarantined, _] = run.counts(MULTILINE_FILE);
     assert_eq!((read, accepted, quarantined), (data_rows, data_rows, 0));
-    let rows = run.lake_rows("support_requests", MULTILINE_FILE);
+    let rows = lake_rows_of(&run.lake(), "support_requests", MULTILINE_FILE);
     assert_eq!(ints(&rows, "_source_row")[0], 4);
 }

@@ -106,3 +106,47 @@ pub fn read_parquet(path: &Path) -> polars::prelude::DataFrame {
         .finish()
         .unwrap()
 }
+
+/// Every lake row of `source` that came from input `file`, in row order.
+pub fn lake_rows_of(lake: &Path, source: &str, file: &str) -> polars::prelude::DataFrame {
+    use polars::prelude::*;
+    let mut rows: Option<DataFrame> = None;
+    for p in parquet_files(&lake.join(source)) {
+        let df = read_parquet(&p)
+            .lazy()
+            .filter(col("_source_file").eq(lit(file)))
+            .collect()
+            .unwrap();
+        match &mut rows {
+            Some(r) => {
+                r.vstack_mut(&df).unwrap();
+            }
+            None => rows = Some(df),
+        }
+    }
+    rows.expect("the source has partitions")
+        .sort(["_source_row"], SortMultipleOptions::default())
+        .unwrap()
+}
+
+/// The quarantined rows of `source` from input `file`, in row order.
+pub fn quarantine_rows_of(lake: &Path, source: &str, file: &str) -> polars::prelude::DataFrame {
+    use polars::prelude::*;
+    read_parquet(&lake.join("_quarantine").join(format!("{source}.parquet")))
+        .lazy()
+        .filter(col("file").eq(lit(file)))
+        .sort(["row"], SortMultipleOptions::default())
+        .collect()
+        .unwrap()
+}
+
+/// A text column's values (`None` where null).
+pub fn strs(df: &polars::prelude::DataFrame, column: &str) -> Vec<Option<String>> {
+    df.column(column)
+        .unwrap()
+        .str()
+        .unwrap()
+        .into_iter()
+        .map(|v| v.map(String::from))
+        .collect()
+}
