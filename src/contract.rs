@@ -190,10 +190,76 @@ pub struct Contract {
     /// line); without it, the header is the first of the first rows that names the most of
     /// the declared columns (title rows above a table are skipped).
     pub header_row: Option<u64>,
+    /// How many rows the header spans (default 1): a table published under merged header rows
+    /// (`2024` over `men`, `women`) has each column named by its header cells joined with a
+    /// space, top to bottom (`2024 men`); a merged cell counts in every column it covers.
+    pub header_rows: Option<u64>,
+    /// The sheet of an XLSX file the table is on: its name, or its position counting from 1.
+    /// Without it, the first sheet.
+    pub sheet: Option<SheetRef>,
+    /// How the table as read becomes records, in DuckDB SQL, before the column checks.
+    pub transform: Option<Transform>,
     #[serde(rename = "column")]
     pub columns: Vec<Column>,
     #[serde(skip)]
     pub path: PathBuf,
+}
+
+/// A sheet of a workbook, by name or by position (1 is the first sheet).
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(untagged)]
+pub enum SheetRef {
+    Position(usize),
+    Name(String),
+}
+
+impl std::fmt::Display for SheetRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SheetRef::Position(n) => write!(f, "sheet {n}"),
+            SheetRef::Name(name) => write!(f, "sheet `{name}`"),
+        }
+    }
+}
+
+/// How the rows of a file become the records the columns are checked on, declared in DuckDB
+/// SQL (the dialect of the indicators): the steps run in the order of the fields below. In
+/// every expression the table so far is `input`, one text column per header as the file
+/// writes it (quote names with spaces or capitals: `"PARENT_ID"`), plus `_row`, the row a
+/// spreadsheet shows. Scalar macros of `pipelines/shared/codes.sql` can be called. Rows a
+/// step drops are counted as excluded, by the step, never lost silently.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Transform {
+    /// The first row where this holds, and every row below it, are not part of the table
+    /// (footnotes, notes, a signature under a published table).
+    pub stop_at: Option<String>,
+    /// A wide table (one column per year or region) turned long.
+    pub unpivot: Option<Unpivot>,
+    /// New or replaced columns, each computed from the ones before (those of the file and the
+    /// earlier derived ones). A parent lookup in the same file is a correlated subquery:
+    /// `(select p."CODE" from input p where p."ID" = input."PARENT_ID")`.
+    #[serde(default)]
+    pub derive: Vec<Derive>,
+    /// Rows kept; the others (total rows, rows of another vintage) are excluded and counted.
+    pub filter: Option<String>,
+}
+
+/// Columns whose header matches `columns` (a regular expression) become rows: `name` holds
+/// the header, `value` the cell.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Unpivot {
+    pub columns: String,
+    pub name: String,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Derive {
+    pub name: String,
+    pub sql: String,
 }
 
 /// A text encoding a contract may declare for its source's CSV and JSON files.
@@ -348,6 +414,29 @@ impl Catalog {
             for col in &c.columns {
                 if !names.insert(col.name.as_str()) {
                     return Err(invalid(format!("column `{}` is declared twice", col.name)));
+                }
+            }
+            if c.header_rows == Some(0) {
+                return Err(invalid("`header_rows` is at least 1".into()));
+            }
+            if c.sheet == Some(SheetRef::Position(0)) {
+                return Err(invalid("`sheet` counts from 1, as a workbook does".into()));
+            }
+            if let Some(t) = &c.transform {
+                if let Some(u) = &t.unpivot
+                    && let Err(e) = regex::Regex::new(&u.columns)
+                {
+                    return Err(invalid(format!(
+                        "transform.unpivot.columns does not compile: {e}"
+                    )));
+                }
+                for d in &t.derive {
+                    if d.name.trim().is_empty() || d.name.starts_with('_') {
+                        return Err(invalid(format!(
+                            "transform.derive name `{}` must be a column name (not starting with `_`)",
+                            d.name
+                        )));
+                    }
                 }
             }
             if c.header_row == Some(0) {

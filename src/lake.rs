@@ -116,6 +116,10 @@ pub struct FileEntry {
     pub accepted: u64,
     pub quarantined: u64,
     pub flagged: u64,
+    /// Rows the contract's transform left out (footnotes, filtered rows); rows read are
+    /// accepted + quarantined + excluded.
+    #[serde(default)]
+    pub excluded: u64,
     pub partitions: Vec<String>,
     pub missing_columns: Vec<String>,
     pub ignored_columns: Vec<String>,

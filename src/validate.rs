@@ -147,6 +147,12 @@ fn header_positions(col: &Column, normal: &[String]) -> Vec<usize> {
         .collect()
 }
 
+/// Whether a file's header names this column (by its name or an alias, ignoring case and
+/// spacing).
+pub fn names_column(col: &Column, header: &str) -> bool {
+    !header_positions(col, &[normalise(header)]).is_empty()
+}
+
 /// How many of the contract's columns a row of cells names (by name or alias): what tells a
 /// header row from a title above it.
 pub fn columns_named(contract: &Contract, cells: &[String]) -> usize {

@@ -8,6 +8,7 @@
 //! the same path replaces its earlier rows; an unchanged file is skipped.
 
 pub mod read;
+pub mod shape;
 
 use crate::contract::{Catalog, ColumnType, Contract, Partition};
 use crate::lake::{self, FileEntry, Lake, LakeError, PartitionKey, Staging};
@@ -61,6 +62,9 @@ pub struct SourceReport {
     pub accepted: u64,
     pub quarantined: u64,
     pub flagged: u64,
+    /// Rows a contract's declared transform left out (`stop_at`, `filter`), by step.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub excluded: BTreeMap<String, u64>,
     /// Quarantined rows by the column and code of their first error, most rows first.
     pub reasons: Vec<ReasonCount>,
     /// The first quarantined rows, as `file row N, column `c` = value: reason`, for the console.
@@ -87,6 +91,9 @@ impl IngestReport {
             t.accepted += s.accepted;
             t.quarantined += s.quarantined;
             t.flagged += s.flagged;
+            for (step, n) in &s.excluded {
+                *t.excluded.entry(step.clone()).or_default() += n;
+            }
         }
         t
     }
@@ -105,6 +112,7 @@ struct CheckedFile {
     table_format: read::Format,
     encoding: Option<read::Encoding>,
     rows_read: u64,
+    excluded: shape::Excluded,
     accepted: Vec<CheckedRow>,
     rejected: Vec<RejectedRow>,
     header: HeaderReport,
@@ -261,6 +269,9 @@ fn record_chunk(
         source_report.accepted += c.accepted.len() as u64;
         source_report.quarantined += c.rejected.len() as u64;
         source_report.flagged += flagged;
+        for (step, n) in &c.excluded {
+            *source_report.excluded.entry(step.clone()).or_default() += n;
+        }
         if !c.header.missing.is_empty() {
             source_report
                 .missing_columns
@@ -284,6 +295,7 @@ fn record_chunk(
                 accepted: c.accepted.len() as u64,
                 quarantined: c.rejected.len() as u64,
                 flagged,
+                excluded: c.excluded.values().sum(),
                 partitions: partitions
                     .get(&c.input.rel)
                     .map(|p| p.iter().map(|k| k.rel_dir()).collect())
@@ -403,25 +415,46 @@ fn check_file(
         cause: ReadError::Io(cause),
     })?;
     let names_columns = |cells: &[String]| crate::validate::columns_named(contract, cells);
-    let header_row = match contract.header_row {
-        Some(n) => read::HeaderRow::Declared(n),
-        None => read::HeaderRow::Find(&names_columns),
+    let layout = read::Layout {
+        encoding: contract.encoding,
+        header: match contract.header_row {
+            Some(n) => read::HeaderRow::Declared(n),
+            None => read::HeaderRow::Find(&names_columns),
+        },
+        header_rows: contract.header_rows.unwrap_or(1) as usize,
+        sheet: contract.sheet.as_ref(),
     };
-    let table: RawTable = read::read_table_with(&input.path, &bytes, contract.encoding, header_row)
-        .map_err(|cause| IngestError::Read {
+    let table: RawTable =
+        read::read_table_in(&input.path, &bytes, &layout).map_err(|cause| IngestError::Read {
             path: input.path.clone(),
             cause,
         })?;
+    let masked_path = || {
+        PathBuf::from(
+            pseudonymiser
+                .mask_iins(&input.path.to_string_lossy())
+                .as_ref(),
+        )
+    };
     // Like a file that cannot be read, one whose header cannot say which column is which
     // stops the run, naming it; a user re-exports it or says which column is meant.
     if let Some(message) = crate::validate::ambiguous_headers(contract, &table.headers) {
         return Err(IngestError::Input {
-            path: PathBuf::from(
-                pseudonymiser
-                    .mask_iins(&input.path.to_string_lossy())
-                    .as_ref(),
-            ),
+            path: masked_path(),
             message,
+        });
+    }
+    let (table, excluded) = shape::reshape(&catalog.root, contract, table).map_err(|e| {
+        // DuckDB's messages may quote a cell.
+        IngestError::Input {
+            path: masked_path(),
+            message: pseudonymiser.mask_iins(&e.to_string()).into_owned(),
+        }
+    })?;
+    if let Some(message) = crate::validate::ambiguous_headers(contract, &table.headers) {
+        return Err(IngestError::Input {
+            path: masked_path(),
+            message: format!("after the transform, {message}"),
         });
     }
     let (validator, mut header) = Validator::new(catalog, contract, &table.headers, pseudonymiser);
@@ -452,7 +485,8 @@ fn check_file(
         }
     }
     Ok(CheckedFile {
-        rows_read: table.rows.len() as u64,
+        rows_read: table.rows.len() as u64 + excluded.values().sum::<u64>(),
+        excluded,
         table_format: table.format,
         encoding: table.encoding,
         input: InputFile {
@@ -1119,6 +1153,7 @@ mod tests {
             table_format: read::Format::Csv,
             encoding: Some(read::Encoding::Utf8),
             rows_read: rows.len() as u64,
+            excluded: shape::Excluded::new(),
             accepted,
             rejected: Vec::new(),
             header,

@@ -1,10 +1,11 @@
 //! Reading one extract into a raw table of text cells, whatever shape the sender used:
-//! CSV in UTF-8, Windows-1251 or UTF-16 with `,`, `;` or tab, XLSX (first sheet) and JSON (an
-//! array of objects). Types are not interpreted here; that is validation's job, so every cell
+//! CSV in UTF-8, Windows-1251 or UTF-16 with `,`, `;` or tab, XLSX (the first sheet or the one
+//! a contract names) and JSON (an array of objects); a header found below title rows and
+//! spanning several (merged) rows. Types are not interpreted here; that is validation's job, so every cell
 //! keeps the text the sender wrote and every row keeps the number a person sees when opening
 //! the file.
 
-use crate::contract::TextEncoding;
+use crate::contract::{SheetRef, TextEncoding};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -81,6 +82,29 @@ pub enum HeaderRow<'a> {
     Find(&'a (dyn Fn(&[String]) -> usize + Sync)),
 }
 
+/// Where the table sits in a file, as its contract declares it.
+#[derive(Clone, Copy)]
+pub struct Layout<'a> {
+    /// The encoding of a text file, when declared (otherwise detected).
+    pub encoding: Option<TextEncoding>,
+    pub header: HeaderRow<'a>,
+    /// Rows the header spans, from the header row down (at least 1).
+    pub header_rows: usize,
+    /// The sheet of a workbook; the first when `None`.
+    pub sheet: Option<&'a SheetRef>,
+}
+
+impl Default for Layout<'_> {
+    fn default() -> Self {
+        Layout {
+            encoding: None,
+            header: HeaderRow::First,
+            header_rows: 1,
+            sheet: None,
+        }
+    }
+}
+
 /// Why a file could not be read at all (as opposed to a bad row, which is quarantined).
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
@@ -100,6 +124,8 @@ pub enum ReadError {
     Encoding(String),
     #[error("the contract's `header_row = {0}` is not a row of the file (blank, or past its end)")]
     NoHeaderRow(u64),
+    #[error("the workbook has no {wanted}; its sheets are: {found}")]
+    NoSheet { wanted: String, found: String },
 }
 
 pub fn format_of(path: &Path) -> Result<Format, ReadError> {
@@ -130,16 +156,67 @@ pub fn read_table_with(
     declared: Option<TextEncoding>,
     header: HeaderRow,
 ) -> Result<RawTable, ReadError> {
+    let layout = Layout {
+        encoding: declared,
+        header,
+        ..Layout::default()
+    };
+    read_table_in(path, bytes, &layout)
+}
+
+/// The file read as `layout` says; the rows above the header are not data and are dropped.
+pub fn read_table_in(path: &Path, bytes: &[u8], layout: &Layout) -> Result<RawTable, ReadError> {
     match format_of(path)? {
-        Format::Csv => read_csv(bytes, declared, header),
-        Format::Xlsx => read_xlsx(bytes, header),
-        Format::Json => read_json(bytes, declared),
+        Format::Csv => read_csv(bytes, layout),
+        Format::Xlsx => read_xlsx(bytes, layout),
+        Format::Json => read_json(bytes, layout.encoding),
     }
+}
+
+/// The names of the columns under a header spanning `rows` (top to bottom): each column's
+/// non-blank header cells joined with a space, a cell repeated under itself (a vertically
+/// merged one) taken once. `fill_right` carries a cell of an upper row into the blank cells
+/// to its right, as a text export leaves a merged cell (only its first column holds the
+/// text); a workbook's merged cells are filled from its merge list before this.
+fn joined_header(rows: &[&Vec<String>], fill_right: bool) -> Vec<String> {
+    let width = rows.iter().map(|r| r.len()).max().unwrap_or(0);
+    let last = rows.len().saturating_sub(1);
+    let mut filled: Vec<Vec<String>> = Vec::with_capacity(rows.len());
+    for (i, row) in rows.iter().enumerate() {
+        let mut cells: Vec<String> = (0..width)
+            .map(|c| row.get(c).map(|s| s.trim().to_string()).unwrap_or_default())
+            .collect();
+        if fill_right && i < last {
+            for c in 1..width {
+                if cells[c].is_empty() {
+                    cells[c] = cells[c - 1].clone();
+                }
+            }
+        }
+        filled.push(cells);
+    }
+    (0..width)
+        .map(|c| {
+            let mut parts: Vec<&str> = Vec::new();
+            for row in &filled {
+                let t = row[c].as_str();
+                if !t.is_empty() && parts.last() != Some(&t) {
+                    parts.push(t);
+                }
+            }
+            parts.join(" ")
+        })
+        .collect()
 }
 
 /// The position in `rows` (each with its spreadsheet number and its cells as text) of the
 /// header row.
-fn header_position(rows: &[(u64, Vec<String>)], header: HeaderRow) -> Result<usize, ReadError> {
+fn header_position(
+    rows: &[(u64, Vec<String>)],
+    header: HeaderRow,
+    header_rows: usize,
+    fill_right: bool,
+) -> Result<usize, ReadError> {
     match header {
         HeaderRow::First => Ok(0),
         HeaderRow::Declared(n) => rows
@@ -147,10 +224,8 @@ fn header_position(rows: &[(u64, Vec<String>)], header: HeaderRow) -> Result<usi
             .position(|(number, cells)| *number == n && cells.iter().any(|c| !c.trim().is_empty()))
             .ok_or(ReadError::NoHeaderRow(n)),
         HeaderRow::Find(named) => {
-            let scores: Vec<usize> = rows
-                .iter()
-                .take(HEADER_SEARCH_ROWS)
-                .map(|(_, cells)| named(cells))
+            let scores: Vec<usize> = (0..rows.len().min(HEADER_SEARCH_ROWS))
+                .map(|at| named(&header_at(rows, at, header_rows, fill_right)))
                 .collect();
             let best = scores.iter().copied().max().unwrap_or(0);
             Ok(scores
@@ -159,6 +234,22 @@ fn header_position(rows: &[(u64, Vec<String>)], header: HeaderRow) -> Result<usi
                 .unwrap_or(0))
         }
     }
+}
+
+/// The column names of a header starting at `rows[at]` and spanning `header_rows` rows.
+fn header_at(
+    rows: &[(u64, Vec<String>)],
+    at: usize,
+    header_rows: usize,
+    fill_right: bool,
+) -> Vec<String> {
+    let span: Vec<&Vec<String>> = rows
+        .iter()
+        .skip(at)
+        .take(header_rows.max(1))
+        .map(|(_, cells)| cells)
+        .collect();
+    joined_header(&span, fill_right)
 }
 
 /// A file's text, the encoding it was read in, and the bytes that encoding cannot hold.
@@ -497,16 +588,12 @@ fn sniff_delimiter(text: &str) -> u8 {
         .unwrap_or(b',')
 }
 
-fn read_csv(
-    bytes: &[u8],
-    declared: Option<TextEncoding>,
-    header: HeaderRow,
-) -> Result<RawTable, ReadError> {
+fn read_csv(bytes: &[u8], layout: &Layout) -> Result<RawTable, ReadError> {
     let Decoded {
         text,
         encoding,
         bad,
-    } = decode(bytes, declared)?;
+    } = decode(bytes, layout.encoding)?;
     if text.trim().is_empty() {
         return Err(ReadError::Empty);
     }
@@ -561,20 +648,22 @@ fn read_csv(
     if records.is_empty() {
         return Err(ReadError::Empty);
     }
-    let at = header_position(&records, header)?;
-    if let Some(why) = defect_in(&bad, 0..spans[at].end) {
+    let span = layout.header_rows.max(1);
+    let at = header_position(&records, layout.header, span, true)?;
+    let first_data = (at + span).min(records.len());
+    if let Some(why) = defect_in(&bad, 0..spans[first_data - 1].end) {
         return Err(ReadError::Encoding(format!("in the header row, {why}")));
     }
     let encoding_defects: BTreeMap<u64, String> = records
         .iter()
         .zip(&spans)
-        .skip(at + 1)
+        .skip(first_data)
         .filter_map(|((number, _), span)| Some((*number, defect_in(&bad, span.clone())?)))
         .collect();
-    let headers: Vec<String> = records[at].1.iter().map(|h| h.trim().to_string()).collect();
+    let headers = header_at(&records, at, span, true);
     let rows = records
         .into_iter()
-        .skip(at + 1)
+        .skip(first_data)
         .map(|(number, fields)| {
             let defect = (fields.len() != headers.len()).then(|| {
                 format!(
@@ -609,15 +698,45 @@ fn cell(text: &str) -> Option<String> {
     (!t.is_empty()).then(|| t.to_string())
 }
 
-fn read_xlsx(bytes: &[u8], header: HeaderRow) -> Result<RawTable, ReadError> {
+fn read_xlsx(bytes: &[u8], layout: &Layout) -> Result<RawTable, ReadError> {
     use calamine::{Data, DataType, Reader};
     let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
         .map_err(|e| ReadError::Xlsx(e.to_string()))?;
+    let names = book.sheet_names();
+    if names.is_empty() {
+        return Err(ReadError::Xlsx("the workbook has no sheet".into()));
+    }
+    let name = match layout.sheet {
+        None => Some(names[0].clone()),
+        Some(SheetRef::Position(n)) => n.checked_sub(1).and_then(|i| names.get(i).cloned()),
+        Some(SheetRef::Name(wanted)) => names
+            .iter()
+            .find(|n| n.trim().to_lowercase() == wanted.trim().to_lowercase())
+            .cloned(),
+    };
+    let Some(name) = name else {
+        return Err(ReadError::NoSheet {
+            wanted: layout.sheet.map(ToString::to_string).unwrap_or_default(),
+            found: names
+                .iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(", "),
+        });
+    };
     let range = book
-        .worksheet_range_at(0)
-        .ok_or_else(|| ReadError::Xlsx("the workbook has no sheet".into()))?
+        .worksheet_range(&name)
         .map_err(|e| ReadError::Xlsx(e.to_string()))?;
-    let first_row = u64::from(range.start().map(|(r, _)| r).unwrap_or(0)) + 1;
+    // A merged cell holds its text in its top-left cell only; every cell it covers reads it
+    // (a region named once beside the rows of its block, a year over its columns).
+    let merges: Vec<calamine::Dimensions> = match &mut book {
+        calamine::Sheets::Xlsx(x) => x
+            .merge_cells_by_sheet_name(&name)
+            .map_err(|e| ReadError::Xlsx(e.to_string()))?,
+        _ => Vec::new(),
+    };
+    let (origin_row, origin_col) = range.start().unwrap_or((0, 0));
+    let first_row = u64::from(origin_row) + 1;
     // Every row with its number on the sheet; blank rows are kept until the header is found,
     // so that a declared header row is counted as the sheet counts it.
     let grid: Vec<(u64, Vec<Option<String>>)> = range
@@ -641,6 +760,30 @@ fn read_xlsx(bytes: &[u8], header: HeaderRow) -> Result<RawTable, ReadError> {
             (first_row + i as u64, cells)
         })
         .collect();
+    let mut grid = grid;
+    for m in &merges {
+        let at = |r: u32, c: u32| -> Option<(usize, usize)> {
+            Some((
+                r.checked_sub(origin_row)? as usize,
+                c.checked_sub(origin_col)? as usize,
+            ))
+        };
+        let Some((r0, c0)) = at(m.start.0, m.start.1) else {
+            continue;
+        };
+        let Some(value) = grid.get(r0).and_then(|(_, cells)| cells.get(c0)).cloned() else {
+            continue;
+        };
+        for r in m.start.0..=m.end.0 {
+            for c in m.start.1..=m.end.1 {
+                if let Some((ri, ci)) = at(r, c)
+                    && let Some(slot) = grid.get_mut(ri).and_then(|(_, cells)| cells.get_mut(ci))
+                {
+                    *slot = value.clone();
+                }
+            }
+        }
+    }
     let texts: Vec<(u64, Vec<String>)> = grid
         .iter()
         .filter(|(_, cells)| cells.iter().any(Option::is_some))
@@ -657,9 +800,10 @@ fn read_xlsx(bytes: &[u8], header: HeaderRow) -> Result<RawTable, ReadError> {
     if texts.is_empty() {
         return Err(ReadError::Empty);
     }
-    let at = header_position(&texts, header)?;
-    let header_number = texts[at].0;
-    let headers = texts[at].1.clone();
+    let span = layout.header_rows.max(1);
+    let at = header_position(&texts, layout.header, span, false)?;
+    let header_number = texts[(at + span - 1).min(texts.len() - 1)].0;
+    let headers = header_at(&texts, at, span, false);
     let rows = grid
         .into_iter()
         .filter(|(n, cells)| *n > header_number && cells.iter().any(Option::is_some))

@@ -723,6 +723,7 @@ fn lake(
                     accepted: rows_read - quarantined,
                     quarantined,
                     flagged: 0,
+                    excluded: 0,
                     partitions: vec![partition.rel_dir()],
                     missing_columns: Vec::new(),
                     ignored_columns: Vec::new(),
