@@ -18,6 +18,7 @@ pub mod generate;
 pub mod ids;
 pub mod indicator_tests;
 pub mod indicators;
+pub mod infer;
 pub mod ingest;
 pub mod lake;
 pub mod lock;

@@ -1,6 +1,7 @@
 //! Arguments shared by every command, and the dispatch: one line per command.
 
 mod calendar;
+mod contract;
 mod generate;
 mod ingest;
 mod report;
@@ -122,6 +123,9 @@ pub enum Command {
     Ingest(ingest::Args),
     /// List the declared sources: provider, frequency, files, columns.
     Sources,
+    /// Draft a source contract from a file, or try a file against one (nothing is written).
+    #[command(subcommand)]
+    Contract(contract::Args),
     /// Kazakhstan's working-day calendar: the arithmetic every deadline in the Rules uses.
     #[command(subcommand)]
     Calendar(calendar::Args),
@@ -148,6 +152,7 @@ pub fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Ingest(a) => ingest::run(g, a),
         Command::Sources => sources::run(g),
         Command::Calendar(a) => calendar::run(g, a),
+        Command::Contract(a) => contract::run(g, a),
         Command::Run(a) => run::run(g, a),
         Command::Report(a) => report::run(g, a),
         Command::Schedule(a) => schedule::run(g, a),

@@ -308,6 +308,165 @@ fn record_chunk(
     }
 }
 
+/// How the rows of one file would fare under a contract, found without writing anything:
+/// the row-level checks, the transform, duplicate keys within the file, references within the
+/// file and, when a lake is given and holds the referenced source, references to it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct FileCheck {
+    pub file: String,
+    pub source: String,
+    pub encoding: Option<String>,
+    pub rows_read: u64,
+    pub accepted: u64,
+    pub quarantined: u64,
+    pub flagged: u64,
+    pub excluded: BTreeMap<String, u64>,
+    pub reasons: Vec<ReasonCount>,
+    /// The first quarantined rows, as `row N, column `c` = value: reason` (IINs masked).
+    pub examples: Vec<String>,
+    pub missing_columns: Vec<String>,
+    pub ignored_columns: Vec<String>,
+    /// References that could not be checked (`nco.code`): no lake given, or it lacks the source.
+    pub unchecked_references: Vec<String>,
+}
+
+/// Rows shown as examples by [`check_only`].
+const CHECK_EXAMPLES: usize = 20;
+
+/// Checks `path` as a file of `contract` would be checked at ingest, without a lake to write:
+/// see [`FileCheck`]. `lake` (read only) supplies the values other sources' references need.
+/// Errors: the file cannot be read or its header is ambiguous, as at ingest.
+pub fn check_only(
+    catalog: &Catalog,
+    contract: &Contract,
+    path: &Path,
+    lake: Option<&Path>,
+    pseudonymiser: &Pseudonymiser,
+) -> Result<FileCheck, IngestError> {
+    let bytes = std::fs::read(path).map_err(|cause| IngestError::Read {
+        path: path.to_path_buf(),
+        cause: ReadError::Io(cause),
+    })?;
+    let input = InputFile {
+        rel: path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
+        path: path.to_path_buf(),
+        sha256: String::new(),
+        bytes: bytes.len() as u64,
+    };
+    drop(bytes);
+    let checked = check_file(catalog, contract, &input, pseudonymiser)?;
+    let key_idx: Vec<usize> = contract
+        .key
+        .iter()
+        .map(|k| contract.column_index(k).expect("checked at load"))
+        .collect();
+    let mut references = Vec::new();
+    let mut own = HashMap::new();
+    let mut cache = HashMap::new();
+    let mut unchecked = Vec::new();
+    for (i, c) in contract.columns.iter().enumerate() {
+        let Some((s, col)) = c.references.as_deref().and_then(|r| r.split_once('.')) else {
+            continue;
+        };
+        if s == contract.id {
+            own.insert(col.to_string(), HashSet::new());
+        } else {
+            let values = match lake {
+                Some(root) => committed_values(&Lake::new(root), s, col)?,
+                None => None,
+            };
+            let Some(values) = values else {
+                unchecked.push(format!("{s}.{col}"));
+                continue;
+            };
+            cache.insert((s.to_string(), col.to_string()), values);
+        }
+        references.push((i, s.to_string(), col.to_string()));
+    }
+    let mut state = SourceState {
+        key_idx,
+        seen: HashMap::new(),
+        references,
+        own,
+    };
+    let mut files = vec![checked];
+    cross_checks(contract, &mut state, &mut files, &cache);
+    let c = files.pop().expect("one file");
+    let mut reasons = Vec::new();
+    let mut examples = Vec::new();
+    for r in &c.rejected {
+        let first = &r.errors[0];
+        quarantine::count_reason(&mut reasons, &first.column, first.code);
+        if examples.len() < CHECK_EXAMPLES {
+            let value = first
+                .value
+                .as_deref()
+                .map(|v| format!(" = `{v}`"))
+                .unwrap_or_default();
+            let column = if first.column.is_empty() {
+                String::new()
+            } else {
+                format!(", column `{}`{value}", first.column)
+            };
+            let example = format!("row {}{column}: {}", r.number, first.reason);
+            examples.push(pseudonymiser.mask_iins(&example).into_owned());
+        }
+    }
+    quarantine::sort_reasons(&mut reasons);
+    Ok(FileCheck {
+        file: pseudonymiser.mask_iins(&path.display().to_string()).into_owned(),
+        source: contract.id.clone(),
+        encoding: c.encoding.map(|e| e.as_str().to_string()),
+        rows_read: c.rows_read,
+        accepted: c.accepted.len() as u64,
+        quarantined: c.rejected.len() as u64,
+        flagged: c.accepted.iter().filter(|r| !r.flags.is_empty()).count() as u64,
+        excluded: c.excluded,
+        reasons,
+        examples,
+        missing_columns: c.header.missing,
+        ignored_columns: c
+            .header
+            .ignored
+            .iter()
+            .map(|h| pseudonymiser.mask_iins(h).into_owned())
+            .collect(),
+        unchecked_references: unchecked,
+    })
+}
+
+/// The values of `source.column` in the lake's committed partitions; `None` when the lake
+/// holds nothing of the source.
+fn committed_values(
+    lake: &Lake,
+    source: &str,
+    column: &str,
+) -> Result<Option<HashSet<String>>, IngestError> {
+    let keys = lake.partitions(source);
+    if keys.is_empty() {
+        return Ok(None);
+    }
+    let mut set = HashSet::new();
+    for key in keys {
+        let df = lake::read_parquet(&lake.partition_path(source, key))?;
+        let Ok(col) = df.column(column) else { continue };
+        let col = col
+            .cast(&DataType::String)
+            .map_err(|cause| IngestError::Table {
+                source_id: source.to_string(),
+                cause,
+            })?;
+        set.extend(
+            col.str()
+                .expect("cast to string")
+                .into_iter()
+                .flatten()
+                .map(str::to_string),
+        );
+    }
+    Ok(Some(set))
+}
+
 fn run_id() -> String {
     format!(
         "{}-{}",
