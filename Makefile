@@ -40,10 +40,12 @@ report: build
 sample: build
 	rm -rf $(SAMPLE)
 	$(NQS) generate --seed 42 --scale small --years 2022..$(YEAR) --out $(SAMPLE)
-	# The National body's own extracts (expertise, trainings) and the platform's incidents are
-	# not generated yet: the hand-written ones the tests use join the sample.
+	# The National body's own extracts (expertise, trainings), the platform's incidents and its
+	# placements of para. 7 information are not generated yet: the hand-written ones the tests
+	# use join the sample.
 	cp -r tests/fixtures/new-sources/standard_expertise tests/fixtures/new-sources/trainings \
-		tests/fixtures/new-sources/platform_incidents $(SAMPLE)/
+		tests/fixtures/new-sources/platform_incidents \
+		tests/fixtures/new-sources/platform_placements $(SAMPLE)/
 
 bench: build
 	bash scripts/bench.sh

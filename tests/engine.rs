@@ -216,8 +216,9 @@ fn the_yearly_run_refuses_what_is_missing_and_then_runs_every_stage() {
     assert!(record.contains("\"as_of\": \"2026-11-25\""), "{record}");
 }
 
-/// Sources the Rules name (para. 9.4 expertise of standards, 9.5 trainings, 14 incidents),
-/// added with files under `pipelines/` only, reach the lake, their indicators and the report.
+/// Sources the Rules name (para. 9.4 expertise of standards, 9.5 trainings, 14 incidents,
+/// 8 placement of information on the platform), added with files under `pipelines/` only,
+/// reach the lake, their indicators and the report.
 #[test]
 fn sources_added_through_contracts_alone_reach_the_lake_the_indicators_and_the_report() {
     let dir = tempfile::tempdir().unwrap();
@@ -239,6 +240,7 @@ fn sources_added_through_contracts_alone_reach_the_lake_the_indicators_and_the_r
         ("standard_expertise", 7, 6),
         ("trainings", 6, 5),
         ("platform_incidents", 6, 5),
+        ("platform_placements", 10, 9),
     ] {
         let s = &report["sources"][source];
         assert_eq!(s["rows_read"], read, "{source}");
@@ -274,6 +276,12 @@ fn sources_added_through_contracts_alone_reach_the_lake_the_indicators_and_the_r
     assert_eq!(value("trainings_held"), Some(4.0));
     assert_eq!(value("platform_incidents_detected"), Some(4.0));
     assert_eq!(value("standards_expertise_median_days"), Some(35.0));
+    // Placed in 2026 after 3, 5, 7, 10, 14, 21 and 23 days (the last received in December 2025);
+    // the row placed before it was received is quarantined.
+    assert_eq!(value("placements_median_days"), Some(10.0));
+    // Received and still not placed on the judging day: the July programmes register and the
+    // October recognition results.
+    assert_eq!(value("placements_pending"), Some(2.0));
     // 600 minutes down of the 473,760 from 1 January to the judging day, 25 November.
     let availability = value("platform_availability_share").unwrap();
     assert!((availability - 100.0 * 473_160.0 / 473_760.0).abs() < 1e-9);
@@ -286,6 +294,8 @@ fn sources_added_through_contracts_alone_reach_the_lake_the_indicators_and_the_r
         "Технические сбои цифровой платформы",
         "Доступность цифровой платформы, %",
         "Срок экспертизы профессионального стандарта, дней (медиана)",
+        "Срок размещения информации на цифровой платформе, дней (медиана)",
+        "Информация, не размещённая на цифровой платформе на конец года",
     ] {
         assert!(section4.contains(title), "«{title}» not in section 4");
     }
@@ -295,4 +305,25 @@ fn sources_added_through_contracts_alone_reach_the_lake_the_indicators_and_the_r
         .take(80)
         .collect();
     assert!(row.contains("99,9 %"), "{row}");
+    // Para. 8's placement figures in the Kazakh report too, 2026's median last in its row.
+    let text = pdftotext(&out.join("2026/report-kk.pdf"));
+    let start = text.rfind("Сандық көрсеткіштер").unwrap();
+    let end = start
+        + text[start..]
+            .find("Көрсеткіштерді есептеу әдістемесі")
+            .unwrap();
+    let section4 = &text[start..end];
+    for title in [
+        "Ақпаратты цифрлық платформада орналастыру мерзімі, күн (медиана)",
+        "Жыл соңында цифрлық платформада орналастырылмаған ақпарат",
+    ] {
+        assert!(section4.contains(title), "«{title}» not in section 4");
+    }
+    let row: String = section4[section4
+        .find("Ақпаратты цифрлық платформада орналастыру мерзімі")
+        .unwrap()..]
+        .chars()
+        .take(100)
+        .collect();
+    assert!(row.contains("10,0"), "{row}");
 }

@@ -132,6 +132,7 @@ source_tests!(
     standard_expertise,
     trainings,
     platform_incidents,
+    platform_placements,
 );
 
 #[test]
