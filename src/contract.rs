@@ -317,6 +317,10 @@ pub struct Code {
     pub ru: String,
     #[serde(default)]
     pub en: String,
+    /// Other names the code is published under (`г. Астана`, `Абайская область`), for a
+    /// transform to look codes up by name (table `codes` in a contract's `[transform]`).
+    #[serde(default)]
+    pub aliases: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -603,7 +603,7 @@ fn check_file(
             message,
         });
     }
-    let (table, excluded) = shape::reshape(&catalog.root, contract, table).map_err(|e| {
+    let (table, excluded) = shape::reshape(catalog, contract, table).map_err(|e| {
         // DuckDB's messages may quote a cell.
         IngestError::Input {
             path: masked_path(),

@@ -8,12 +8,11 @@
 //! step: nothing leaves without being counted.
 
 use super::read::{RawRow, RawTable};
-use crate::contract::{Contract, Transform};
+use crate::contract::{Catalog, Contract, Transform};
 use duckdb::arrow::array::{Array, ArrayRef, Int64Array, StringArray};
 use duckdb::arrow::datatypes::{DataType, Field, Schema};
 use duckdb::arrow::record_batch::RecordBatch;
 use std::collections::BTreeMap;
-use std::path::Path;
 use std::sync::Arc;
 
 /// The file of scalar macros (code normalisation, roll-up) a transform may call.
@@ -38,10 +37,11 @@ const ROW: &str = "_row";
 const DEFECT: &str = "_defect";
 const CELL: &str = "_cell";
 
-/// Applies `contract.transform` (if any) to `table`. `pipelines` is the pipelines folder, for
-/// the shared macros.
+/// Applies `contract.transform` (if any) to `table`. The catalog gives the pipelines folder
+/// (for the shared macros) and the code lists, which a transform reads as the table
+/// `codes(list, code, name)`: one row per name of a code (kk, ru, en and its `aliases`).
 pub fn reshape(
-    pipelines: &Path,
+    catalog: &Catalog,
     contract: &Contract,
     table: RawTable,
 ) -> Result<(RawTable, Excluded), ShapeError> {
@@ -52,7 +52,8 @@ pub fn reshape(
     // Files are reshaped in parallel already, one per thread.
     db.execute_batch("set threads = 1")
         .map_err(|e| step("load", e))?;
-    let macros = pipelines.join(CODES_SQL);
+    load_codes(&db, catalog)?;
+    let macros = catalog.root.join(CODES_SQL);
     if let Ok(sql) = std::fs::read_to_string(&macros) {
         db.execute_batch(&sql).map_err(|e| ShapeError::Macros {
             path: macros.display().to_string(),
@@ -292,6 +293,23 @@ fn load(db: &duckdb::Connection, table: &RawTable, names: &[String]) -> Result<(
     appender.flush().map_err(|e| step("load", e))
 }
 
+fn load_codes(db: &duckdb::Connection, catalog: &Catalog) -> Result<(), ShapeError> {
+    db.execute_batch("create table codes (list varchar, code varchar, name varchar)")
+        .map_err(|e| step("load", e))?;
+    let mut appender = db.appender("codes").map_err(|e| step("load", e))?;
+    for (id, list) in &catalog.code_lists {
+        for c in &list.codes {
+            let names = [&c.kk, &c.ru, &c.en].into_iter().chain(&c.aliases);
+            for name in names.filter(|n| !n.is_empty()) {
+                appender
+                    .append_row([id.as_str(), c.code.as_str(), name.as_str()])
+                    .map_err(|e| step("load", e))?;
+            }
+        }
+    }
+    appender.flush().map_err(|e| step("load", e))
+}
+
 fn replace_input(db: &duckdb::Connection, create_next: &str) -> duckdb::Result<()> {
     db.execute_batch(create_next)?;
     db.execute_batch("drop table input; alter table next rename to input")
@@ -388,8 +406,8 @@ aliases = ["Код"]
         }
     }
 
-    fn pipelines() -> std::path::PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("pipelines")
+    fn catalog() -> Catalog {
+        Catalog::load(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("pipelines")).unwrap()
     }
 
     fn cells(t: &RawTable) -> Vec<(u64, Vec<String>)> {
@@ -433,7 +451,7 @@ aliases = ["Код"]
             filter: Some(r#""IS_ACTUAL" = '1'"#.into()),
             ..Transform::default()
         });
-        let (out, excluded) = reshape(&pipelines(), &c, t).unwrap();
+        let (out, excluded) = reshape(&catalog(), &c, t).unwrap();
         // The derived `code` takes the place of the file's `Код`, which the contract aliases.
         assert_eq!(
             out.headers,
@@ -472,7 +490,7 @@ aliases = ["Код"]
             header_rows: 2,
             ..Default::default()
         };
-        let t = read_table_in(Path::new("x.csv"), text.as_bytes(), &layout).unwrap();
+        let t = read_table_in(std::path::Path::new("x.csv"), text.as_bytes(), &layout).unwrap();
         assert_eq!(t.headers, ["Регион", "Группа", "Годы 2024", "Годы 2025"]);
         let c = contract(Transform {
             stop_at: Some(r#""Регион" like 'Примечание%'"#.into()),
@@ -493,7 +511,7 @@ aliases = ["Код"]
             ],
             filter: Some(r#""Регион" is distinct from 'Всего'"#.into()),
         });
-        let (out, excluded) = reshape(&pipelines(), &c, t).unwrap();
+        let (out, excluded) = reshape(&catalog(), &c, t).unwrap();
         assert_eq!(out.headers, ["Регион", "Группа", "year", "employed"]);
         assert_eq!(
             cells(&out),
@@ -519,7 +537,7 @@ aliases = ["Код"]
             }],
             ..Transform::default()
         });
-        let e = reshape(&pipelines(), &c, table(&["x"], &[&["1"]])).unwrap_err();
+        let e = reshape(&catalog(), &c, table(&["x"], &[&["1"]])).unwrap_err();
         assert!(
             e.to_string()
                 .starts_with("`transform.derive `code`` failed"),
@@ -533,7 +551,7 @@ aliases = ["Код"]
             }),
             ..Transform::default()
         });
-        let e = reshape(&pipelines(), &c, table(&["a", "b"], &[&["1", "2"]])).unwrap_err();
+        let e = reshape(&catalog(), &c, table(&["a", "b"], &[&["1", "2"]])).unwrap_err();
         assert!(e.to_string().contains("matches no column"), "{e}");
     }
 }

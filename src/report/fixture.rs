@@ -158,6 +158,7 @@ fn with_city_districts(mut catalog: Catalog) -> Catalog {
             kk: format!("{}, {kk}", city.kk),
             ru: format!("{}, {ru}", city.ru),
             en: String::new(),
+            aliases: Vec::new(),
         });
         regions.codes.splice(at..=at, codes);
     }
