@@ -245,6 +245,17 @@ pub struct Transform {
     pub filter: Option<String>,
 }
 
+impl Transform {
+    /// Every expression of the transform, one after the other (to see which names it uses).
+    pub fn sql_text(&self) -> String {
+        let mut parts: Vec<&str> = Vec::new();
+        parts.extend(self.stop_at.as_deref());
+        parts.extend(self.derive.iter().map(|d| d.sql.as_str()));
+        parts.extend(self.filter.as_deref());
+        parts.join("\n")
+    }
+}
+
 /// Columns whose header matches `columns` (a regular expression) become rows: `name` holds
 /// the header, `value` the cell.
 #[derive(Debug, Clone, Deserialize)]

@@ -17,6 +17,8 @@ use std::path::Path;
 
 /// Share of a column's non-blank cells a type, pattern or code list must fit.
 pub const SHARE: f64 = 0.95;
+/// Share of blank cells up to which a column is drafted as required.
+const REQUIRED_BLANKS: f64 = 0.01;
 /// Most codes a column may have to be drafted as a code list.
 const MAX_CODES: usize = 12;
 
@@ -112,8 +114,10 @@ pub fn infer(path: &Path, bytes: &[u8], opts: &InferOptions) -> Result<Draft, In
                 name,
                 header: header.trim().to_string(),
                 kind: kind_of(&values),
+                // Blank in at most one row in a hundred: a required column with a slip,
+                // rather than an optional one.
                 required: !values.is_empty()
-                    && ((data.len() - values.len()) as f64) < (1.0 - SHARE) * data.len() as f64,
+                    && ((data.len() - values.len()) as f64) <= REQUIRED_BLANKS * data.len() as f64,
                 references: None,
             }
         })
@@ -162,10 +166,7 @@ pub fn infer(path: &Path, bytes: &[u8], opts: &InferOptions) -> Result<Draft, In
             "# No column or pair of columns is unique: name the key (rows that repeat it are quarantined)."
         );
     }
-    let key_names: Vec<String> = key
-        .iter()
-        .map(|k| q(k))
-        .collect::<Vec<_>>();
+    let key_names: Vec<String> = key.iter().map(|k| q(k)).collect::<Vec<_>>();
     let _ = writeln!(out, "key = [{}]", key_names.join(", "));
     if let Some(e) = table.encoding {
         let declared = match e {
@@ -275,7 +276,9 @@ fn merged_header_below(table: &RawTable) -> bool {
         return false;
     };
     let h = &table.headers;
-    let repeats = h.windows(2).any(|w| !w[0].trim().is_empty() && w[0] == w[1]);
+    let repeats = h
+        .windows(2)
+        .any(|w| !w[0].trim().is_empty() && w[0] == w[1]);
     let blanks = h.iter().any(|c| c.trim().is_empty());
     if !(repeats || blanks) {
         return false;
@@ -357,7 +360,10 @@ fn column_name(header: &str, i: usize) -> String {
     let words: Vec<&str> = out.split('_').filter(|w| !w.is_empty()).collect();
     let name = words.join("_");
     match name.chars().next() {
-        None => format!("column_{}", crate::validate::column_letter(i).to_lowercase()),
+        None => format!(
+            "column_{}",
+            crate::validate::column_letter(i).to_lowercase()
+        ),
         Some(c) if c.is_ascii_digit() => format!("c_{name}"),
         Some(_) => name,
     }
@@ -394,7 +400,8 @@ fn kind_of(values: &[&str]) -> Kind {
         .map(|(v, _)| v.to_string())
         .collect();
     let covered: usize = distinct.values().filter(|n| **n > 1).sum();
-    let few = repeated.len() <= MAX_CODES && values.len() >= 20 && repeated.len() * 5 <= values.len();
+    let few =
+        repeated.len() <= MAX_CODES && values.len() >= 20 && repeated.len() * 5 <= values.len();
     let text_like = values.iter().any(|v| parse_float(v).is_err());
     let leading_zero = values
         .iter()
@@ -440,20 +447,37 @@ fn cells_of<'a>(data: &[&'a read::RawRow], i: usize) -> Vec<Option<&'a str>> {
 
 /// Columns, then pairs of columns, filled and unique in every row; identifier-like names first.
 fn candidate_keys(columns: &[ColumnDraft], data: &[&read::RawRow]) -> Vec<Vec<String>> {
+    // Unique where filled, and filled in all but a few rows (a total row under the table).
     let unique = |idx: &[usize]| {
         let mut seen = HashSet::new();
-        data.iter().all(|r| {
+        let mut blank = 0usize;
+        for r in data {
             let key: Option<Vec<&str>> = idx
                 .iter()
                 .map(|i| r.cells.get(*i).and_then(|c| c.as_deref()))
                 .collect();
-            key.is_some_and(|k| seen.insert(k))
-        })
+            match key {
+                Some(k) => {
+                    if !seen.insert(k) {
+                        return false;
+                    }
+                }
+                None => blank += 1,
+            }
+        }
+        (blank as f64) <= (1.0 - SHARE) * data.len() as f64
     };
     // Measures and dates are not identifiers, unless named as one.
     let usable = |c: &ColumnDraft| match c.kind {
         Kind::Float { .. } | Kind::Iin | Kind::Date => false,
-        Kind::Integer { .. } => c.name == "id" || c.name.ends_with("_id") || c.name == "year",
+        Kind::Integer { .. } => {
+            let n = c.name.as_str();
+            n == "id"
+                || n.ends_with("_id")
+                || n == "year"
+                || n.contains("code")
+                || n.contains("kod")
+        }
         _ => true,
     };
     let mut singles: Vec<usize> = (0..columns.len())
@@ -468,12 +492,25 @@ fn candidate_keys(columns: &[ColumnDraft], data: &[&read::RawRow]) -> Vec<Vec<St
         .iter()
         .map(|i| vec![columns[*i].name.clone()])
         .collect();
+    let n = columns.len().min(8);
+    let usable_at: Vec<usize> = (0..n).filter(|i| usable(&columns[*i])).collect();
+    let name = |i: &usize| columns[*i].name.clone();
     if keys.is_empty() {
-        let n = columns.len().min(8);
-        for a in 0..n {
-            for b in a + 1..n {
-                if usable(&columns[a]) && usable(&columns[b]) && unique(&[a, b]) {
-                    keys.push(vec![columns[a].name.clone(), columns[b].name.clone()]);
+        for (x, a) in usable_at.iter().enumerate() {
+            for b in &usable_at[x + 1..] {
+                if unique(&[*a, *b]) {
+                    keys.push(vec![name(a), name(b)]);
+                }
+            }
+        }
+    }
+    if keys.is_empty() {
+        for (x, a) in usable_at.iter().enumerate() {
+            for (y, b) in usable_at.iter().enumerate().skip(x + 1) {
+                for c in &usable_at[y + 1..] {
+                    if unique(&[*a, *b, *c]) {
+                        keys.push(vec![name(a), name(b), name(c)]);
+                    }
                 }
             }
         }

@@ -155,13 +155,24 @@ pub fn names_column(col: &Column, header: &str) -> bool {
 
 /// How many of the contract's columns a row of cells names (by name or alias): what tells a
 /// header row from a title above it.
+/// A transform's expressions name the file's columns as written (`"Регион"`), so a cell that
+/// an expression quotes counts as named too.
 pub fn columns_named(contract: &Contract, cells: &[String]) -> usize {
     let normal: Vec<String> = cells.iter().map(|c| normalise(c)).collect();
-    contract
+    let declared = contract
         .columns
         .iter()
         .filter(|col| !header_positions(col, &normal).is_empty())
-        .count()
+        .count();
+    let quoted = contract.transform.as_ref().map_or(0, |t| {
+        let sql = t.sql_text().to_lowercase();
+        cells
+            .iter()
+            .map(|c| c.trim())
+            .filter(|c| !c.is_empty() && sql.contains(&format!("\"{}\"", c.to_lowercase())))
+            .count()
+    });
+    declared + quoted
 }
 
 /// A declared column that several of the file's columns are headed with, when the contract
@@ -757,8 +768,11 @@ fn without_thousands_spaces(text: &str) -> Option<String> {
     let first_ok = (1..=3).contains(&groups[0].trim_start_matches('-').len());
     let middle_ok = groups[1..groups.len() - 1].iter().all(|g| g.len() == 3);
     let last = groups[groups.len() - 1];
-    let last_ok = last.len() >= 3
-        && last[..3].chars().all(|c| c.is_ascii_digit())
+    // By bytes only once the first three are known to be ASCII digits: a word of Cyrillic
+    // letters after a space ("1 Абай") is not a number, never a panic.
+    let last_ok = last
+        .get(..3)
+        .is_some_and(|head| head.bytes().all(|b| b.is_ascii_digit()))
         && last[3..]
             .chars()
             .next()
@@ -878,6 +892,15 @@ mod tests {
 
     fn catalog() -> Catalog {
         Catalog::load(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("pipelines")).unwrap()
+    }
+
+    #[test]
+    fn words_after_a_space_are_not_numbers_and_never_a_panic() {
+        for text in ["1 Абай", "Абай 2", "12 аб", "1 2З4", "5 өңір"] {
+            assert!(parse_float(text).is_err(), "{text}");
+            assert!(parse_int(text).is_err(), "{text}");
+        }
+        assert_eq!(parse_float("1 064 303,6"), Ok(1_064_303.6));
     }
 
     /// A recognition result as a centre sends it, with some cells replaced.

@@ -65,24 +65,26 @@ pub fn run(g: &Global, a: Args) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Args::Check { file, source, lake } => {
-            let project = g.project()?;
-            let Some(contract) = project.catalog.contract(&source) else {
-                let known: Vec<&str> = project
-                    .catalog
-                    .contracts
-                    .iter()
-                    .map(|c| c.id.as_str())
-                    .collect();
+            // Only the contracts are needed: a folder holding a drafted contract and the code
+            // lists is enough.
+            let catalog = nqs::contract::Catalog::load(&g.pipelines).with_context(|| {
+                format!(
+                    "cannot load the source contracts from {}",
+                    g.pipelines.display()
+                )
+            })?;
+            let Some(contract) = catalog.contract(&source) else {
+                let known: Vec<&str> = catalog.contracts.iter().map(|c| c.id.as_str()).collect();
                 bail!(
                     "no source `{source}` in {}/sources (declared: {})",
                     g.pipelines.display(),
                     known.join(", ")
                 );
             };
-            let lake = lake.unwrap_or_else(|| project.lake_dir());
+            let lake = lake.unwrap_or_else(|| g.output.join("lake"));
             let lake = lake.exists().then_some(lake);
             let check = check_only(
-                &project.catalog,
+                &catalog,
                 contract,
                 &file,
                 lake.as_deref(),
@@ -109,24 +111,24 @@ fn default_id(file: &std::path::Path) -> String {
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
         .collect();
-    if id.is_empty() { "new_source".into() } else { id }
+    if id.is_empty() {
+        "new_source".into()
+    } else {
+        id
+    }
 }
 
 fn print(c: &FileCheck) {
     let excluded: u64 = c.excluded.values().sum();
     println!(
-        "{} as `{}`: {} rows read, {} accepted ({:.1} %), {} quarantined, {} excluded, {} flagged",
+        "{} as `{}`: {} rows read, {} excluded by the transform; of the rest, {} accepted ({:.1} %), {} quarantined; {} flagged",
         c.file,
         c.source,
         c.rows_read,
-        c.accepted,
-        if c.rows_read == 0 {
-            0.0
-        } else {
-            100.0 * c.accepted as f64 / c.rows_read as f64
-        },
-        c.quarantined,
         excluded,
+        c.accepted,
+        c.accepted_share() * 100.0,
+        c.quarantined,
         c.flagged
     );
     if let Some(e) = &c.encoding {
@@ -136,10 +138,16 @@ fn print(c: &FileCheck) {
         println!("excluded by transform.{step}: {n}");
     }
     if !c.missing_columns.is_empty() {
-        println!("declared columns not in the file: {}", c.missing_columns.join(", "));
+        println!(
+            "declared columns not in the file: {}",
+            c.missing_columns.join(", ")
+        );
     }
     if !c.ignored_columns.is_empty() {
-        println!("file columns not declared (ignored): {}", c.ignored_columns.join(", "));
+        println!(
+            "file columns not declared (ignored): {}",
+            c.ignored_columns.join(", ")
+        );
     }
     if !c.unchecked_references.is_empty() {
         println!(

@@ -330,6 +330,18 @@ pub struct FileCheck {
     pub unchecked_references: Vec<String>,
 }
 
+impl FileCheck {
+    /// Accepted rows as a share (0–1) of the rows the transform kept (accepted + quarantined).
+    pub fn accepted_share(&self) -> f64 {
+        let kept = self.accepted + self.quarantined;
+        if kept == 0 {
+            0.0
+        } else {
+            self.accepted as f64 / kept as f64
+        }
+    }
+}
+
 /// Rows shown as examples by [`check_only`].
 const CHECK_EXAMPLES: usize = 20;
 
@@ -348,7 +360,9 @@ pub fn check_only(
         cause: ReadError::Io(cause),
     })?;
     let input = InputFile {
-        rel: path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
+        rel: path
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
         path: path.to_path_buf(),
         sha256: String::new(),
         bytes: bytes.len() as u64,
@@ -414,7 +428,9 @@ pub fn check_only(
     }
     quarantine::sort_reasons(&mut reasons);
     Ok(FileCheck {
-        file: pseudonymiser.mask_iins(&path.display().to_string()).into_owned(),
+        file: pseudonymiser
+            .mask_iins(&path.display().to_string())
+            .into_owned(),
         source: contract.id.clone(),
         encoding: c.encoding.map(|e| e.as_str().to_string()),
         rows_read: c.rows_read,
@@ -603,7 +619,7 @@ fn check_file(
             message,
         });
     }
-    let (table, excluded) = shape::reshape(catalog, contract, table).map_err(|e| {
+    let (table, excluded) = shape::reshape(catalog, contract, &input.rel, table).map_err(|e| {
         // DuckDB's messages may quote a cell.
         IngestError::Input {
             path: masked_path(),

@@ -564,9 +564,15 @@ fn utf16(bytes: &[u8], order: Encoding) -> Decoded {
 
 /// The delimiter that splits some line among the first few (where the header is) into the
 /// most fields, outside quotes: a title line above the header may have none.
+/// The delimiter that splits the first lines most consistently: the one giving the same
+/// number of fields on the most lines (a title line above the table aside), then the most
+/// fields; a comma on a tie. Counting only the largest number of fields would take the
+/// commas of decimal numbers and of names (`Руководители, служащие`) for delimiters.
 fn sniff_delimiter(text: &str) -> u8 {
-    let count = |d: char| {
-        text.lines()
+    let score = |d: char| {
+        let counts: Vec<usize> = text
+            .lines()
+            .filter(|l| !l.trim().is_empty())
             .take(HEADER_SEARCH_ROWS)
             .map(|line| {
                 let mut in_quotes = false;
@@ -579,12 +585,20 @@ fn sniff_delimiter(text: &str) -> u8 {
                     })
                     .count()
             })
+            .collect();
+        let mut tally: BTreeMap<usize, usize> = BTreeMap::new();
+        for c in counts.iter().filter(|c| **c > 0) {
+            *tally.entry(*c).or_default() += 1;
+        }
+        tally
+            .into_iter()
+            .map(|(count, lines)| (lines, count))
             .max()
-            .unwrap_or(0)
+            .unwrap_or((0, 0))
     };
     [b';', b'\t', b',']
         .into_iter()
-        .max_by_key(|d| (count(char::from(*d)), *d == b','))
+        .max_by_key(|d| (score(char::from(*d)), *d == b','))
         .unwrap_or(b',')
 }
 

@@ -36,6 +36,7 @@ pub type Excluded = BTreeMap<String, u64>;
 const ROW: &str = "_row";
 const DEFECT: &str = "_defect";
 const CELL: &str = "_cell";
+const FILE: &str = "_file";
 
 /// Applies `contract.transform` (if any) to `table`. The catalog gives the pipelines folder
 /// (for the shared macros) and the code lists, which a transform reads as the table
@@ -43,6 +44,7 @@ const CELL: &str = "_cell";
 pub fn reshape(
     catalog: &Catalog,
     contract: &Contract,
+    file: &str,
     table: RawTable,
 ) -> Result<(RawTable, Excluded), ShapeError> {
     let Some(transform) = &contract.transform else {
@@ -61,7 +63,7 @@ pub fn reshape(
         })?;
     }
     let names = sql_names(&table.headers);
-    load(&db, &table, &names)?;
+    load(&db, &table, &names, file)?;
     let mut excluded = Excluded::new();
     let mut columns: Vec<String> = names.clone();
 
@@ -109,7 +111,7 @@ pub fn reshape(
         // Zipped unnests keep the columns' order, so the records of a row come out in the
         // order the file shows them; a blank cell is no record.
         let sql = format!(
-            "create table next as select * from (select {ROW}, {DEFECT}, {kept}{comma} \
+            "create table next as select * from (select {ROW}, {DEFECT}, {FILE}, {kept}{comma} \
              unnest([{headers}]) as {name}, unnest([{values}]) as {value}, \
              unnest([{positions}]) as {CELL} from input) where {value} is not null",
             kept = kept.join(", "),
@@ -252,10 +254,16 @@ fn sql_names(headers: &[String]) -> Vec<String> {
 }
 
 /// Loads the table into DuckDB's `input` as Arrow text columns.
-fn load(db: &duckdb::Connection, table: &RawTable, names: &[String]) -> Result<(), ShapeError> {
+fn load(
+    db: &duckdb::Connection,
+    table: &RawTable,
+    names: &[String],
+    file: &str,
+) -> Result<(), ShapeError> {
     let mut fields = vec![
         Field::new(ROW, DataType::Int64, false),
         Field::new(DEFECT, DataType::Utf8, true),
+        Field::new(FILE, DataType::Utf8, false),
     ];
     let mut arrays: Vec<ArrayRef> = vec![
         Arc::new(Int64Array::from_iter_values(
@@ -263,6 +271,9 @@ fn load(db: &duckdb::Connection, table: &RawTable, names: &[String]) -> Result<(
         )),
         Arc::new(StringArray::from_iter(
             table.rows.iter().map(|r| r.defect.as_deref()),
+        )),
+        Arc::new(StringArray::from_iter_values(
+            table.rows.iter().map(|_| file),
         )),
     ];
     for (i, name) in names.iter().enumerate() {
@@ -279,7 +290,7 @@ fn load(db: &duckdb::Connection, table: &RawTable, names: &[String]) -> Result<(
         .map(|n| format!("{} varchar", quote(n)))
         .collect();
     db.execute_batch(&format!(
-        "create table input ({ROW} bigint, {DEFECT} varchar{}{})",
+        "create table input ({ROW} bigint, {DEFECT} varchar, {FILE} varchar{}{})",
         if columns.is_empty() { "" } else { ", " },
         columns.join(", ")
     ))
@@ -451,7 +462,7 @@ aliases = ["Код"]
             filter: Some(r#""IS_ACTUAL" = '1'"#.into()),
             ..Transform::default()
         });
-        let (out, excluded) = reshape(&catalog(), &c, t).unwrap();
+        let (out, excluded) = reshape(&catalog(), &c, "t/x.csv", t).unwrap();
         // The derived `code` takes the place of the file's `Код`, which the contract aliases.
         assert_eq!(
             out.headers,
@@ -511,7 +522,7 @@ aliases = ["Код"]
             ],
             filter: Some(r#""Регион" is distinct from 'Всего'"#.into()),
         });
-        let (out, excluded) = reshape(&catalog(), &c, t).unwrap();
+        let (out, excluded) = reshape(&catalog(), &c, "t/x.csv", t).unwrap();
         assert_eq!(out.headers, ["Регион", "Группа", "year", "employed"]);
         assert_eq!(
             cells(&out),
@@ -537,7 +548,7 @@ aliases = ["Код"]
             }],
             ..Transform::default()
         });
-        let e = reshape(&catalog(), &c, table(&["x"], &[&["1"]])).unwrap_err();
+        let e = reshape(&catalog(), &c, "t/x.csv", table(&["x"], &[&["1"]])).unwrap_err();
         assert!(
             e.to_string()
                 .starts_with("`transform.derive `code`` failed"),
@@ -551,7 +562,13 @@ aliases = ["Код"]
             }),
             ..Transform::default()
         });
-        let e = reshape(&catalog(), &c, table(&["a", "b"], &[&["1", "2"]])).unwrap_err();
+        let e = reshape(
+            &catalog(),
+            &c,
+            "t/x.csv",
+            table(&["a", "b"], &[&["1", "2"]]),
+        )
+        .unwrap_err();
         assert!(e.to_string().contains("matches no column"), "{e}");
     }
 }
