@@ -46,6 +46,11 @@ sample: build
 	cp -r tests/fixtures/new-sources/standard_expertise tests/fixtures/new-sources/trainings \
 		tests/fixtures/new-sources/platform_incidents \
 		tests/fixtures/new-sources/platform_placements $(SAMPLE)/
+	# The classifier of territories and the para. 19 statistics in their publishers' shapes
+	# (tests/fixtures/published) are not generated either.
+	cp -r tests/fixtures/published/kato tests/fixtures/published/labour_employment \
+		tests/fixtures/published/labour_wages tests/fixtures/published/graduates \
+		tests/fixtures/published/vacancies $(SAMPLE)/
 
 bench: build
 	bash scripts/bench.sh

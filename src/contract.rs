@@ -237,8 +237,9 @@ pub struct Transform {
     /// A wide table (one column per year or region) turned long.
     pub unpivot: Option<Unpivot>,
     /// New or replaced columns, each computed from the ones before (those of the file and the
-    /// earlier derived ones). A parent lookup in the same file is a correlated subquery:
-    /// `(select p."CODE" from input p where p."ID" = input."PARENT_ID")`.
+    /// earlier derived ones). A parent lookup in the same file is a correlated subquery, with
+    /// `min` so that a row sent twice still names one parent:
+    /// `(select min(p."CODE") from input p where p."ID" = input."PARENT_ID")`.
     #[serde(default)]
     pub derive: Vec<Derive>,
     /// Rows kept; the others (total rows, rows of another vintage) are excluded and counted.

@@ -34,17 +34,23 @@ fn manifest() -> serde_json::Value {
     serde_json::from_str(&text).unwrap()
 }
 
-/// (files, rows read, accepted, quarantined, flagged) per source, from the manifest.
-fn counts() -> BTreeMap<String, [u64; 5]> {
-    let mut out: BTreeMap<String, [u64; 5]> = BTreeMap::new();
+/// (files, rows read, accepted, quarantined, flagged, excluded) per source, from the manifest.
+fn counts() -> BTreeMap<String, [u64; 6]> {
+    let mut out: BTreeMap<String, [u64; 6]> = BTreeMap::new();
     for f in manifest()["files"].as_object().unwrap().values() {
         let c = out
             .entry(f["source"].as_str().unwrap().to_string())
             .or_default();
         c[0] += 1;
-        for (i, k) in ["rows_read", "accepted", "quarantined", "flagged"]
-            .iter()
-            .enumerate()
+        for (i, k) in [
+            "rows_read",
+            "accepted",
+            "quarantined",
+            "flagged",
+            "excluded",
+        ]
+        .iter()
+        .enumerate()
         {
             c[i + 1] += f[*k].as_u64().unwrap();
         }
@@ -68,8 +74,8 @@ fn check_source(id: &str) {
     assert!(c[0] > 0, "{id}: the sample has no file for it");
     assert_eq!(
         c[1],
-        c[2] + c[3],
-        "{id}: rows read = accepted + quarantined"
+        c[2] + c[3] + c[5],
+        "{id}: rows read = accepted + quarantined + excluded by the transform"
     );
     assert!(c[2] > 0, "{id}: no accepted rows");
     assert_eq!(lake_rows(id) as u64, c[2], "{id}: lake rows = accepted");
@@ -133,6 +139,11 @@ source_tests!(
     trainings,
     platform_incidents,
     platform_placements,
+    kato,
+    employment,
+    wages,
+    graduates,
+    vacancies,
 );
 
 #[test]

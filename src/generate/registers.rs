@@ -139,16 +139,32 @@ fn nqf(w: &World, out: &mut Out) -> Result<(), GenerateError> {
 
 fn nco(w: &World, out: &mut Out) -> Result<(), GenerateError> {
     let mut rng = rng_for(w.seed, "nco", 0);
+    // Internal ids as a database assigns them, unrelated to the codes' order (a bijection of
+    // the positions, so unique without drawing from the generator's stream).
+    let id_of = |i: usize| 1000 + (i as i64 * 7919) % 99_991;
+    let ids: std::collections::HashMap<&str, i64> = w
+        .nco
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.code.as_str(), id_of(i)))
+        .collect();
+    let current = date(2017, 12, 1);
     let mut rows: Vec<Row> = w
         .nco
         .iter()
-        .map(|e| {
+        .enumerate()
+        .map(|(i, e)| {
             vec![
+                Cell::Int(id_of(i)),
+                e.parent
+                    .as_deref()
+                    .and_then(|p| ids.get(p))
+                    .map_or(Cell::Empty, |id| Cell::Int(*id)),
                 s(&e.code),
-                s(e.level),
-                e.parent.as_deref().map_or(Cell::Empty, s),
-                s(&e.kk),
                 s(&e.ru),
+                s(&e.kk),
+                Cell::Int(1),
+                Cell::Date(current),
             ]
         })
         .collect();
@@ -156,18 +172,38 @@ fn nco(w: &World, out: &mut Out) -> Result<(), GenerateError> {
     let ghost = w.ghost_bin(&mut rng);
     // A re-keyed bad row becomes a new occupation under the same unit group.
     inj.inject_n(&mut rows, 4, s::NCO, &mut rng, &ghost, |row, k| {
-        let code = row[0].key().to_string();
+        let code = row[2].key().to_string();
         let unit = w
             .units
             .iter()
             .find(|u| u.code.starts_with(&code[..code.len().min(4)]))
             .map_or("9999", |u| u.code.as_str());
-        if row[1].key() != "occupation" {
-            row[2] = s(unit);
-        }
-        row[0] = s(&format!("{unit}-9-{:03}", 900 + k));
-        row[1] = s("occupation");
+        row[0] = Cell::Int(300_000 + k as i64);
+        row[1] = ids.get(unit).map_or(Cell::Empty, |id| Cell::Int(*id));
+        row[2] = s(&format!("{unit}-9-{:03}", 900 + k));
+        row[5] = Cell::Int(1);
     });
+    // The vintage before the 2017 classifier: six-digit codes under the unit groups, kept by
+    // the directory as not actual.
+    let legacy: Vec<Row> = w
+        .nco
+        .iter()
+        .filter(|e| e.level == "unit")
+        .take(12)
+        .enumerate()
+        .map(|(k, e)| {
+            vec![
+                Cell::Int(200_000 + k as i64),
+                Cell::Int(ids[e.code.as_str()]),
+                s(&format!("{}01", e.code)),
+                s(&e.ru),
+                s(&e.kk),
+                Cell::Int(0),
+                Cell::Date(date(2017, 11, 30)),
+            ]
+        })
+        .collect();
+    rows.extend(legacy);
     let rel = "nco/nco.xlsx";
     out.write("nco", rel, s::NCO, &rows, &Style::XLSX)?;
     out.bad("nco", &inj);

@@ -20,16 +20,20 @@ pub(crate) const NQF_BAD: BadSpec = BadSpec {
     numbers: &[],
 };
 
+/// The classifier as a state HR directory exports it: internal ids, the parent by its id,
+/// the current tree and rows of an older vintage flagged by `IS_ACTUAL`.
 pub(crate) const NCO: &[Col] = &[
-    c("code"),
-    c("level"),
-    c("parent_code"),
-    c("name_kk"),
-    c("name_ru"),
+    c("ID"),
+    c("PARENT_ID"),
+    c("CODE"),
+    c("NAME_RU"),
+    c("NAME_KZ"),
+    c("IS_ACTUAL"),
+    c("ACTUAL_DATE"),
 ];
 pub(crate) const NCO_BAD: BadSpec = BadSpec {
     kinds: &[K::DuplicateKey, K::MissingRequired],
-    missing: &["name_kk", "name_ru", "level"],
+    missing: &["NAME_KZ", "NAME_RU"],
     dates: &[],
     order: None,
     numbers: &[],

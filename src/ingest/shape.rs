@@ -456,7 +456,7 @@ aliases = ["Код"]
                 },
                 Derive {
                     name: "parent_code".into(),
-                    sql: r#"(select code_normal(p."Код") from input p where p."ID" = input."PARENT_ID")"#.into(),
+                    sql: r#"(select min(code_normal(p."Код")) from input p where p."ID" = input."PARENT_ID")"#.into(),
                 },
             ],
             filter: Some(r#""IS_ACTUAL" = '1'"#.into()),
