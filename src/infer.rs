@@ -566,7 +566,8 @@ mod tests {
 
     #[test]
     fn a_type_fits_most_cells_so_the_odd_one_is_quarantined() {
-        let mut v = vec!["12"; 30];
+        let numbers: Vec<String> = (0..30).map(|n| (n * 7).to_string()).collect();
+        let mut v: Vec<&str> = numbers.iter().map(String::as_str).collect();
         v.push("1x");
         assert_eq!(kind_of(&v), Kind::Integer { non_negative: true });
         let v = ["0713000", "0101000", "0713000", "1304000"];
