@@ -46,11 +46,9 @@ sample: build
 	cp -r tests/fixtures/new-sources/standard_expertise tests/fixtures/new-sources/trainings \
 		tests/fixtures/new-sources/platform_incidents \
 		tests/fixtures/new-sources/platform_placements $(SAMPLE)/
-	# The classifier of territories and the para. 19 statistics in their publishers' shapes
-	# (tests/fixtures/published) are not generated either.
-	cp -r tests/fixtures/published/kato tests/fixtures/published/labour_employment \
-		tests/fixtures/published/labour_wages tests/fixtures/published/graduates \
-		tests/fixtures/published/vacancies $(SAMPLE)/
+	# Nor are the classifier of territories and the graduates by speciality, in their
+	# publishers' shapes (tests/fixtures/published).
+	cp -r tests/fixtures/published/kato tests/fixtures/published/graduates $(SAMPLE)/
 
 bench: build
 	bash scripts/bench.sh

@@ -224,9 +224,10 @@ impl std::fmt::Display for SheetRef {
 
 /// How the rows of a file become the records the columns are checked on, declared in DuckDB
 /// SQL (the dialect of the indicators): the steps run in the order of the fields below. In
-/// every expression the table so far is `input`, one text column per header as the file
-/// writes it (quote names with spaces or capitals: `"PARENT_ID"`), plus `_row`, the row a
-/// spreadsheet shows. Scalar macros of `pipelines/shared/codes.sql` can be called. Rows a
+/// every expression the table so far is `input`, one text column per column of the file: a
+/// column that names a declared column (by its name or an alias) is called by the declared
+/// name, any other by its header as written (quoted: `"PARENT_ID"`, `"Регион"`); plus `_row`,
+/// the row a spreadsheet shows, and `_file`, the file's path under the folder ingested. Scalar macros of `pipelines/shared/codes.sql` can be called. Rows a
 /// step drops are counted as excluded, by the step, never lost silently.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -254,6 +255,22 @@ impl Transform {
         parts.extend(self.derive.iter().map(|d| d.sql.as_str()));
         parts.extend(self.filter.as_deref());
         parts.join("\n")
+    }
+
+    /// Whether the transform reads a file's column of this header: quoted (`"Регион"`) or as a
+    /// bare name (`parent_id`), ignoring case. Such a column is used, not ignored, even when
+    /// no declared column keeps it.
+    pub fn uses(&self, header: &str) -> bool {
+        let sql = self.sql_text().to_lowercase();
+        let h = header.trim().to_lowercase();
+        if h.is_empty() {
+            return false;
+        }
+        if sql.contains(&format!("\"{h}\"")) {
+            return true;
+        }
+        let bare = regex::Regex::new(&format!(r"(^|[^\w]){}($|[^\w])", regex::escape(&h)));
+        bare.is_ok_and(|re| re.is_match(&sql))
     }
 }
 

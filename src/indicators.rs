@@ -69,6 +69,37 @@ pub struct Header {
     /// suppression must respect (see `disclosure`).
     #[serde(default)]
     pub relations: crate::disclosure::Relations,
+    /// The grain the indicator needs of a source: `employment = ["region", "nco_major"]`. Each
+    /// column must be in the source's key, the grain it is published at; a source coarser
+    /// than that (employment by region only, say) is refused when the indicators load, since
+    /// no query can break a figure down further than it was published.
+    #[serde(default)]
+    pub grain: std::collections::BTreeMap<String, Vec<String>>,
+}
+
+/// Checks an indicator's declared grain against the contracts: see [`Header::grain`].
+fn check_grain(header: &Header, catalog: &Catalog) -> Result<(), String> {
+    for (source, columns) in &header.grain {
+        let Some(contract) = catalog.contract(source) else {
+            return Err(format!("grain names `{source}`, which is not a declared source"));
+        };
+        let missing: Vec<&str> = columns
+            .iter()
+            .filter(|c| !contract.key.contains(c))
+            .map(String::as_str)
+            .collect();
+        if !missing.is_empty() {
+            return Err(format!(
+                "needs `{source}` by {}, but `{source}` is published by {} (the key of {}): a \
+                 source coarser than the indicator cannot give it; compute the indicator at the \
+                 source's grain or declare a source published at the finer one",
+                missing.join(", "),
+                contract.key.join(" × "),
+                contract.path.display()
+            ));
+        }
+    }
+    Ok(())
 }
 
 #[derive(Debug, Clone)]
@@ -152,6 +183,7 @@ pub fn load(dir: &Path, catalog: &Catalog) -> Result<Vec<Indicator>, IndicatorEr
                 )));
             }
         }
+        check_grain(&header, catalog).map_err(bad_header)?;
         if !header.breakdowns.iter().any(|b| b == "total") {
             return Err(bad_header("breakdowns must include \"total\"".into()));
         }
@@ -413,6 +445,29 @@ mod tests {
         let catalog = Catalog::load(&root).unwrap();
         let all = load(&root.join("indicators"), &catalog).unwrap();
         assert!(!all.is_empty());
+    }
+
+    #[test]
+    fn an_indicator_needing_a_finer_grain_than_published_is_refused() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("pipelines");
+        let catalog = Catalog::load(&root).unwrap();
+        let header = |grain: &str| -> Header {
+            toml::from_str(&format!(
+                "id = \"x\"\ntitle = {{ kk = \"x\", ru = \"x\" }}\n\
+                 definition = {{ kk = \"x\", ru = \"x\" }}\nformula = \"x\"\nunit = \"count\"\n\
+                 breakdowns = [\"total\"]\nsources = [\"employment\"]\ntopic = \"x\"\n{grain}"
+            ))
+            .unwrap()
+        };
+        let ok = header("[grain]\nemployment = [\"region\", \"nco_major\"]");
+        assert_eq!(check_grain(&ok, &catalog), Ok(()));
+        // Employment by unit group is published nowhere.
+        let finer = header("[grain]\nemployment = [\"region\", \"nco_unit\"]");
+        let e = check_grain(&finer, &catalog).unwrap_err();
+        assert!(
+            e.starts_with("needs `employment` by nco_unit, but `employment` is published by year × region × nco_major"),
+            "{e}"
+        );
     }
 }
 

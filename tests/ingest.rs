@@ -442,26 +442,22 @@ fn windows_1251_semicolon_files_with_russian_headers_are_read() {
     let input = tempfile::tempdir().unwrap();
     let out = tempfile::tempdir().unwrap();
     reference_sources(input.path());
-    let text = "год;код НКЗ;КАТО;численность занятых;вакансии;выпускники;средняя заработная плата, тенге\n\
-                2024;2512;710000000;1 200;35;10;450 000,5\n";
+    // The Bureau's wage table: Russian headers, `;`, decimal comma, thousands by spaces, the
+    // year in the file's name, the major group as code and name in one cell.
+    let text = "Регион (КАТО);Группа занятий;Средняя заработная плата, тенге\r\n\
+                710000000;2 Специалисты-профессионалы;450 000,5\r\n";
     let (bytes, _, errors) = encoding_rs::WINDOWS_1251.encode(text);
     assert!(!errors);
-    let path = input.path().join("labour_stats/labour_2024.csv");
+    let path = input.path().join("labour_wages/wages_2024.csv");
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(path, bytes).unwrap();
-    assert!(
-        nqs(
-            out.path(),
-            &["ingest", input.path().to_str().unwrap(), "--sample"]
-        )
-        .status
-        .success()
+    let o = nqs(
+        out.path(),
+        &["ingest", input.path().to_str().unwrap(), "--sample"],
     );
-    let df = read_parquet(&out.path().join("lake/labour_stats/year=2024/data.parquet"));
-    assert_eq!(
-        df.column("employed").unwrap().i64().unwrap().get(0),
-        Some(1200)
-    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let df = read_parquet(&out.path().join("lake/wages/year=2024/data.parquet"));
+    assert_eq!(strs(&df, "nco_major"), [Some("2".to_string())]);
     assert_eq!(
         df.column("avg_wage_kzt").unwrap().f64().unwrap().get(0),
         Some(450000.5)

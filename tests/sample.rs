@@ -133,7 +133,6 @@ source_tests!(
     certificates,
     support_requests,
     registrations,
-    labour_stats,
     submissions,
     standard_expertise,
     trainings,

@@ -2,7 +2,7 @@
 -- national numerator counts every accredited centre.
 with emp as (
     select year, region, sum(employed) as employed
-    from labour_at_year()
+    from employment_at_year()
     group by year, region
 ),
 c as (

@@ -1,18 +1,19 @@
--- Passed decisions per 10,000 employed persons, both restricted to the NCO unit groups of the
--- professions in the register at the year end; by region of the candidate and of the employment.
-with units as (
-    select distinct year, left(nco_code, 4) as unit from register_at_year_end('professions')
+-- Passed decisions per 10,000 employed persons, both restricted to the NCO major groups of the
+-- professions in the register at the year end (employment is published by major group, not by
+-- unit group); by region of the candidate and of the employment.
+with majors as (
+    select distinct year, left(nco_code, 1) as major from register_at_year_end('professions')
 ),
 emp as (
-    select l.year, l.region, sum(l.employed) as employed
-    from labour_at_year() l
-    join units u on u.year = l.year and u.unit = l.nco_unit
-    group by l.year, l.region
+    select e.year, e.region, sum(e.employed) as employed
+    from employment_at_year() e
+    join majors m on m.year = e.year and m.major = e.nco_major
+    group by e.year, e.region
 ),
 rec as (
     select d.year, d.region, count(*) as passed
     from decisions() d
-    join units u on u.year = d.year and u.unit = left(d.nco_code, 4)
+    join majors m on m.year = d.year and m.major = left(d.nco_code, 1)
     where d.result = 'passed'
     group by d.year, d.region
 ),

@@ -1,14 +1,31 @@
--- Labour statistics (employed persons and vacancies by NCO unit group and region, KATO). The
--- statistics for a year come out a year or more later, so each report year uses the latest
--- statistics year on or before it. (Sources are read through query_table(<parameter>): see
--- registers.sql.)
+-- Open labour statistics (para. 19) at the grain they are published: employment by occupation
+-- major group (NCO first digit) and region, in thousands; vacancies by NCO unit group and
+-- region. No publisher gives employment by unit group: an indicator per employed person works
+-- by major group or by region. The statistics for a year come out a year or more later, so each
+-- report year uses the latest statistics year on or before it. (Sources are read through
+-- query_table(<parameter>): see registers.sql.)
 
--- labour_at_year(): per report year (`year`), the rows of labour_stats of the latest statistics
--- year on or before it (`stat_year`). A year before the first statistics year has no rows.
-create or replace macro labour_at_year(labour_stats := 'labour_stats') as table
-select s.year, s.stat_year, l.* exclude (year)
-from (select y.year, max(l.year) as stat_year
+-- employment_at_year(): per report year (`year`), employed persons (`employed`, persons) by
+-- `region` and `nco_major`, of the latest statistics year on or before it (`stat_year`); cells
+-- the publisher left empty (no data, confidential) are not rows. A year before the first
+-- statistics year has no rows.
+create or replace macro employment_at_year(employment := 'employment') as table
+select s.year, s.stat_year, e.region, e.nco_major, e.employed_thousands * 1000 as employed
+from (select y.year, max(e.year) as stat_year
       from report_years y
-      join query_table(labour_stats) l on l.year <= y.year
+      join query_table(employment) e on e.year <= y.year
       group by y.year) s
-join query_table(labour_stats) l on l.year = s.stat_year;
+join query_table(employment) e on e.year = s.stat_year
+where e.employed_thousands is not null;
+
+-- vacancies_at_year(): per report year (`year`), vacancies by `nco_unit` and `region` of the
+-- latest statistics year on or before it (`stat_year`), the periods of that year (months, or
+-- the year as one period) added up.
+create or replace macro vacancies_at_year(vacancies := 'vacancies') as table
+select s.year, s.stat_year, v.nco_unit, v.region, sum(v.vacancies) as vacancies
+from (select y.year, max(v.year) as stat_year
+      from report_years y
+      join query_table(vacancies) v on v.year <= y.year
+      group by y.year) s
+join query_table(vacancies) v on v.year = s.stat_year
+group by s.year, s.stat_year, v.nco_unit, v.region;

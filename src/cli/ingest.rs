@@ -71,19 +71,22 @@ pub fn ingest_dir(project: &nqs::project::Project, a: &Args) -> Result<IngestRep
 pub fn print(report: &IngestReport, lake: &Path) {
     let line = |name: &str, s: &ingest::SourceReport| {
         println!(
-            "{:<22} {:>6} {:>6} {:>10} {:>10} {:>11} {:>8}",
+            "{:<22} {:>6} {:>6} {:>10} {:>10} {:>11} {:>8} {:>8}",
             name,
             s.files_ingested,
             s.files_unchanged,
             s.rows_read,
             s.accepted,
             s.quarantined,
+            s.excluded.values().sum::<u64>(),
             s.flagged
         )
     };
+    // Rows read = accepted + quarantined + excluded (left out by a contract's transform:
+    // footnotes, total rows, another vintage).
     println!(
-        "{:<22} {:>6} {:>6} {:>10} {:>10} {:>11} {:>8}",
-        "source", "files", "same", "rows read", "accepted", "quarantined", "flagged"
+        "{:<22} {:>6} {:>6} {:>10} {:>10} {:>11} {:>8} {:>8}",
+        "source", "files", "same", "rows read", "accepted", "quarantined", "excluded", "flagged"
     );
     for (id, s) in &report.sources {
         line(id, s);

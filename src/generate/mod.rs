@@ -153,6 +153,25 @@ impl Out<'_> {
         Ok(())
     }
 
+    /// Writes a file the generator laid out itself (a publisher's own table shape).
+    pub(crate) fn write_raw(
+        &mut self,
+        source: &str,
+        rel: &str,
+        bytes: &[u8],
+        rows: u64,
+    ) -> Result<(), GenerateError> {
+        let path = self.root.join(rel);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| GenerateError::io(dir, e))?;
+        }
+        std::fs::write(&path, bytes).map_err(|e| GenerateError::io(&path, e))?;
+        self.summary.bytes += bytes.len() as u64;
+        self.summary.files.push(PathBuf::from(rel));
+        *self.summary.rows.entry(source.to_string()).or_default() += rows;
+        Ok(())
+    }
+
     pub(crate) fn submit(
         &mut self,
         provider: &'static str,

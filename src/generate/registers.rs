@@ -952,10 +952,15 @@ fn sector_region_factor(w: &World, sector: Option<usize>, region: usize) -> f64 
     }
 }
 
+/// Open statistics (para. 19) at the grain and in the shapes their publishers use: employment
+/// by occupation major group and region (the Bureau's table: title, two-row header, region
+/// named once per block, total rows, footnote; Windows-1251), the average wage at the same
+/// grain (one file a year, decimal commas), vacancies by NCO unit group and region for the
+/// year (the electronic labour exchange). The statistics of a year come out the next spring.
 fn labour(w: &World, out: &mut Out) -> Result<(), GenerateError> {
+    // The stream keeps the name of the source these figures were first written for, so that the
+    // same seed gives the same figures.
     let mut rng = rng_for(w.seed, "labour_stats", 0);
-    let mut inj = Injector::new(&s::LABOUR_BAD, 0.005, &mut rng);
-    let ghost = w.ghost_bin(&mut rng);
     let units: Vec<usize> = (0..w.units.len())
         .filter(|&u| w.units[u].major != 0)
         .collect();
@@ -972,6 +977,14 @@ fn labour(w: &World, out: &mut Out) -> Result<(), GenerateError> {
             }
         })
         .collect();
+    let majors: Vec<(String, String)> = w
+        .nco
+        .iter()
+        .filter(|e| e.level == "major")
+        .map(|e| (e.code.clone(), e.ru.clone()))
+        .collect();
+    let decimal = |v: f64, places: usize| format!("{v:.places$}").replace('.', ",");
+    let cp1251 = |text: &str| encoding_rs::WINDOWS_1251.encode(text).0.into_owned();
     for y in w.first_year..=w.last_year {
         let received = w
             .cal
@@ -981,7 +994,9 @@ fn labour(w: &World, out: &mut Out) -> Result<(), GenerateError> {
         }
         let growth = 1.015f64.powi(y - w.first_year);
         let wage_growth = 1.11f64.powi(y - 2022);
-        let mut rows = Vec::new();
+        // (region, major) → (employed, wage bill); (unit, region) → vacancies.
+        let mut cells: std::collections::BTreeMap<(usize, u8), (f64, f64)> = Default::default();
+        let mut vacancies: Vec<(String, String, i64)> = Vec::new();
         for &u in &units {
             let unit = &w.units[u];
             let factors: Vec<f64> = (0..w.regions.len())
@@ -1009,57 +1024,106 @@ fn labour(w: &World, out: &mut Out) -> Result<(), GenerateError> {
             for (r, region) in w.regions.iter().enumerate() {
                 let employed = (national * factors[r] / fsum * (1.0 + 0.08 * normal(&mut rng)))
                     .max(0.0)
+                    .round();
+                let v = (employed * vacancy_rate[u] * (1.0 + 0.15 * normal(&mut rng)))
+                    .max(0.0)
                     .round() as i64;
-                let vacancies =
-                    (employed as f64 * vacancy_rate[u] * (1.0 + 0.15 * normal(&mut rng)))
-                        .max(0.0)
-                        .round() as i64;
-                let graduates = matches!(unit.major, 2 | 3 | 5 | 7 | 8)
-                    .then(|| (employed as f64 * 0.03 * lognormal(&mut rng, 0.3)).round() as i64);
                 let wage = base_wage * region.wage * wage_growth * (1.0 + 0.05 * normal(&mut rng));
-                rows.push(vec![
-                    Cell::Int(i64::from(y)),
-                    s(&unit.code),
-                    s(&region.code),
-                    Cell::Int(employed),
-                    Cell::Int(vacancies),
-                    graduates.map_or(Cell::Empty, Cell::Int),
-                    Cell::Float((wage * 10.0).round() / 10.0, 1),
-                ]);
-                if let Some(kind) = inj.roll(&mut rng) {
-                    // Nothing refers to a statistics row, so a fault may spoil the row itself;
-                    // only a duplicate needs a second copy.
-                    let last = rows.last_mut().expect("just pushed");
-                    if kind == BadKind::DuplicateKey {
-                        let mut extra = last.clone();
-                        inj.corrupt(kind, &mut extra, s::LABOUR, &mut rng, &ghost);
-                        rows.push(extra);
-                    } else {
-                        inj.corrupt(kind, last, s::LABOUR, &mut rng, &ghost);
-                    }
+                let e = cells.entry((r, unit.major)).or_default();
+                e.0 += employed;
+                e.1 += employed * wage;
+                if v > 0 {
+                    vacancies.push((unit.code.clone(), region.code.clone(), v));
                 }
             }
         }
-        let style = match y.rem_euclid(4) {
-            0 => Style::XLSX,
-            1 => Style::CP1251.with_header(Header::Ru),
-            2 => Style::XLSX.with_header(Header::Kk),
-            _ => Style::CSV,
-        };
-        let rel = format!("labour_stats/labour_{y}.{}", style.fmt.ext());
-        out.write("labour_stats", &rel, s::LABOUR, &rows, &style)?;
-        out.submit(
-            "statistics",
-            "Бюро национальной статистики АСПИР РК",
-            "labour_stats",
-            y.to_string(),
-            received,
-            &rel,
+        // Employment, thousands, one decimal, as the Bureau prints it.
+        let thousands = |persons: f64| decimal(persons / 1000.0, 1);
+        let mut text = format!(
+            "Численность занятого населения по группам занятий и регионам, тыс. человек\r\n\
+             Регион;Группа занятий;Годы\r\n;;{y}\r\n"
         );
+        let country: Vec<f64> = majors
+            .iter()
+            .map(|(code, _)| {
+                let m: u8 = code.parse().unwrap_or(0);
+                (0..w.regions.len())
+                    .map(|r| cells.get(&(r, m)).map_or(0.0, |c| c.0))
+                    .sum()
+            })
+            .collect();
+        let mut rows = 0u64;
+        let blocks = std::iter::once(("Всего по Республике".to_string(), country)).chain(
+            w.regions.iter().enumerate().map(|(r, region)| {
+                let values = majors
+                    .iter()
+                    .map(|(code, _)| {
+                        let m: u8 = code.parse().unwrap_or(0);
+                        cells.get(&(r, m)).map_or(0.0, |c| c.0)
+                    })
+                    .collect();
+                // Windows-1251 has no `Ұ`: the Bureau's Russian tables write `Улытау`.
+                (region.ru.replace('Ұ', "У"), values)
+            }),
+        );
+        for (label, values) in blocks {
+            let total: f64 = values.iter().sum();
+            text.push_str(&format!("{label};Всего;{}\r\n", thousands(total)));
+            for ((code, name), v) in majors.iter().zip(&values) {
+                // The armed forces are not surveyed by region: the Bureau prints a dash.
+                let cell = if code == "0" { "-".to_string() } else { thousands(*v) };
+                text.push_str(&format!(";{code} {name};{cell}\r\n"));
+            }
+            rows += 1 + majors.len() as u64;
+        }
+        text.push_str("Примечание: по данным выборочного обследования рабочей силы.;;\r\n");
+        let rel = format!("labour_employment/employment_{y}.csv");
+        out.write_raw("employment", &rel, &cp1251(&text), rows)?;
+        out.submit("statistics", BUREAU, "employment", y.to_string(), received, &rel);
+
+        let mut text = "Регион (КАТО);Группа занятий;Средняя заработная плата, тенге\r\n".to_string();
+        let mut rows = 0u64;
+        for (r, region) in w.regions.iter().enumerate() {
+            for (code, name) in &majors {
+                let m: u8 = code.parse().unwrap_or(0);
+                let Some((employed, bill)) = cells.get(&(r, m)).filter(|c| c.0 > 0.0) else {
+                    continue;
+                };
+                let wage = bill / employed;
+                // Thousands grouped by spaces, as the Bureau's tables print them.
+                let whole = wage.trunc() as i64;
+                let grouped = whole
+                    .to_string()
+                    .as_bytes()
+                    .rchunks(3)
+                    .rev()
+                    .map(|c| std::str::from_utf8(c).expect("digits"))
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                let tenths = ((wage - wage.trunc()) * 10.0).round().min(9.0) as i64;
+                text.push_str(&format!(
+                    "{};{code} {name};{grouped},{tenths}\r\n",
+                    region.code
+                ));
+                rows += 1;
+            }
+        }
+        let rel = format!("labour_wages/wages_{y}.csv");
+        out.write_raw("wages", &rel, &cp1251(&text), rows)?;
+        out.submit("statistics", BUREAU, "wages", y.to_string(), received, &rel);
+
+        let mut text = "Код НКЗ,КАТО,Период,Количество вакансий\n".to_string();
+        for (unit, region, v) in &vacancies {
+            text.push_str(&format!("{unit},{region},{y},{v}\n"));
+        }
+        let rel = format!("vacancies/vacancies_{y}.csv");
+        out.write_raw("vacancies", &rel, text.as_bytes(), vacancies.len() as u64)?;
+        out.submit("statistics", BUREAU, "vacancies", y.to_string(), received, &rel);
     }
-    out.bad("labour_stats", &inj);
     Ok(())
 }
+
+const BUREAU: &str = "Бюро национальной статистики АСПИР РК";
 
 /// The submission log, written last because it lists every other file.
 pub(crate) fn write_submissions(w: &World, out: &mut Out) -> Result<(), GenerateError> {

@@ -5,7 +5,7 @@ use super::bad::{BadKind as K, BadSpec};
 use super::table::{Col, c, ca};
 
 pub(crate) const NQF: &[Col] = &[
-    ca("level", "уровень", "деңгей"),
+    ca("level", "уровень"),
     c("name_kk"),
     c("name_ru"),
     c("knowledge_ru"),
@@ -77,7 +77,7 @@ pub(crate) const SQF_BAD: BadSpec = BadSpec {
 };
 
 pub(crate) const STANDARDS: &[Col] = &[
-    ca("standard_id", "код стандарта", "стандарт коды"),
+    ca("standard_id", "код стандарта"),
     c("name_kk"),
     c("name_ru"),
     c("sector"),
@@ -193,7 +193,7 @@ pub(crate) const PROGRAMMES_BAD: BadSpec = BadSpec {
 
 pub(crate) const CENTRES: &[Col] = &[
     c("as_of"),
-    ca("centre_bin", "БИН", "БСН"),
+    ca("centre_bin", "БИН"),
     c("name"),
     c("region"),
     c("sectors"),
@@ -233,9 +233,9 @@ pub(crate) const EVENTS_BAD: BadSpec = BadSpec {
 };
 
 pub(crate) const RESULTS: &[Col] = &[
-    ca("record_id", "№ заявления", "өтініш №"),
-    ca("iin", "ИИН", "ЖСН"),
-    ca("full_name", "ФИО", "ТАӘ"),
+    ca("record_id", "№ заявления"),
+    ca("iin", "ИИН"),
+    ca("full_name", "ФИО"),
     c("phone"),
     c("email"),
     c("sex"),
@@ -355,31 +355,6 @@ pub(crate) const SUPPORT_BAD: BadSpec = BadSpec {
     numbers: &[],
 };
 
-pub(crate) const LABOUR: &[Col] = &[
-    ca("year", "год", "жыл"),
-    ca("nco_unit", "код НКЗ", "ҰКС коды"),
-    ca("region", "КАТО", "ӘАОЖ"),
-    ca("employed", "численность занятых", "жұмыспен қамтылғандар"),
-    ca("vacancies", "вакансии", "бос жұмыс орындары"),
-    ca("graduates", "выпускники", "түлектер"),
-    ca(
-        "avg_wage_kzt",
-        "средняя заработная плата, тенге",
-        "орташа жалақы, теңге",
-    ),
-];
-pub(crate) const LABOUR_BAD: BadSpec = BadSpec {
-    kinds: &[
-        K::UnknownRegion,
-        K::UnparseableNumber,
-        K::MissingRequired,
-        K::DuplicateKey,
-    ],
-    missing: &["employed", "vacancies"],
-    dates: &[],
-    order: None,
-    numbers: &["employed", "vacancies", "avg_wage_kzt"],
-};
 
 pub(crate) const SUBMISSIONS: &[Col] = &[
     c("submission_id"),

@@ -14,23 +14,17 @@ use super::GenerateError;
 pub(crate) struct Col {
     pub name: &'static str,
     pub ru: Option<&'static str>,
-    pub kk: Option<&'static str>,
 }
 
 pub(crate) const fn c(name: &'static str) -> Col {
     Col {
         name,
         ru: None,
-        kk: None,
     }
 }
 
-pub(crate) const fn ca(name: &'static str, ru: &'static str, kk: &'static str) -> Col {
-    Col {
-        name,
-        ru: Some(ru),
-        kk: Some(kk),
-    }
+pub(crate) const fn ca(name: &'static str, ru: &'static str) -> Col {
+    Col { name, ru: Some(ru) }
 }
 
 pub(crate) fn idx(cols: &[Col], name: &str) -> usize {
@@ -96,7 +90,6 @@ impl Fmt {
 pub(crate) enum Header {
     Names,
     Ru,
-    Kk,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -149,7 +142,6 @@ fn header_of(col: &Col, h: Header) -> &'static str {
     match h {
         Header::Names => col.name,
         Header::Ru => col.ru.unwrap_or(col.name),
-        Header::Kk => col.kk.unwrap_or(col.name),
     }
 }
 

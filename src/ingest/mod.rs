@@ -639,6 +639,9 @@ fn check_file(
     }
     // Undeclared headers are listed in the manifest and on the console; a file sent without
     // its header row has its first record's values there.
+    if let Some(t) = &contract.transform {
+        header.ignored.retain(|h| !t.uses(h));
+    }
     for h in &mut header.ignored {
         *h = pseudonymiser.mask_iins(h).into_owned();
     }

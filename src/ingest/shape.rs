@@ -62,7 +62,7 @@ pub fn reshape(
             message: e.to_string(),
         })?;
     }
-    let names = sql_names(&table.headers);
+    let names = sql_names(contract, &table.headers);
     load(&db, &table, &names, file)?;
     let mut excluded = Excluded::new();
     let mut columns: Vec<String> = names.clone();
@@ -233,15 +233,31 @@ fn quote(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
-/// DuckDB names for the file's columns: its headers, trimmed; a blank one is named by its
-/// letter (`column_C`); a repeated one (DuckDB names ignore case) gets `_2`, `_3`.
-fn sql_names(headers: &[String]) -> Vec<String> {
+/// DuckDB names for the file's columns: a header that names a declared column (by its name
+/// or an alias, and the only one to) is called by the declared name, so that one expression
+/// serves files headed `Месяц` or `Период`; any other by its header, trimmed; a blank one by
+/// its letter (`column_C`); a repeated one (DuckDB names ignore case) gets `_2`, `_3`.
+fn sql_names(contract: &Contract, headers: &[String]) -> Vec<String> {
+    let declared = |h: &str| {
+        let mut cols = contract
+            .columns
+            .iter()
+            .filter(|c| crate::validate::names_column(c, h));
+        let col = cols.next()?;
+        let alone = headers
+            .iter()
+            .filter(|other| crate::validate::names_column(col, other))
+            .count()
+            == 1;
+        (cols.next().is_none() && alone).then(|| col.name.clone())
+    };
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     headers
         .iter()
         .enumerate()
         .map(|(i, h)| {
             let base = match h.trim() {
+                t if declared(t).is_some() => declared(t).expect("just matched"),
                 "" => format!("column_{}", crate::validate::column_letter(i)),
                 t if t.starts_with('_') => format!("column{t}"),
                 t => t.to_string(),
@@ -452,11 +468,11 @@ aliases = ["Код"]
             derive: vec![
                 Derive {
                     name: "code".into(),
-                    sql: r#"code_normal("Код")"#.into(),
+                    sql: "code_normal(code)".into(),
                 },
                 Derive {
                     name: "parent_code".into(),
-                    sql: r#"(select min(code_normal(p."Код")) from input p where p."ID" = input."PARENT_ID")"#.into(),
+                    sql: r#"(select min(p.code) from input p where p."ID" = input."PARENT_ID")"#.into(),
                 },
             ],
             filter: Some(r#""IS_ACTUAL" = '1'"#.into()),
@@ -471,10 +487,10 @@ aliases = ["Код"]
         assert_eq!(
             cells(&out),
             [
-                (2, strs(&["10", "", "1", "2", ""])),
-                (3, strs(&["7", "10", "1", "25", "2"])),
-                (4, strs(&["3", "7", "1", "251", "25"])),
-                (6, strs(&["5", "99", "1", "25", ""])),
+                (2, strs(&["10", "", "2", "1", ""])),
+                (3, strs(&["7", "10", "25", "1", "2"])),
+                (4, strs(&["3", "7", "251", "1", "25"])),
+                (6, strs(&["5", "99", "25", "1", ""])),
             ]
         );
         assert_eq!(excluded, BTreeMap::from([("filter".to_string(), 1)]));
