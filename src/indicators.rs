@@ -81,7 +81,9 @@ pub struct Header {
 fn check_grain(header: &Header, catalog: &Catalog) -> Result<(), String> {
     for (source, columns) in &header.grain {
         let Some(contract) = catalog.contract(source) else {
-            return Err(format!("grain names `{source}`, which is not a declared source"));
+            return Err(format!(
+                "grain names `{source}`, which is not a declared source"
+            ));
         };
         let missing: Vec<&str> = columns
             .iter()

@@ -192,11 +192,8 @@ pub fn infer(path: &Path, bytes: &[u8], opts: &InferOptions) -> Result<Draft, In
             out,
             "\n# Rows with one cell under the table (notes, footnotes) from row {} on.\n[transform]\nstop_at = {}",
             table.rows[first].number,
-            q(&format!(
-                "starts_with(\"{}\", '{}')",
-                table.headers[col].trim().replace('"', "\"\""),
-                prefix
-            ))
+            // A transform calls a declared column by its declared name.
+            q(&format!("starts_with({}, '{}')", columns[col].name, prefix))
         );
     }
     for c in &columns {

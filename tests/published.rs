@@ -170,7 +170,7 @@ fn published_classifiers_and_statistics_are_read_through_contracts_alone() {
     assert_eq!(
         query(
             &out,
-            "select count(*), sum(vacancies) from vacancies where month = '2025-03'"
+            "select count(*), sum(vacancies) from vacancies where period = '2025-03'"
         ),
         [["19", "2749"]]
     );
@@ -299,7 +299,7 @@ fn a_draft_says_what_it_found() {
         // Two header rows, joined; the footnotes cut; the provider left to name.
         "header_rows = 2",
         "stop_at = ",
-        "starts_with(\"Регион\", 'Примечание",
+        "starts_with(region, 'Примечание",
         "aliases = [\"Годы 2021\"]",
         "provider = \"name-the-provider\"",
         "id = \"employment_by_occupation\"",

@@ -1071,7 +1071,11 @@ fn labour(w: &World, out: &mut Out) -> Result<(), GenerateError> {
             text.push_str(&format!("{label};Всего;{}\r\n", thousands(total)));
             for ((code, name), v) in majors.iter().zip(&values) {
                 // The armed forces are not surveyed by region: the Bureau prints a dash.
-                let cell = if code == "0" { "-".to_string() } else { thousands(*v) };
+                let cell = if code == "0" {
+                    "-".to_string()
+                } else {
+                    thousands(*v)
+                };
                 text.push_str(&format!(";{code} {name};{cell}\r\n"));
             }
             rows += 1 + majors.len() as u64;
@@ -1079,9 +1083,17 @@ fn labour(w: &World, out: &mut Out) -> Result<(), GenerateError> {
         text.push_str("Примечание: по данным выборочного обследования рабочей силы.;;\r\n");
         let rel = format!("labour_employment/employment_{y}.csv");
         out.write_raw("employment", &rel, &cp1251(&text), rows)?;
-        out.submit("statistics", BUREAU, "employment", y.to_string(), received, &rel);
+        out.submit(
+            "statistics",
+            BUREAU,
+            "employment",
+            y.to_string(),
+            received,
+            &rel,
+        );
 
-        let mut text = "Регион (КАТО);Группа занятий;Средняя заработная плата, тенге\r\n".to_string();
+        let mut text =
+            "Регион (КАТО);Группа занятий;Средняя заработная плата, тенге\r\n".to_string();
         let mut rows = 0u64;
         for (r, region) in w.regions.iter().enumerate() {
             for (code, name) in &majors {
@@ -1118,7 +1130,14 @@ fn labour(w: &World, out: &mut Out) -> Result<(), GenerateError> {
         }
         let rel = format!("vacancies/vacancies_{y}.csv");
         out.write_raw("vacancies", &rel, text.as_bytes(), vacancies.len() as u64)?;
-        out.submit("statistics", BUREAU, "vacancies", y.to_string(), received, &rel);
+        out.submit(
+            "statistics",
+            BUREAU,
+            "vacancies",
+            y.to_string(),
+            received,
+            &rel,
+        );
     }
     Ok(())
 }

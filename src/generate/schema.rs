@@ -355,7 +355,6 @@ pub(crate) const SUPPORT_BAD: BadSpec = BadSpec {
     numbers: &[],
 };
 
-
 pub(crate) const SUBMISSIONS: &[Col] = &[
     c("submission_id"),
     c("provider"),

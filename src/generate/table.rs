@@ -17,10 +17,7 @@ pub(crate) struct Col {
 }
 
 pub(crate) const fn c(name: &'static str) -> Col {
-    Col {
-        name,
-        ru: None,
-    }
+    Col { name, ru: None }
 }
 
 pub(crate) const fn ca(name: &'static str, ru: &'static str) -> Col {

@@ -472,17 +472,19 @@ aliases = ["Код"]
                 },
                 Derive {
                     name: "parent_code".into(),
-                    sql: r#"(select min(p.code) from input p where p."ID" = input."PARENT_ID")"#.into(),
+                    sql: r#"(select min(p.code) from input p where p."ID" = input."PARENT_ID")"#
+                        .into(),
                 },
             ],
             filter: Some(r#""IS_ACTUAL" = '1'"#.into()),
             ..Transform::default()
         });
         let (out, excluded) = reshape(&catalog(), &c, "t/x.csv", t).unwrap();
-        // The derived `code` takes the place of the file's `Код`, which the contract aliases.
+        // `Код` names the declared `code` (an alias): expressions call it `code`, and the
+        // derived value takes its place.
         assert_eq!(
             out.headers,
-            ["ID", "PARENT_ID", "IS_ACTUAL", "code", "parent_code"]
+            ["ID", "PARENT_ID", "Код", "IS_ACTUAL", "parent_code"]
         );
         assert_eq!(
             cells(&out),
