@@ -174,6 +174,24 @@ fn published_classifiers_and_statistics_are_read_through_contracts_alone() {
         ),
         [["19", "2749"]]
     );
+    // Across the 2018 and 2022 reforms (pipelines/shared/reforms.sql): the 20 regions of today
+    // compare as 16 territories over five years; a village rolls up through its region.
+    let o = nqs(
+        &out,
+        &[
+            "sql",
+            "--year",
+            "2025",
+            "select count(distinct comparable_region(code)), \
+             comparable_region('100000000'), comparable_region('612937500'), \
+             comparable_region('790000000'), comparable_region('750000000') from kato",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o).lines().nth(1).unwrap(),
+        "16\t630000000\t510000000\t510000000\t750000000"
+    );
 }
 
 /// The rows of `nqs contract check --json` quarantined, by number.
