@@ -304,6 +304,17 @@ pub enum TextEncoding {
     Utf16,
 }
 
+impl TextEncoding {
+    /// The name a contract spells it with.
+    pub fn name(self) -> &'static str {
+        match self {
+            TextEncoding::Utf8 => "utf-8",
+            TextEncoding::Windows1251 => "windows-1251",
+            TextEncoding::Utf16 => "utf-16",
+        }
+    }
+}
+
 impl Contract {
     pub fn column(&self, name: &str) -> Option<&Column> {
         self.columns.iter().find(|c| c.name == name)
