@@ -488,6 +488,13 @@ impl Catalog {
                     "`header_row` counts from 1, as a spreadsheet does".into(),
                 ));
             }
+            if c.key.is_empty() {
+                return Err(invalid(
+                    "`key` names no column: name the columns that identify a row (a drafted \
+                     contract lists candidate keys in a comment above it)"
+                        .into(),
+                ));
+            }
             for k in &c.key {
                 if c.column(k).is_none() {
                     return Err(invalid(format!("key column `{k}` is not declared")));

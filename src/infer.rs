@@ -28,6 +28,11 @@ pub enum InferError {
     Read { path: String, cause: ReadError },
     #[error("{path}: no data rows under the header")]
     NoRows { path: String },
+    #[error(
+        "{path}: the row taken for the header holds an IIN (personal data), so the file seems to \
+         have no header row: add one naming the columns, then draft again"
+    )]
+    PersonalHeader { path: String },
 }
 
 /// What the draft is for.
@@ -64,6 +69,10 @@ struct ColumnDraft {
     name: String,
     header: String,
     kind: Kind,
+    /// Names, phones, free text with IINs: checked, then dropped at ingest.
+    personal: bool,
+    /// Which of several columns headed alike this is, counting from 1.
+    occurrence: Option<usize>,
     required: bool,
     references: Option<String>,
 }
@@ -88,6 +97,13 @@ pub fn infer(path: &Path, bytes: &[u8], opts: &InferOptions) -> Result<Draft, In
         table = read_with(2)?;
         header_rows = 2;
     }
+    if table
+        .headers
+        .iter()
+        .any(|h| !crate::ids::find_iins(h).is_empty())
+    {
+        return Err(InferError::PersonalHeader { path: shown });
+    }
     let footer = footnotes(&table);
     let data: Vec<&read::RawRow> = table.rows[..footer.map_or(table.rows.len(), |(at, _)| at)]
         .iter()
@@ -107,13 +123,34 @@ pub fn infer(path: &Path, bytes: &[u8], opts: &InferOptions) -> Result<Draft, In
                 .filter_map(|r| r.cells.get(i).and_then(|c| c.as_deref()))
                 .collect();
             let mut name = column_name(header, i);
+            let mut n = 1;
             while !names.insert(name.clone()) {
-                name.push('_');
+                n += 1;
+                name = format!("{}_{n}", column_name(header, i));
+            }
+            // Several columns headed alike: each says which one it is.
+            let same: Vec<usize> = (0..table.headers.len())
+                .filter(|j| table.headers[*j].trim().to_lowercase() == header.trim().to_lowercase())
+                .collect();
+            let occurrence = (same.len() > 1)
+                .then(|| same.iter().position(|j| *j == i).map(|p| p + 1))
+                .flatten();
+            let mut kind = kind_of(&values);
+            let names_like = values.iter().filter(|v| looks_like_a_name(v)).count();
+            let with_iins = values.iter().any(|v| !crate::ids::find_iins(v).is_empty());
+            let personal = kind != Kind::Iin
+                && (personal_header(header)
+                    || with_iins
+                    || (names_like * 2 >= values.len() && !values.is_empty()));
+            if personal {
+                kind = Kind::Text;
             }
             ColumnDraft {
                 name,
                 header: header.trim().to_string(),
-                kind: kind_of(&values),
+                kind,
+                personal,
+                occurrence,
                 // Blank in at most one row in a hundred: a required column with a slip,
                 // rather than an optional one.
                 required: !values.is_empty()
@@ -186,15 +223,30 @@ pub fn infer(path: &Path, bytes: &[u8], opts: &InferOptions) -> Result<Draft, In
     if let Some((_, col)) = footer {
         let first = data.len();
         let text = table.rows[first].cells[col].as_deref().unwrap_or_default();
-        let prefix: String = text.chars().take(20).collect();
-        let prefix = crate::ids::withhold_iins(&prefix).replace('\'', "''");
-        let _ = writeln!(
-            out,
-            "\n# Rows with one cell under the table (notes, footnotes) from row {} on.\n[transform]\nstop_at = {}",
-            table.rows[first].number,
-            // A transform calls a declared column by its declared name.
-            q(&format!("starts_with({}, '{}')", columns[col].name, prefix))
-        );
+        // The words before any digit: a note's opening, never a number (an IIN cut short by
+        // a length limit would no longer be recognised as one).
+        let prefix: String = text
+            .chars()
+            .take_while(|c| !c.is_ascii_digit())
+            .take(20)
+            .collect();
+        let prefix = prefix.replace('\'', "''");
+        if prefix.trim().is_empty() {
+            let _ = writeln!(
+                out,
+                "\n# Rows with one cell under the table from row {} on: declare a [transform] \
+                 stop_at if they are notes.",
+                table.rows[first].number
+            );
+        } else {
+            let _ = writeln!(
+                out,
+                "\n# Rows with one cell under the table (notes, footnotes) from row {} on.\n[transform]\nstop_at = {}",
+                table.rows[first].number,
+                // A transform calls a declared column by its declared name.
+                q(&format!("starts_with({}, '{}')", columns[col].name, prefix))
+            );
+        }
     }
     for c in &columns {
         let _ = writeln!(out, "\n[[column]]\nname = {}", q(&c.name));
@@ -228,6 +280,15 @@ pub fn infer(path: &Path, bytes: &[u8], opts: &InferOptions) -> Result<Draft, In
                 let _ = writeln!(out, "pattern = {}", q(&format!("^\\d{{{n}}}$")));
             }
             _ => {}
+        }
+        if c.personal {
+            let _ = writeln!(
+                out,
+                "# People's details (a name, a phone, an IIN in text): checked, never kept.\npersonal = \"drop\""
+            );
+        }
+        if let Some(k) = c.occurrence {
+            let _ = writeln!(out, "occurrence = {k}");
         }
         if let Some(r) = &c.references {
             let _ = writeln!(out, "references = {}", q(r));
@@ -376,7 +437,16 @@ fn kind_of(values: &[&str]) -> Kind {
         return Kind::Text;
     }
     let digits = |v: &str, n: usize| v.len() == n && v.bytes().all(|b| b.is_ascii_digit());
-    if fits(values, |v| crate::ids::parse_iin(v).is_ok()) {
+    // An IIN a spreadsheet stored as a number lost its leading zeros (born 2000–2009): it is
+    // still an IIN, and still personal.
+    let iin = |v: &str| {
+        crate::ids::parse_iin(v).is_ok()
+            || crate::ids::restore_number_form(v)
+                .ok()
+                .flatten()
+                .is_some_and(|r| crate::ids::parse_iin(&r).is_ok())
+    };
+    if fits(values, iin) {
         return Kind::Iin;
     }
     if fits(values, |v| crate::ids::parse_bin(v).is_ok()) {
@@ -403,7 +473,16 @@ fn kind_of(values: &[&str]) -> Kind {
     let leading_zero = values
         .iter()
         .any(|v| v.len() > 1 && v.starts_with('0') && v.bytes().all(|b| b.is_ascii_digit()));
-    if few && covered as f64 >= SHARE * values.len() as f64 && (text_like || repeated.len() <= 3) {
+    // A list of codes never holds what may identify a person: a value with an IIN in it, or
+    // one shaped like a name (two or three capitalised words).
+    let personal_like = repeated
+        .iter()
+        .any(|v| !crate::ids::find_iins(v).is_empty() || looks_like_a_name(v));
+    if few
+        && !personal_like
+        && covered as f64 >= SHARE * values.len() as f64
+        && (text_like || repeated.len() <= 3)
+    {
         return Kind::Code(repeated);
     }
     // Fixed-length digit strings are codes (KATO, NCO unit groups), kept as text with their
@@ -436,6 +515,47 @@ fn kind_of(values: &[&str]) -> Kind {
     Kind::Text
 }
 
+/// Two or three words, each a capital letter then small ones (`Сапарова Айгүл Қайратқызы`).
+fn looks_like_a_name(v: &str) -> bool {
+    let words: Vec<&str> = v.split_whitespace().collect();
+    (2..=3).contains(&words.len())
+        && words.iter().all(|w| {
+            let mut chars = w.chars();
+            chars.next().is_some_and(char::is_uppercase)
+                && chars.clone().count() >= 1
+                && chars.all(|c| c.is_lowercase() || c == '-')
+        })
+}
+
+/// A column whose header or values say it holds people's details, which a draft must mark
+/// `personal` so that they never reach the lake.
+fn personal_header(header: &str) -> bool {
+    let h = header.to_lowercase();
+    [
+        "фио",
+        "ф.и.о",
+        "фамилия",
+        "имя",
+        "отчество",
+        "исполнитель",
+        "телефон",
+        "e-mail",
+        "email",
+        "почта",
+        "аты-жөні",
+        "тегі",
+        "аты",
+        "name",
+        "phone",
+        "адрес",
+    ]
+    .iter()
+    .any(|k| {
+        h.split(|c: char| !c.is_alphanumeric() && c != '-' && c != '.')
+            .any(|w| w == *k)
+    })
+}
+
 fn cells_of<'a>(data: &[&'a read::RawRow], i: usize) -> Vec<Option<&'a str>> {
     data.iter()
         .map(|r| r.cells.get(i).and_then(|c| c.as_deref()))
@@ -465,17 +585,20 @@ fn candidate_keys(columns: &[ColumnDraft], data: &[&read::RawRow]) -> Vec<Vec<St
         (blank as f64) <= (1.0 - SHARE) * data.len() as f64
     };
     // Measures and dates are not identifiers, unless named as one.
-    let usable = |c: &ColumnDraft| match c.kind {
-        Kind::Float { .. } | Kind::Iin | Kind::Date => false,
-        Kind::Integer { .. } => {
-            let n = c.name.as_str();
-            n == "id"
-                || n.ends_with("_id")
-                || n == "year"
-                || n.contains("code")
-                || n.contains("kod")
-        }
-        _ => true,
+    let usable = |c: &ColumnDraft| {
+        !c.personal
+            && match c.kind {
+                Kind::Float { .. } | Kind::Iin | Kind::Date => false,
+                Kind::Integer { .. } => {
+                    let n = c.name.as_str();
+                    n == "id"
+                        || n.ends_with("_id")
+                        || n == "year"
+                        || n.contains("code")
+                        || n.contains("kod")
+                }
+                _ => true,
+            }
     };
     let mut singles: Vec<usize> = (0..columns.len())
         .filter(|i| usable(&columns[*i]) && unique(&[*i]))
@@ -530,7 +653,10 @@ fn references_within(
         .filter_map(|k| columns.iter().position(|c| c.name == k[0]))
         .collect();
     for i in 0..columns.len() {
-        if targets.contains(&i) || matches!(columns[i].kind, Kind::Code(_) | Kind::Date) {
+        if targets.contains(&i)
+            || columns[i].personal
+            || matches!(columns[i].kind, Kind::Code(_) | Kind::Date)
+        {
             continue;
         }
         let values: Vec<&str> = cells_of(data, i).into_iter().flatten().collect();
@@ -559,6 +685,23 @@ mod tests {
         assert_eq!(column_name("2024", 0), "c_2024");
         assert_eq!(column_name("  ", 2), "column_c");
         assert_eq!(column_name("PARENT_ID", 0), "parent_id");
+    }
+
+    #[test]
+    fn people_are_never_codes() {
+        assert!(looks_like_a_name("Сапарова Айгүл Қайратқызы"));
+        assert!(looks_like_a_name("Иванов Пётр"));
+        assert!(!looks_like_a_name("Карагандинская область"));
+        assert!(!looks_like_a_name("2 Специалисты-профессионалы"));
+        assert!(personal_header("ФИО"));
+        assert!(personal_header("Исполнитель"));
+        assert!(!personal_header("Регион"));
+        let mut v = vec!["Иванов Пётр"; 15];
+        v.extend(["Сапарова Айгүл"; 15]);
+        assert_ne!(
+            kind_of(&v),
+            Kind::Code(vec!["Иванов Пётр".into(), "Сапарова Айгүл".into()])
+        );
     }
 
     #[test]

@@ -57,6 +57,16 @@ impl Pseudonymiser {
         Ok(Pseudonymiser { mac })
     }
 
+    /// A pseudonymiser whose key is drawn at random and never kept: for checks that write
+    /// nothing (`nqs contract check`), so that a pseudonym shown on the console can be neither
+    /// reversed (as one under the public sample key could, by trying every IIN of a birth
+    /// date) nor linked to the lake.
+    pub fn ephemeral() -> Self {
+        let key: [u8; 32] = rand::random();
+        let mac = HmacSha256::new_from_slice(&key).expect("HMAC takes keys of any length");
+        Pseudonymiser { mac }
+    }
+
     pub fn sample() -> Self {
         Self::new(SAMPLE_KEY.as_bytes()).expect("the sample key is long enough")
     }

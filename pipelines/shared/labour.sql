@@ -19,10 +19,13 @@ join query_table(employment) e on e.year = s.stat_year
 where e.employed_thousands is not null;
 
 -- vacancies_at_year(): per report year (`year`), vacancies by `nco_unit` and `region` of the
--- latest statistics year on or before it (`stat_year`), the periods of that year (months, or
--- the year as one period) added up.
+-- latest statistics year on or before it (`stat_year`): the figure for the whole year where one
+-- was sent (period `YYYY`), else its months (`YYYY-MM`) added up, so that a year sent both ways
+-- counts once.
 create or replace macro vacancies_at_year(vacancies := 'vacancies') as table
-select s.year, s.stat_year, v.nco_unit, v.region, sum(v.vacancies) as vacancies
+select s.year, s.stat_year, v.nco_unit, v.region,
+       coalesce(sum(v.vacancies) filter (where length(v.period) = 4),
+                sum(v.vacancies) filter (where length(v.period) = 7)) as vacancies
 from (select y.year, max(v.year) as stat_year
       from report_years y
       join query_table(vacancies) v on v.year <= y.year

@@ -88,7 +88,7 @@ pub fn run(g: &Global, a: Args) -> Result<ExitCode> {
                 contract,
                 &file,
                 lake.as_deref(),
-                &Pseudonymiser::sample(),
+                &Pseudonymiser::ephemeral(),
             )
             .with_context(|| format!("{} cannot be checked as `{source}`", file.display()))?;
             if g.json {

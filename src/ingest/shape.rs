@@ -98,6 +98,27 @@ pub fn reshape(
                     .join(", "),
             ));
         }
+        for new_name in [&u.name, &u.value] {
+            let clash = (0..names.len())
+                .filter(|i| !wide.contains(i))
+                .find(|i| names[*i].to_lowercase() == new_name.to_lowercase());
+            if let Some(i) = clash {
+                return Err(ShapeError::Step {
+                    step: "unpivot".into(),
+                    message: format!(
+                        "`{new_name}` is already a column of the file (`{}`): name the unpivoted \
+                         columns otherwise",
+                        table.headers[i].trim()
+                    ),
+                });
+            }
+        }
+        if u.name.to_lowercase() == u.value.to_lowercase() {
+            return Err(ShapeError::Step {
+                step: "unpivot".into(),
+                message: "`name` and `value` must differ".into(),
+            });
+        }
         let kept: Vec<String> = (0..names.len())
             .filter(|i| !wide.contains(i))
             .map(|i| quote(&names[i]))
@@ -225,8 +246,15 @@ pub fn reshape(
 fn step(step: &str, e: impl std::fmt::Display) -> ShapeError {
     ShapeError::Step {
         step: step.to_string(),
-        message: e.to_string(),
+        message: without_quoted_values(&e.to_string()),
     }
+}
+
+/// DuckDB quotes the value it could not convert (`Could not convert string 'Имя 1' to INT32`);
+/// a cell may be a name or an IIN, so every single-quoted text in its message is withheld.
+fn without_quoted_values(message: &str) -> String {
+    let re = regex::Regex::new(r"'[^'\n]*'").expect("valid pattern");
+    re.replace_all(message, "'…'").into_owned()
 }
 
 fn quote(name: &str) -> String {
@@ -555,6 +583,27 @@ aliases = ["Код"]
             excluded,
             BTreeMap::from([("filter".to_string(), 2), ("stop_at".to_string(), 2)])
         );
+    }
+
+    #[test]
+    fn a_failing_cast_names_the_step_never_the_cell() {
+        let c = contract(Transform {
+            derive: vec![Derive {
+                name: "n".into(),
+                sql: "cast(x as integer)".into(),
+            }],
+            ..Transform::default()
+        });
+        let e = reshape(
+            &catalog(),
+            &c,
+            "t/x.csv",
+            table(&["x"], &[&["Сапарова Айгүл"]]),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("derive `n`"), "{e}");
+        assert!(!e.contains("Сапарова"), "{e}");
     }
 
     #[test]
