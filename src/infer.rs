@@ -612,8 +612,21 @@ fn candidate_keys(columns: &[ColumnDraft], data: &[&read::RawRow]) -> Vec<Vec<St
         .iter()
         .map(|i| vec![columns[*i].name.clone()])
         .collect();
+    // In a key of several columns, a whole number with few values is a code too (a group
+    // number 0–9 beside a region), never a measure.
+    let few_values = |i: usize| {
+        let distinct: HashSet<&str> = cells_of(data, i).into_iter().flatten().collect();
+        distinct.len() <= MAX_CODES
+    };
     let n = columns.len().min(8);
-    let usable_at: Vec<usize> = (0..n).filter(|i| usable(&columns[*i])).collect();
+    let usable_at: Vec<usize> = (0..n)
+        .filter(|i| {
+            usable(&columns[*i])
+                || (matches!(columns[*i].kind, Kind::Integer { .. })
+                    && !columns[*i].personal
+                    && few_values(*i))
+        })
+        .collect();
     let name = |i: &usize| columns[*i].name.clone();
     if keys.is_empty() {
         for (x, a) in usable_at.iter().enumerate() {
