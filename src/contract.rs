@@ -275,7 +275,8 @@ impl Transform {
 }
 
 /// Columns whose header matches `columns` (a regular expression) become rows: `name` holds
-/// the header, `value` the cell.
+/// the header, `value` the cell. A blank cell is no record; a row with no value in any of those
+/// columns is counted as excluded by `unpivot`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Unpivot {

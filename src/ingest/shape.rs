@@ -128,6 +128,20 @@ pub fn reshape(
             .map(|i| format!("'{}'", table.headers[*i].trim().replace('\'', "''")))
             .collect();
         let values: Vec<String> = wide.iter().map(|i| quote(&names[*i])).collect();
+        // A row whose value cells are all blank makes no record: counted, not lost.
+        let empty: i64 = db
+            .query_row(
+                &format!(
+                    "select count(*) from input where coalesce({}) is null",
+                    values.join(", ")
+                ),
+                [],
+                |r| r.get(0),
+            )
+            .map_err(|e| step("unpivot", e))?;
+        if empty > 0 {
+            excluded.insert("unpivot".into(), empty as u64);
+        }
         let positions: Vec<String> = (0..wide.len()).map(|i| i.to_string()).collect();
         // Zipped unnests keep the columns' order, so the records of a row come out in the
         // order the file shows them; a blank cell is no record.
@@ -279,20 +293,40 @@ fn sql_names(contract: &Contract, headers: &[String]) -> Vec<String> {
             == 1;
         (cols.next().is_none() && alone).then(|| col.name.clone())
     };
-    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
-    headers
+    // (name, whether it is the header as written): a name made up for a blank or `_` header
+    // never takes one a header of the file has, so an expression naming that header reads it.
+    let bases: Vec<(String, bool)> = headers
         .iter()
         .enumerate()
-        .map(|(i, h)| {
-            let base = match h.trim() {
-                t if declared(t).is_some() => declared(t).expect("just matched"),
-                "" => format!("column_{}", crate::validate::column_letter(i)),
-                t if t.starts_with('_') => format!("column{t}"),
-                t => t.to_string(),
-            };
-            let n = seen.entry(base.to_lowercase()).or_default();
-            *n += 1;
-            if *n == 1 { base } else { format!("{base}_{n}") }
+        .map(|(i, h)| match h.trim() {
+            t if declared(t).is_some() => (declared(t).expect("just matched"), true),
+            "" => (
+                format!("column_{}", crate::validate::column_letter(i)),
+                false,
+            ),
+            t if t.starts_with('_') => (format!("column{t}"), false),
+            t => (t.to_string(), true),
+        })
+        .collect();
+    let written: std::collections::BTreeSet<String> = bases
+        .iter()
+        .filter(|(_, as_written)| *as_written)
+        .map(|(b, _)| b.to_lowercase())
+        .collect();
+    let mut taken: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+    bases
+        .into_iter()
+        .map(|(base, as_written)| {
+            let mut name = base.clone();
+            let mut n = 1;
+            while taken.contains(&name.to_lowercase())
+                || (!as_written && written.contains(&name.to_lowercase()))
+            {
+                n += 1;
+                name = format!("{base}_{n}");
+            }
+            taken.insert(name.to_lowercase());
+            name
         })
         .collect()
 }
@@ -539,6 +573,7 @@ aliases = ["Код"]
                     ;;2024;2025\n\
                     Абай;1;12,5;13\n\
                     ;2;x;4,1\n\
+                    ;3;;\n\
                     Всего;;20;21\n\
                     Примечание: оценка;;;\n\
                     * предварительные данные;;;\n";
@@ -581,7 +616,22 @@ aliases = ["Код"]
         );
         assert_eq!(
             excluded,
-            BTreeMap::from([("filter".to_string(), 2), ("stop_at".to_string(), 2)])
+            BTreeMap::from([
+                ("filter".to_string(), 2),
+                ("stop_at".to_string(), 2),
+                // Group 3's row has no value in any year: no record, but counted.
+                ("unpivot".to_string(), 1)
+            ])
+        );
+    }
+
+    #[test]
+    fn a_made_up_name_never_takes_a_header_the_file_has() {
+        let c = contract(Transform::default());
+        let headers = ["_row", "column_row", "", "x", "X"].map(String::from);
+        assert_eq!(
+            sql_names(&c, &headers),
+            ["column_row_2", "column_row", "column_C", "x", "X_2"]
         );
     }
 
