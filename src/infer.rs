@@ -84,6 +84,7 @@ pub fn infer(path: &Path, bytes: &[u8], opts: &InferOptions) -> Result<Draft, In
         let layout = Layout {
             header: HeaderRow::Find(&header_score),
             header_rows,
+            merged_cells: true,
             ..Layout::default()
         };
         read::read_table_in(path, bytes, &layout).map_err(|cause| InferError::Read {

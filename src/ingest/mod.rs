@@ -598,6 +598,7 @@ fn check_file(
         },
         header_rows: contract.header_rows.unwrap_or(1) as usize,
         sheet: contract.sheet.as_ref(),
+        merged_cells: contract.header_rows.unwrap_or(1) > 1 || contract.transform.is_some(),
     };
     let table: RawTable =
         read::read_table_in(&input.path, &bytes, &layout).map_err(|cause| IngestError::Read {

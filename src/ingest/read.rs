@@ -92,6 +92,11 @@ pub struct Layout<'a> {
     pub header_rows: usize,
     /// The sheet of a workbook; the first when `None`.
     pub sheet: Option<&'a SheetRef>,
+    /// Whether a workbook's merged cells are read on every cell they cover (a region named once
+    /// beside its block, a year over its columns). Finding them means reading the sheet a
+    /// second time, so only tables published with merges (a contract with `header_rows` or a
+    /// `[transform]`) ask for it.
+    pub merged_cells: bool,
 }
 
 impl Default for Layout<'_> {
@@ -101,6 +106,7 @@ impl Default for Layout<'_> {
             header: HeaderRow::First,
             header_rows: 1,
             sheet: None,
+            merged_cells: false,
         }
     }
 }
@@ -744,7 +750,7 @@ fn read_xlsx(bytes: &[u8], layout: &Layout) -> Result<RawTable, ReadError> {
     // A merged cell holds its text in its top-left cell only; every cell it covers reads it
     // (a region named once beside the rows of its block, a year over its columns).
     let merges: Vec<calamine::Dimensions> = match &mut book {
-        calamine::Sheets::Xlsx(x) => x
+        calamine::Sheets::Xlsx(x) if layout.merged_cells => x
             .merge_cells_by_sheet_name(&name)
             .map_err(|e| ReadError::Xlsx(e.to_string()))?,
         _ => Vec::new(),
