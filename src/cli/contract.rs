@@ -15,6 +15,7 @@ pub enum Args {
     /// candidate keys. Read it, name the key and the provider, save it as
     /// pipelines/sources/<ID>.toml, then try it with `nqs contract check`.
     Infer {
+        /// The file to draft from (CSV, XLSX or JSON), as the provider sent it.
         file: PathBuf,
         /// The source id (default: the file name without extension and year).
         #[arg(long)]
@@ -26,8 +27,10 @@ pub enum Args {
     /// How each row of FILE would fare under source ID's contract, without writing anything:
     /// accepted, quarantined (with reasons and row numbers), excluded by the transform.
     Check {
+        /// The file to try (CSV, XLSX or JSON), as the provider sent it.
         file: PathBuf,
-        #[arg(long = "source")]
+        /// The source whose contract (pipelines/sources/<ID>.toml) the file is tried against.
+        #[arg(long = "source", value_name = "ID")]
         source: String,
         /// Check references to other sources against this lake (default: the output's lake
         /// when it exists).
