@@ -7,7 +7,7 @@
 
 use super::layout::{self, Layout};
 use crate::charts::{BarChart, ChartSpec, LineChart, NumberFormat, ReferenceLine, Series};
-use crate::contract::{Catalog, Frequency};
+use crate::contract::Catalog;
 use crate::findings::{Findings, format_delta, format_value};
 use crate::indicators::{Confidentiality, Indicator, Row, Unit};
 use crate::period::Period;
@@ -873,7 +873,9 @@ fn sources(c: &Ctx) -> Sources {
             id: ct.id.clone(),
             provider,
             name: lang_of(&ct.title, c.lang),
-            basis: if ct.frequency == Frequency::Annual && ct.provider == "statistics" {
+            // Statistics of state bodies come under para. 19 whatever their frequency
+            // (vacancies are published monthly).
+            basis: if ct.provider == "statistics" {
                 c.word("basis_statistics")
             } else {
                 c.word("basis")
