@@ -6,40 +6,10 @@ mod common;
 
 use common::*;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 fn case(rel: &str) -> PathBuf {
     project_root().join("tests/fixtures/break").join(rel)
-}
-
-fn nqs_in(pipelines: &Path, output: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_nqs"))
-        .arg("--pipelines")
-        .arg(pipelines)
-        .arg("--output")
-        .arg(output)
-        .args(args)
-        .env_remove("NQS_PSEUDONYM_KEY")
-        .env_remove("NQS_PSEUDONYM_KEY_FILE")
-        .output()
-        .expect("the nqs binary runs")
-}
-
-/// A pipelines folder with the project's providers and code lists and the given contracts.
-fn pipelines_with(dir: &Path, contracts: &[(&str, &str)]) -> PathBuf {
-    let p = dir.join("pipelines");
-    std::fs::create_dir_all(p.join("sources")).unwrap();
-    std::fs::copy(
-        project_root().join("pipelines/providers.toml"),
-        p.join("providers.toml"),
-    )
-    .unwrap();
-    copy_tree(&project_root().join("pipelines/codes"), &p.join("codes"));
-    copy_tree(&project_root().join("pipelines/shared"), &p.join("shared"));
-    for (id, text) in contracts {
-        std::fs::write(p.join(format!("sources/{id}.toml")), text).unwrap();
-    }
-    p
 }
 
 /// Everything a command printed, both streams.

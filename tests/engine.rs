@@ -6,23 +6,7 @@ mod common;
 
 use common::*;
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn nqs_with(pipelines: &Path, output: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_nqs"))
-        .arg("--pipelines")
-        .arg(pipelines)
-        .arg("--output")
-        .arg(output)
-        .arg("--templates")
-        .arg(project_root().join("report-templates"))
-        .args(args)
-        .env_remove("NQS_PSEUDONYM_KEY")
-        .env_remove("NQS_PSEUDONYM_KEY_FILE")
-        .env_remove("NQS_AS_OF")
-        .output()
-        .expect("the nqs binary runs")
-}
+use std::process::Command;
 
 fn pdftotext(path: &Path) -> String {
     let o = Command::new("pdftotext")
@@ -72,10 +56,10 @@ fn an_indicator_with_a_new_topic_is_tabled_in_section_four_of_both_reports() {
         vec!["ingest", sample.to_str().unwrap(), "--sample"],
         vec!["run", "--year", "2026", "--as-of", "2026-11-25"],
     ] {
-        let o = nqs_with(&pipelines, &out, &args);
+        let o = nqs_in(&pipelines, &out, &args);
         assert!(o.status.success(), "{args:?}: {}", stderr(&o));
     }
-    let o = nqs_with(&pipelines, &out, &["report", "--year", "2026"]);
+    let o = nqs_in(&pipelines, &out, &["report", "--year", "2026"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let warning = stderr(&o);
     assert!(
@@ -127,7 +111,7 @@ fn two_runs_with_different_thread_counts_write_identical_outputs() {
     let out = dir.path().join("out");
     let sample = project_root().join("datasets/sample");
     let pipelines = project_root().join("pipelines");
-    let o = nqs_with(
+    let o = nqs_in(
         &pipelines,
         &out,
         &["ingest", sample.to_str().unwrap(), "--sample"],
@@ -135,7 +119,7 @@ fn two_runs_with_different_thread_counts_write_identical_outputs() {
     assert!(o.status.success(), "{}", stderr(&o));
     let mut outputs = Vec::new();
     for threads in ["1", "4"] {
-        let o = nqs_with(
+        let o = nqs_in(
             &pipelines,
             &out,
             &[
@@ -229,7 +213,7 @@ fn sources_added_through_contracts_alone_reach_the_lake_the_indicators_and_the_r
     copy_tree(&project_root().join("tests/fixtures/new-sources"), &input);
     let out = dir.path().join("out");
     let pipelines = project_root().join("pipelines");
-    let o = nqs_with(
+    let o = nqs_in(
         &pipelines,
         &out,
         &["--json", "ingest", input.to_str().unwrap(), "--sample"],
@@ -256,7 +240,7 @@ fn sources_added_through_contracts_alone_reach_the_lake_the_indicators_and_the_r
         vec!["run", "--year", "2026", "--as-of", "2026-11-25"],
         vec!["report", "--year", "2026"],
     ] {
-        let o = nqs_with(&pipelines, &out, &args);
+        let o = nqs_in(&pipelines, &out, &args);
         assert!(o.status.success(), "{args:?}: {}", stderr(&o));
     }
     let table = read_parquet(&out.join("2026/indicators.parquet"));

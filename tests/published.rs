@@ -10,23 +10,9 @@ mod common;
 
 use common::*;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 fn fixtures() -> PathBuf {
     project_root().join("tests/fixtures/published")
-}
-
-fn nqs_in(pipelines: &Path, output: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_nqs"))
-        .arg("--pipelines")
-        .arg(pipelines)
-        .arg("--output")
-        .arg(output)
-        .args(args)
-        .env_remove("NQS_PSEUDONYM_KEY")
-        .env_remove("NQS_PSEUDONYM_KEY_FILE")
-        .output()
-        .expect("the nqs binary runs")
 }
 
 fn query(out: &Path, sql: &str) -> Vec<Vec<String>> {
@@ -214,17 +200,7 @@ fn quarantined_rows(check: &serde_json::Value) -> Vec<u64> {
 fn inferred_contracts_accept_most_rows_and_still_quarantine_the_planted_ones() {
     let dir = tempfile::tempdir().unwrap();
     // A pipelines folder of its own: the providers, the code lists and nothing but drafts.
-    let pipelines = dir.path().join("pipelines");
-    std::fs::create_dir_all(pipelines.join("sources")).unwrap();
-    std::fs::copy(
-        project_root().join("pipelines/providers.toml"),
-        pipelines.join("providers.toml"),
-    )
-    .unwrap();
-    copy_tree(
-        &project_root().join("pipelines/codes"),
-        &pipelines.join("codes"),
-    );
+    let pipelines = pipelines_with(dir.path(), &[]);
     let out = dir.path().join("out");
     // (file, id, rows the draft must still quarantine)
     let cases: [(&str, &str, &[u64]); 6] = [

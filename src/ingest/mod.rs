@@ -247,17 +247,7 @@ fn record_chunk(
             // What the console and the run record show passes the one IIN mask, whichever
             // check produced it.
             if source_report.examples.len() < MAX_EXAMPLES {
-                let value = first
-                    .value
-                    .as_deref()
-                    .map(|v| format!(" = `{v}`"))
-                    .unwrap_or_default();
-                let column = if first.column.is_empty() {
-                    String::new()
-                } else {
-                    format!(", column `{}`{value}", first.column)
-                };
-                let example = format!("{} row {}{column}: {}", c.input.rel, r.number, first.reason);
+                let example = format!("{} {}", c.input.rel, example_of(r));
                 source_report
                     .examples
                     .push(pseudonymiser.mask_iins(&example).into_owned());
@@ -412,18 +402,7 @@ pub fn check_only(
         let first = &r.errors[0];
         quarantine::count_reason(&mut reasons, &first.column, first.code);
         if examples.len() < CHECK_EXAMPLES {
-            let value = first
-                .value
-                .as_deref()
-                .map(|v| format!(" = `{v}`"))
-                .unwrap_or_default();
-            let column = if first.column.is_empty() {
-                String::new()
-            } else {
-                format!(", column `{}`{value}", first.column)
-            };
-            let example = format!("row {}{column}: {}", r.number, first.reason);
-            examples.push(pseudonymiser.mask_iins(&example).into_owned());
+            examples.push(pseudonymiser.mask_iins(&example_of(r)).into_owned());
         }
     }
     quarantine::sort_reasons(&mut reasons);
@@ -481,6 +460,23 @@ fn committed_values(
         );
     }
     Ok(Some(set))
+}
+
+/// A quarantined row as the console shows it: `row N, column `c` = value: reason` (its first
+/// error; the caller prefixes the file and masks IINs).
+fn example_of(r: &RejectedRow) -> String {
+    let first = &r.errors[0];
+    let value = first
+        .value
+        .as_deref()
+        .map(|v| format!(" = `{v}`"))
+        .unwrap_or_default();
+    let column = if first.column.is_empty() {
+        String::new()
+    } else {
+        format!(", column `{}`{value}", first.column)
+    };
+    format!("row {}{column}: {}", r.number, first.reason)
 }
 
 fn run_id() -> String {

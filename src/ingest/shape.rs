@@ -8,7 +8,7 @@
 //! step: nothing leaves without being counted.
 
 use super::read::{RawRow, RawTable};
-use crate::contract::{Catalog, Contract, Transform};
+use crate::contract::{Catalog, Contract};
 use duckdb::arrow::array::{Array, ArrayRef, Int64Array, StringArray};
 use duckdb::arrow::datatypes::{DataType, Field, Schema};
 use duckdb::arrow::record_batch::RecordBatch;
@@ -298,14 +298,20 @@ fn sql_names(contract: &Contract, headers: &[String]) -> Vec<String> {
     let bases: Vec<(String, bool)> = headers
         .iter()
         .enumerate()
-        .map(|(i, h)| match h.trim() {
-            t if declared(t).is_some() => (declared(t).expect("just matched"), true),
-            "" => (
-                format!("column_{}", crate::validate::column_letter(i)),
-                false,
-            ),
-            t if t.starts_with('_') => (format!("column{t}"), false),
-            t => (t.to_string(), true),
+        .map(|(i, h)| {
+            let t = h.trim();
+            if let Some(name) = declared(t) {
+                (name, true)
+            } else if t.is_empty() {
+                (
+                    format!("column_{}", crate::validate::column_letter(i)),
+                    false,
+                )
+            } else if t.starts_with('_') {
+                (format!("column{t}"), false)
+            } else {
+                (t.to_string(), true)
+            }
         })
         .collect();
     let written: std::collections::BTreeSet<String> = bases
@@ -440,17 +446,10 @@ fn records(batches: &[RecordBatch], width: usize) -> Vec<RawRow> {
     rows
 }
 
-/// Whether a contract reshapes its files.
-pub fn reshapes(contract: &Contract) -> bool {
-    contract.transform.as_ref().is_some_and(|t: &Transform| {
-        t.stop_at.is_some() || t.unpivot.is_some() || !t.derive.is_empty() || t.filter.is_some()
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::contract::{Derive, Unpivot};
+    use crate::contract::{Derive, Transform, Unpivot};
     use crate::ingest::read::{Format, read_table_in};
 
     fn contract(transform: Transform) -> Contract {

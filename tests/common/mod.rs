@@ -10,16 +10,43 @@ pub fn project_root() -> PathBuf {
 
 /// Runs `nqs` with the project's pipelines and the given output folder.
 pub fn nqs(output: &Path, args: &[&str]) -> Output {
+    nqs_in(&project_root().join("pipelines"), output, args)
+}
+
+/// Runs `nqs` with a pipelines folder of the test's own (the project's templates, no key and
+/// no judging day from the environment).
+pub fn nqs_in(pipelines: &Path, output: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_nqs"))
         .arg("--pipelines")
-        .arg(project_root().join("pipelines"))
+        .arg(pipelines)
         .arg("--output")
         .arg(output)
+        .arg("--templates")
+        .arg(project_root().join("report-templates"))
         .args(args)
         .env_remove("NQS_PSEUDONYM_KEY")
         .env_remove("NQS_PSEUDONYM_KEY_FILE")
+        .env_remove("NQS_AS_OF")
         .output()
         .expect("the nqs binary runs")
+}
+
+/// A pipelines folder under `dir` with the project's providers, code lists and shared SQL and,
+/// as its only sources, the given contracts (id, TOML text).
+pub fn pipelines_with(dir: &Path, contracts: &[(&str, &str)]) -> PathBuf {
+    let p = dir.join("pipelines");
+    std::fs::create_dir_all(p.join("sources")).unwrap();
+    std::fs::copy(
+        project_root().join("pipelines/providers.toml"),
+        p.join("providers.toml"),
+    )
+    .unwrap();
+    copy_tree(&project_root().join("pipelines/codes"), &p.join("codes"));
+    copy_tree(&project_root().join("pipelines/shared"), &p.join("shared"));
+    for (id, text) in contracts {
+        std::fs::write(p.join(format!("sources/{id}.toml")), text).unwrap();
+    }
+    p
 }
 
 pub fn stdout(o: &Output) -> String {
