@@ -111,6 +111,10 @@ pub struct Column {
     /// On a date column: how a two-digit year (`05.10.26`) is read, overriding the source's
     /// `two_digit_year_pivot`. Without either, a two-digit year is refused.
     pub two_digit_year_pivot: Option<i32>,
+    /// On a column with `codes_from`: the date or integer-year column of the same row whose year
+    /// says which vintage of the code list applies (see `CodeList::vintage_of`). Without it,
+    /// the list as it stands now applies to every row.
+    pub vintage_by: Option<String>,
     /// Which of several file columns headed with this column's name (or an alias) is meant,
     /// counting from 1 left to right; without it such a file is refused, naming the columns.
     pub occurrence: Option<usize>,
@@ -370,6 +374,48 @@ pub struct CodeList {
     pub title: Titles,
     #[serde(rename = "code")]
     pub codes: Vec<Code>,
+    /// The list this one is an earlier vintage of (`regions` for `regions-2018`): a column
+    /// checked against that list with `vintage_by` accepts this list's codes in the years this
+    /// vintage was in force, and only then.
+    pub vintage_of: Option<String>,
+    /// First day the vintage was in force (`YYYY-MM-DD`); unset: in force since before any
+    /// data nqs reads.
+    pub in_force_from: Option<String>,
+    /// Last day the vintage was in force (`YYYY-MM-DD`); unset: still in force.
+    pub in_force_until: Option<String>,
+    /// The act that put the vintage in force, or ended it: cited with the dates.
+    #[serde(default)]
+    pub act: String,
+}
+
+/// The codes of one vintage of a code list and the years it was in force in (inclusive;
+/// `None`: unbounded). A year belongs to every vintage in force on any of its days: a year
+/// in which a reform took effect is published under either.
+#[derive(Debug, Clone)]
+pub struct Vintage {
+    pub list: String,
+    pub from_year: Option<i32>,
+    pub until_year: Option<i32>,
+    pub codes: Vec<String>,
+}
+
+impl Vintage {
+    pub fn in_force_in(&self, year: i32) -> bool {
+        self.from_year.is_none_or(|y| y <= year) && self.until_year.is_none_or(|y| year <= y)
+    }
+}
+
+/// The year of a vintage's `in_force_from`/`in_force_until` day.
+fn vintage_year(list: &CodeList, day: Option<&str>) -> Result<Option<i32>, String> {
+    let Some(day) = day else { return Ok(None) };
+    chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d")
+        .map(|d| Some(chrono::Datelike::year(&d)))
+        .map_err(|_| {
+            format!(
+                "code list `{}`: `{day}` is not a date (YYYY-MM-DD)",
+                list.id
+            )
+        })
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -430,6 +476,26 @@ impl Catalog {
         self.contracts.iter().find(|c| c.id == id)
     }
 
+    /// The vintages a column's codes are checked against, by year: its list and every list
+    /// declared a vintage of it (see `CodeList::vintage_of`). `None` unless the column has both
+    /// `codes_from` and `vintage_by`.
+    pub fn vintages(&self, column: &Column) -> Option<Vec<Vintage>> {
+        column.vintage_by.as_ref()?;
+        let id = column.codes_from.as_deref()?;
+        let vintages = self
+            .code_lists
+            .values()
+            .filter(|l| l.id == id || l.vintage_of.as_deref() == Some(id))
+            .map(|l| Vintage {
+                list: l.id.clone(),
+                from_year: vintage_year(l, l.in_force_from.as_deref()).expect("checked at load"),
+                until_year: vintage_year(l, l.in_force_until.as_deref()).expect("checked at load"),
+                codes: l.codes.iter().map(|c| c.code.clone()).collect(),
+            })
+            .collect();
+        Some(vintages)
+    }
+
     /// The allowed codes of a column, from `codes` or `codes_from`.
     pub fn allowed_codes(&self, column: &Column) -> Option<Vec<String>> {
         if let Some(codes) = &column.codes {
@@ -440,6 +506,28 @@ impl Catalog {
     }
 
     fn check(&self) -> Result<(), ContractError> {
+        for list in self.code_lists.values() {
+            let invalid = |message: String| ContractError::Invalid {
+                path: self.root.join("codes"),
+                message,
+            };
+            vintage_year(list, list.in_force_from.as_deref()).map_err(invalid)?;
+            vintage_year(list, list.in_force_until.as_deref()).map_err(invalid)?;
+            if let Some(of) = &list.vintage_of
+                && !self.code_lists.contains_key(of)
+            {
+                return Err(invalid(format!(
+                    "code list `{}` is a vintage of `{of}`, which is not in codes/",
+                    list.id
+                )));
+            }
+            if list.vintage_of.is_some() && list.act.trim().is_empty() {
+                return Err(invalid(format!(
+                    "code list `{}` is a vintage: cite the act (`act`) that put it in force or ended it",
+                    list.id
+                )));
+            }
+        }
         let mut ids = BTreeSet::new();
         for c in &self.contracts {
             let invalid = |message: String| ContractError::Invalid {
@@ -546,6 +634,17 @@ impl Catalog {
                     && !self.code_lists.contains_key(list)
                 {
                     return Err(at(format!("code list `{list}` is not in codes/")));
+                }
+                if let Some(by) = &col.vintage_by {
+                    if col.codes_from.is_none() {
+                        return Err(at("vintage_by needs codes_from".into()));
+                    }
+                    let by_type = c.column(by).map(Column::value_type);
+                    if !matches!(by_type, Some(ColumnType::Date | ColumnType::Integer)) {
+                        return Err(at(format!(
+                            "vintage_by `{by}` is not a date or integer column of this source"
+                        )));
+                    }
                 }
                 if matches!(col.value_type(), ColumnType::Code)
                     && col.codes.is_none()

@@ -1,4 +1,4 @@
-//! Row-level validation of a raw table against its contract: types, required values, code
+//! Validation of a raw table against its contract, column by column: types, required values, code
 //! lists, patterns, ranges, identifiers and date order. Checks that need other rows (duplicate
 //! keys, references to other sources) are done by the ingest, which sees the whole lake.
 //!
@@ -6,13 +6,13 @@
 //! downstream ever holds it: IINs become keyed pseudonyms, birth dates become years, names and
 //! contacts are dropped.
 
-use crate::contract::{Catalog, Column, ColumnType, Condition, Contract, Personal};
+use crate::contract::{Catalog, Column, ColumnType, Condition, Contract, Personal, Vintage};
 use crate::ids::{self, Sex};
 use crate::ingest::read::RawRow;
 use crate::pseudonym::Pseudonymiser;
 use crate::quarantine::ReasonCode;
 use chrono::{Datelike, NaiveDate};
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
@@ -46,7 +46,132 @@ impl Value {
     }
 }
 
+/// One column of checked values, typed as the lake keeps it: one cell per row.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cells {
+    Int(Vec<Option<i64>>),
+    Float(Vec<Option<f64>>),
+    Date(Vec<Option<NaiveDate>>),
+    Bool(Vec<Option<bool>>),
+    /// Strings, codes, IINs and BINs (after the personal-data transform: pseudonyms).
+    Str(Vec<Option<String>>),
+    List(Vec<Option<Vec<Value>>>),
+}
+
+impl Cells {
+    /// An empty column for `col`'s values, room made for `n`.
+    fn for_column(col: &Column, n: usize) -> Cells {
+        match col.ty {
+            ColumnType::Integer => Cells::Int(Vec::with_capacity(n)),
+            ColumnType::Float => Cells::Float(Vec::with_capacity(n)),
+            ColumnType::Date => Cells::Date(Vec::with_capacity(n)),
+            ColumnType::Bool => Cells::Bool(Vec::with_capacity(n)),
+            ColumnType::List => Cells::List(Vec::with_capacity(n)),
+            ColumnType::String | ColumnType::Code | ColumnType::Iin | ColumnType::Bin => {
+                Cells::Str(Vec::with_capacity(n))
+            }
+        }
+    }
+
+    /// Appends a parsed value: `Null`, or a value of the column's type (what
+    /// `Validator::parse_cell` gives for it).
+    fn push(&mut self, v: Value) {
+        match (self, v) {
+            (Cells::Int(c), Value::Int(i)) => c.push(Some(i)),
+            (Cells::Float(c), Value::Float(f)) => c.push(Some(f)),
+            (Cells::Date(c), Value::Date(d)) => c.push(Some(d)),
+            (Cells::Bool(c), Value::Bool(b)) => c.push(Some(b)),
+            (Cells::Str(c), Value::Str(s)) => c.push(Some(s)),
+            (Cells::List(c), Value::List(items)) => c.push(Some(items)),
+            (cells, Value::Null) => cells.push_null(),
+            (cells, v) => unreachable!("{v:?} parsed for a column of {cells:?}"),
+        }
+    }
+
+    fn push_null(&mut self) {
+        match self {
+            Cells::Int(c) => c.push(None),
+            Cells::Float(c) => c.push(None),
+            Cells::Date(c) => c.push(None),
+            Cells::Bool(c) => c.push(None),
+            Cells::Str(c) => c.push(None),
+            Cells::List(c) => c.push(None),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        match self {
+            Cells::Int(c) => c.len(),
+            Cells::Float(c) => c.len(),
+            Cells::Date(c) => c.len(),
+            Cells::Bool(c) => c.len(),
+            Cells::Str(c) => c.len(),
+            Cells::List(c) => c.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn is_null(&self, r: usize) -> bool {
+        self.value(r) == Value::Null
+    }
+
+    fn date(&self, r: usize) -> Option<NaiveDate> {
+        match self {
+            Cells::Date(c) => c[r],
+            _ => None,
+        }
+    }
+
+    /// Row `r`'s cell as a value.
+    pub fn value(&self, r: usize) -> Value {
+        let v = match self {
+            Cells::Int(c) => c[r].map(Value::Int),
+            Cells::Float(c) => c[r].map(Value::Float),
+            Cells::Date(c) => c[r].map(Value::Date),
+            Cells::Bool(c) => c[r].map(Value::Bool),
+            Cells::Str(c) => c[r].clone().map(Value::Str),
+            Cells::List(c) => c[r].clone().map(Value::List),
+        };
+        v.unwrap_or(Value::Null)
+    }
+
+    /// Keeps the rows whose `keep` is true.
+    fn retain(&mut self, keep: &[bool]) {
+        fn kept<T>(c: &mut Vec<T>, keep: &[bool]) {
+            let mut i = 0;
+            c.retain(|_| {
+                i += 1;
+                keep[i - 1]
+            });
+        }
+        match self {
+            Cells::Int(c) => kept(c, keep),
+            Cells::Float(c) => kept(c, keep),
+            Cells::Date(c) => kept(c, keep),
+            Cells::Bool(c) => kept(c, keep),
+            Cells::Str(c) => kept(c, keep),
+            Cells::List(c) => kept(c, keep),
+        }
+    }
+}
+
+/// The accepted rows of one file, column by column.
+#[derive(Debug, Clone)]
+pub struct CheckedColumns {
+    /// Each accepted row's number (see `RawRow::number`).
+    pub numbers: Vec<u64>,
+    /// One column per contract column, in contract order, personal data transformed; `None`
+    /// for a column whose values are dropped.
+    pub columns: Vec<Option<Cells>>,
+    /// Each accepted row's flags (e.g. `iin_birth_date_mismatch`).
+    pub flags: Vec<Vec<String>>,
+}
+
 /// A row that passed every row-level check, with personal data already transformed.
+#[cfg(test)]
 #[derive(Debug, Clone)]
 pub struct CheckedRow {
     pub number: u64,
@@ -118,7 +243,13 @@ struct ColumnCheck {
     iin_birth_date: Option<usize>,
     iin_sex: Option<usize>,
     two_digit_year_pivot: Option<i32>,
+    /// The code list's vintages and the column whose year picks among them; `codes` is then
+    /// unset, since which codes hold depends on the row.
+    vintages: Option<(usize, Vintages)>,
 }
+
+/// A code list's vintages, each with its codes as a set.
+type Vintages = Vec<(Vintage, HashSet<String>)>;
 
 pub struct Validator<'a> {
     contract: &'a Contract,
@@ -254,11 +385,24 @@ impl<'a> Validator<'a> {
                     Some(i) => used[i] = true,
                     None => report.missing.push(col.name.clone()),
                 }
+                let vintages = catalog.vintages(col).map(|vs| {
+                    let by = idx(col.vintage_by.as_deref().expect("vintages need vintage_by"));
+                    let vs = vs
+                        .into_iter()
+                        .map(|v| {
+                            let codes = v.codes.iter().cloned().collect();
+                            (v, codes)
+                        })
+                        .collect();
+                    (by, vs)
+                });
                 ColumnCheck {
                     header_index,
                     codes: catalog
                         .allowed_codes(col)
+                        .filter(|_| vintages.is_none())
                         .map(|c| c.into_iter().collect::<HashSet<_>>()),
+                    vintages,
                     codes_list_name: col.codes_from.clone(),
                     pattern: col
                         .pattern
@@ -330,71 +474,129 @@ impl<'a> Validator<'a> {
         }
     }
 
-    pub fn check(&self, row: &RawRow) -> Result<CheckedRow, RejectedRow> {
+    /// Checks a file's rows column by column: each declared column's cells are parsed as a
+    /// whole into a typed column, then the checks between columns (conditions, date orders)
+    /// compare those columns, and the accepted rows and the quarantine are split from the same
+    /// batch. Rows with a file-level defect (`encoding_defects`, a row that does not split into
+    /// the header's columns) are rejected without their cells being checked.
+    ///
+    /// Returns the accepted rows as typed columns, personal data already transformed, and the
+    /// rejected rows (each with all its errors, in column order), in row order.
+    pub fn check_rows<'r>(
+        &self,
+        rows: &'r [RawRow],
+        encoding_defects: &BTreeMap<u64, String>,
+    ) -> (CheckedColumns, Vec<RejectedRow>) {
         let cols = &self.contract.columns;
-        let raw: Vec<Option<&str>> = self
-            .checks
-            .iter()
-            .map(|c| {
-                c.header_index
-                    .and_then(|i| row.cells.get(i))
-                    .and_then(|v| v.as_deref())
-            })
-            .collect();
-        if let Some(defect) = &row.defect {
-            // A row that does not split into the header's columns cannot say which cell is
-            // which: an unquoted `;` in a free-text field shifts a name or a phone into columns
-            // that are kept. So none of its cells is checked or shown, only its shape.
-            return Err(RejectedRow {
-                number: row.number,
-                errors: vec![CellError {
-                    column: String::new(),
-                    value: None,
-                    code: ReasonCode::RowShape,
-                    reason: defect.clone(),
-                }],
-                record: EMPTY_RECORD.to_string(),
-            });
-        }
-        let mut errors = Vec::new();
-        let mut values = Vec::with_capacity(cols.len());
-        for (i, col) in cols.iter().enumerate() {
-            match self.parse_cell(col, &self.checks[i], raw[i]) {
-                Ok(v) => values.push(v),
-                Err(failure) => {
-                    errors.push(self.error(col, raw[i], failure));
-                    values.push(Value::Null);
-                }
+        let mut rejected = Vec::new();
+        let mut live: Vec<&'r RawRow> = Vec::with_capacity(rows.len());
+        for row in rows {
+            if let Some(why) = encoding_defects.get(&row.number) {
+                rejected.push(self.reject_row(
+                    row,
+                    ReasonCode::Encoding,
+                    why,
+                    char::REPLACEMENT_CHARACTER,
+                ));
+            } else if let Some(defect) = &row.defect {
+                // A row that does not split into the header's columns cannot say which cell
+                // is which: an unquoted `;` in a free-text field shifts a name or a phone into
+                // columns that are kept. So none of its cells is checked or shown, only its
+                // shape.
+                rejected.push(RejectedRow {
+                    number: row.number,
+                    errors: vec![CellError {
+                        column: String::new(),
+                        value: None,
+                        code: ReasonCode::RowShape,
+                        reason: defect.clone(),
+                    }],
+                    record: EMPTY_RECORD.to_string(),
+                });
+            } else {
+                live.push(row);
             }
         }
-        // Conditions and date orders compare parsed values, so they run after parsing.
-        for (i, col) in cols.iter().enumerate() {
-            let check = &self.checks[i];
-            if let Some((other, cond)) = &check.required_if
-                && values[i] == Value::Null
-                && raw[i].is_none()
-            {
-                let other_value = values[*other].key_text().unwrap_or_default();
-                if (other_value == cond.value) == cond.equals {
-                    let op = if cond.equals { "is" } else { "is not" };
-                    errors.push(self.error(
-                        col,
-                        None,
-                        Failure::new(
-                            ReasonCode::Required,
-                            format!("required when `{}` {op} `{}`", cond.column, cond.value),
-                        ),
-                    ));
+        let n = live.len();
+        let raw_of = |c: usize, row: &'r RawRow| self.raw_of(c, row);
+        let mut errors: Vec<Vec<CellError>> = vec![Vec::new(); n];
+        // Each column's cells are parsed as a whole into a typed column.
+        let mut columns: Vec<Cells> = Vec::with_capacity(cols.len());
+        for (c, col) in cols.iter().enumerate() {
+            let check = &self.checks[c];
+            let mut cells = Cells::for_column(col, n);
+            for (r, row) in live.iter().enumerate() {
+                let raw = raw_of(c, row);
+                match self.parse_cell(col, check, raw) {
+                    Ok(v) => cells.push(v),
+                    Err(failure) => {
+                        errors[r].push(self.error(col, raw, failure));
+                        cells.push(Value::Null);
+                    }
                 }
             }
-            if let Value::Date(d) = values[i] {
+            columns.push(cells);
+        }
+        // Conditions and date orders compare parsed columns, so they run after parsing.
+        for (c, col) in cols.iter().enumerate() {
+            let check = &self.checks[c];
+            if let Some((other, cond)) = &check.required_if {
+                let op = if cond.equals { "is" } else { "is not" };
+                for (r, row) in live.iter().enumerate() {
+                    if !columns[c].is_null(r) || raw_of(c, row).is_some() {
+                        continue;
+                    }
+                    let other_value = columns[*other].value(r).key_text().unwrap_or_default();
+                    if (other_value == cond.value) == cond.equals {
+                        errors[r].push(self.error(
+                            col,
+                            None,
+                            Failure::new(
+                                ReasonCode::Required,
+                                format!("required when `{}` {op} `{}`", cond.column, cond.value),
+                            ),
+                        ));
+                    }
+                }
+            }
+            if let Some((by, vintages)) = &check.vintages {
+                for (r, row) in live.iter().enumerate() {
+                    let year = match columns[*by].value(r) {
+                        Value::Date(d) => Some(d.year()),
+                        Value::Int(y) => i32::try_from(y).ok(),
+                        _ => None,
+                    };
+                    let items = match columns[c].value(r) {
+                        Value::Str(s) => vec![s],
+                        Value::List(items) => items.iter().filter_map(Value::key_text).collect(),
+                        _ => continue,
+                    };
+                    for code in items {
+                        if let Some(message) = out_of_vintage(&code, year, col, vintages) {
+                            errors[r].push(self.error(
+                                col,
+                                raw_of(c, row),
+                                Failure::new(ReasonCode::UnknownCode, message),
+                            ));
+                        }
+                    }
+                }
+            }
+            if check.not_before.is_empty() && check.not_after.is_empty() {
+                continue;
+            }
+            let Cells::Date(dates) = &columns[c] else {
+                continue;
+            };
+            for (r, row) in live.iter().enumerate() {
+                let Some(d) = dates[r] else { continue };
                 for &o in &check.not_before {
-                    if let Value::Date(od) = values[o]
+                    if let Some(od) = columns[o].date(r)
                         && d < od
                     {
-                        errors.push(self.error(
+                        errors[r].push(self.error(
                             col,
-                            raw[i],
+                            raw_of(c, row),
                             Failure::new(
                                 ReasonCode::DateOrder,
                                 format!("{d} is before `{}` {od}", cols[o].name),
@@ -403,12 +605,12 @@ impl<'a> Validator<'a> {
                     }
                 }
                 for &o in &check.not_after {
-                    if let Value::Date(od) = values[o]
+                    if let Some(od) = columns[o].date(r)
                         && d > od
                     {
-                        errors.push(self.error(
+                        errors[r].push(self.error(
                             col,
-                            raw[i],
+                            raw_of(c, row),
                             Failure::new(
                                 ReasonCode::DateOrder,
                                 format!("{d} is after `{}` {od}", cols[o].name),
@@ -418,71 +620,168 @@ impl<'a> Validator<'a> {
                 }
             }
         }
-        if !errors.is_empty() {
-            return Err(RejectedRow {
-                number: row.number,
-                errors,
-                record: self.masked_record(&raw),
-            });
+        let keep: Vec<bool> = errors.iter().map(Vec::is_empty).collect();
+        let mut flags: Vec<Vec<String>> = Vec::with_capacity(n);
+        for (r, (row, row_errors)) in live.iter().zip(errors).enumerate() {
+            if !row_errors.is_empty() {
+                let raw: Vec<Option<&str>> = (0..cols.len()).map(|c| raw_of(c, row)).collect();
+                rejected.push(RejectedRow {
+                    number: row.number,
+                    errors: row_errors,
+                    record: self.masked_record(&raw),
+                });
+                continue;
+            }
+            flags.push(self.id_flags(row, r, &columns));
         }
+        rejected.sort_by_key(|r| r.number);
+        let numbers: Vec<u64> = live
+            .iter()
+            .zip(&keep)
+            .filter(|(_, k)| **k)
+            .map(|(row, _)| row.number)
+            .collect();
+        for cells in &mut columns {
+            cells.retain(&keep);
+        }
+        let columns = cols
+            .iter()
+            .zip(columns)
+            .map(|(col, cells)| self.without_personal_data(col, cells, &mut flags))
+            .collect();
+        (
+            CheckedColumns {
+                numbers,
+                columns,
+                flags,
+            },
+            rejected,
+        )
+    }
+
+    /// Row `row`'s cell under contract column `c`, if the file has that column and the cell a
+    /// value.
+    fn raw_of<'r>(&self, c: usize, row: &'r RawRow) -> Option<&'r str> {
+        self.checks[c]
+            .header_index
+            .and_then(|h| row.cells.get(h))
+            .and_then(|v| v.as_deref())
+    }
+
+    /// The flags an accepted row's ids raise: an IIN that disagrees with the person's birth
+    /// date or sex, and ids whose leading zeros a spreadsheet dropped and that were put back.
+    fn id_flags(&self, row: &RawRow, r: usize, columns: &[Cells]) -> Vec<String> {
         let mut flags = Vec::new();
-        for (i, col) in cols.iter().enumerate() {
-            if col.ty == ColumnType::Iin
-                && let Some(text) = raw[i]
-            {
+        for (c, col) in self.contract.columns.iter().enumerate() {
+            if !matches!(col.value_type(), ColumnType::Iin | ColumnType::Bin) {
+                continue;
+            }
+            let Some(text) = self.raw_of(c, row) else {
+                continue;
+            };
+            if col.ty == ColumnType::Iin {
                 let id = restored_id(text).unwrap_or_else(|_| text.to_string());
-                flags.extend(self.iin_flags(&id, &self.checks[i], &values));
+                flags.extend(self.iin_flags(&id, &self.checks[c], columns, r));
             }
             // A spreadsheet's number lost the id's leading zeros; they were put back.
-            if matches!(col.value_type(), ColumnType::Iin | ColumnType::Bin)
-                && let Some(text) = raw[i]
+            let items: Vec<&str> = if col.ty == ColumnType::List {
+                text.split(['|', ';']).collect()
+            } else {
+                vec![text]
+            };
+            if items
+                .iter()
+                .any(|t| ids::restore_number_form(t).is_ok_and(|r| r.is_some()))
             {
-                let items: Vec<&str> = if col.ty == ColumnType::List {
-                    text.split(['|', ';']).collect()
-                } else {
-                    vec![text]
-                };
-                if items
-                    .iter()
-                    .any(|t| ids::restore_number_form(t).is_ok_and(|r| r.is_some()))
-                {
-                    flags.push(format!("{}_zeros_restored", col.name));
-                }
+                flags.push(format!("{}_zeros_restored", col.name));
             }
         }
-        for (value, col) in values.iter_mut().zip(cols) {
-            *value = match (col.personal, std::mem::replace(value, Value::Null)) {
-                (Some(Personal::Drop), _) => Value::Null,
-                (Some(Personal::Pseudonymise), Value::Str(s)) => {
-                    Value::Str(self.pseudonymiser.pseudonym(&s))
-                }
-                (Some(Personal::Year), Value::Date(d)) => Value::Int(i64::from(d.year())),
-                (_, v) => {
-                    let mut iin_as_bin = false;
-                    let v = self.without_iins(col, v, &mut iin_as_bin);
-                    if iin_as_bin {
-                        flags.push(format!("{}_is_iin", col.name));
-                    }
-                    v
-                }
-            };
+        flags
+    }
+
+    /// An accepted column as it may be kept: dropped (`None`), pseudonymised, a date cut to its
+    /// year, or with the IINs in its text replaced (see `without_iins`); a row whose BIN cell
+    /// held an IIN is flagged `<column>_is_iin`.
+    fn without_personal_data(
+        &self,
+        col: &Column,
+        cells: Cells,
+        flags: &mut [Vec<String>],
+    ) -> Option<Cells> {
+        Some(match (col.personal, cells) {
+            (Some(Personal::Drop), _) => return None,
+            (Some(Personal::Pseudonymise), Cells::Str(values)) => Cells::Str(
+                values
+                    .into_iter()
+                    .map(|v| v.map(|s| self.pseudonymiser.pseudonym(&s)))
+                    .collect(),
+            ),
+            (Some(Personal::Year), Cells::Date(dates)) => Cells::Int(
+                dates
+                    .into_iter()
+                    .map(|d| d.map(|d| i64::from(d.year())))
+                    .collect(),
+            ),
+            (_, Cells::Str(values)) => Cells::Str(
+                values
+                    .into_iter()
+                    .zip(flags.iter_mut())
+                    .map(|(v, row_flags)| {
+                        let v = v?;
+                        match self.without_iins(col, Value::Str(v), row_flags) {
+                            Value::Str(s) => Some(s),
+                            _ => None,
+                        }
+                    })
+                    .collect(),
+            ),
+            (_, Cells::List(lists)) => Cells::List(
+                lists
+                    .into_iter()
+                    .zip(flags.iter_mut())
+                    .map(|(items, row_flags)| {
+                        let items = items?;
+                        match self.without_iins(col, Value::List(items), row_flags) {
+                            Value::List(items) => Some(items),
+                            _ => None,
+                        }
+                    })
+                    .collect(),
+            ),
+            (_, other) => other,
+        })
+    }
+
+    /// One row checked alone, as `check_rows` checks it among others.
+    #[cfg(test)]
+    pub fn check(&self, row: &RawRow) -> Result<CheckedRow, RejectedRow> {
+        let (checked, mut rejected) = self.check_rows(std::slice::from_ref(row), &BTreeMap::new());
+        if let Some(r) = rejected.pop() {
+            return Err(r);
         }
         Ok(CheckedRow {
-            number: row.number,
-            values,
-            flags,
+            number: checked.numbers[0],
+            values: checked
+                .columns
+                .iter()
+                .map(|c| c.as_ref().map_or(Value::Null, |c| c.value(0)))
+                .collect(),
+            flags: checked.flags[0].clone(),
         })
     }
 
     /// A kept value with no IIN left in it. In a BIN column a valid IIN is an individual
     /// entrepreneur's (such an employer has no BIN of its own): it becomes the same keyed
-    /// pseudonym an IIN column gives, and `iin_as_bin` is set so the row can be flagged. In any
+    /// pseudonym an IIN column gives, and the row is flagged `<column>_is_iin`. In any
     /// other text an IIN is replaced by `(pseudonym …)` where it stands.
-    fn without_iins(&self, col: &Column, value: Value, iin_as_bin: &mut bool) -> Value {
+    fn without_iins(&self, col: &Column, value: Value, flags: &mut Vec<String>) -> Value {
         match value {
             Value::Str(s) if col.value_type() == ColumnType::Bin => {
                 if ids::parse_iin(&s).is_ok() {
-                    *iin_as_bin = true;
+                    let flag = format!("{}_is_iin", col.name);
+                    if !flags.contains(&flag) {
+                        flags.push(flag);
+                    }
                     Value::Str(self.pseudonymiser.pseudonym(&s))
                 } else {
                     Value::Str(s)
@@ -492,7 +791,7 @@ impl<'a> Validator<'a> {
             Value::List(items) => Value::List(
                 items
                     .into_iter()
-                    .map(|item| self.without_iins(col, item, iin_as_bin))
+                    .map(|item| self.without_iins(col, item, flags))
                     .collect(),
             ),
             other => other,
@@ -500,19 +799,25 @@ impl<'a> Validator<'a> {
     }
 
     /// Flags, never rejections: see `ids` on why an IIN may disagree with the person's data.
-    fn iin_flags(&self, iin: &str, check: &ColumnCheck, values: &[Value]) -> Vec<String> {
+    fn iin_flags(
+        &self,
+        iin: &str,
+        check: &ColumnCheck,
+        columns: &[Cells],
+        r: usize,
+    ) -> Vec<String> {
         let Ok(facts) = ids::parse_iin(iin) else {
             return Vec::new();
         };
         let mut flags = Vec::new();
         if let Some(i) = check.iin_birth_date
-            && let Value::Date(d) = values[i]
+            && let Some(d) = columns[i].date(r)
             && d != facts.birth_date
         {
             flags.push("iin_birth_date_mismatch".to_string());
         }
         if let Some(i) = check.iin_sex
-            && let Value::Str(s) = &values[i]
+            && let Value::Str(s) = &columns[i].value(r)
         {
             let expected = match facts.sex {
                 Sex::Male => "M",
@@ -739,6 +1044,46 @@ impl<'a> Validator<'a> {
     }
 }
 
+/// Why `code` is refused for a row of `year` under a code list with vintages, or `None` when
+/// a vintage in force in that year holds it. A row without a year (its date column empty)
+/// may hold a code of any vintage.
+fn out_of_vintage(
+    code: &str,
+    year: Option<i32>,
+    col: &Column,
+    vintages: &Vintages,
+) -> Option<String> {
+    let holding: Vec<&Vintage> = vintages
+        .iter()
+        .filter(|(_, codes)| codes.contains(code))
+        .map(|(v, _)| v)
+        .collect();
+    let list = col.codes_from.as_deref().unwrap_or_default();
+    let Some(year) = year else {
+        return holding
+            .is_empty()
+            .then(|| format!("not a code of the `{list}` list"));
+    };
+    if holding.iter().any(|v| v.in_force_in(year)) {
+        return None;
+    }
+    let when = |v: &Vintage| match (v.from_year, v.until_year) {
+        (Some(f), Some(u)) => format!("`{}`, {f}-{u}", v.list),
+        (Some(f), None) => format!("`{}`, from {f}", v.list),
+        (None, Some(u)) => format!("`{}`, until {u}", v.list),
+        (None, None) => format!("`{}`", v.list),
+    };
+    Some(if holding.is_empty() {
+        format!("not a code of the `{list}` list")
+    } else {
+        let lists: Vec<String> = holding.iter().map(|v| when(v)).collect();
+        format!(
+            "not a code of `{list}` as in force in {year} (a code of {})",
+            lists.join("; ")
+        )
+    })
+}
+
 /// A 12-digit id's digits: its leading zeros put back when a spreadsheet stored it as a
 /// number (see [`ids::restore_number_form`]), the text itself otherwise.
 fn restored_id(text: &str) -> Result<String, ids::NumberFormLost> {
@@ -957,6 +1302,84 @@ mod tests {
             .column_index(column)
             .unwrap();
         row.values[i].clone()
+    }
+
+    #[test]
+    fn a_region_code_is_checked_against_the_vintage_in_force_in_the_rows_year() {
+        let dated = |region: &'static str, day: &'static str| {
+            let (h, row) = recognition(&[
+                ("region", region),
+                ("application_date", day),
+                ("assessment_date", day),
+                ("decision_date", day),
+            ]);
+            check("recognition_results", &h, &row)
+        };
+        // Abai region (formed 8 June 2022): in force in 2022 and after, not in 2021.
+        assert!(dated("100000000", "2023-03-01").is_ok());
+        assert!(
+            dated("100000000", "2022-02-01").is_ok(),
+            "a reform's year takes either"
+        );
+        let bad = dated("100000000", "2021-03-01").unwrap_err();
+        assert_eq!(bad.errors[0].code, ReasonCode::UnknownCode);
+        assert_eq!(
+            bad.errors[0].reason,
+            "not a code of `regions` as in force in 2021 (a code of `regions`, from 2022)"
+        );
+        // South Kazakhstan region: only before the 2018 reform.
+        assert!(dated("510000000", "2018-03-01").is_ok());
+        let bad = dated("510000000", "2020-03-01").unwrap_err();
+        assert_eq!(
+            bad.errors[0].reason,
+            "not a code of `regions` as in force in 2020 (a code of `regions-before-2018`, until 2018)"
+        );
+        // East Kazakhstan region: in every vintage.
+        assert!(dated("630000000", "2019-03-01").is_ok());
+        // A code of no vintage says so, whatever the year.
+        let bad = dated("990000000", "2024-03-01").unwrap_err();
+        assert_eq!(bad.errors[0].reason, "not a code of the `regions` list");
+    }
+
+    #[test]
+    fn a_batch_splits_into_typed_accepted_columns_and_rejected_rows_in_row_order() {
+        let catalog = catalog();
+        let contract = catalog.contract("recognition_results").unwrap();
+        let p = Pseudonymiser::sample();
+        let (headers, good) = recognition(&[]);
+        let (_, bad_region) = recognition(&[("region", "999999999")]);
+        let (_, bad_score) = recognition(&[("score", "много")]);
+        let mut rows = vec![good.clone(), bad_score, good.clone(), bad_region, good];
+        for (i, r) in rows.iter_mut().enumerate() {
+            r.number = i as u64 + 2;
+        }
+        let (v, _) = Validator::new(&catalog, contract, &headers, &p);
+        let (checked, rejected) = v.check_rows(&rows, &BTreeMap::from([(6, "line 6: bad".into())]));
+        assert_eq!(checked.numbers, vec![2, 4]);
+        let numbers: Vec<(u64, ReasonCode)> = rejected
+            .iter()
+            .map(|r| (r.number, r.errors[0].code))
+            .collect();
+        assert_eq!(
+            numbers,
+            vec![
+                (3, ReasonCode::NotANumber),
+                (5, ReasonCode::UnknownCode),
+                (6, ReasonCode::Encoding)
+            ]
+        );
+        let score = contract.column_index("score").unwrap();
+        assert_eq!(
+            checked.columns[score],
+            Some(Cells::Float(vec![Some(70.6), Some(70.6)]))
+        );
+        let name = contract.column_index("full_name").unwrap();
+        assert_eq!(checked.columns[name], None, "a dropped column is not kept");
+        let iin = contract.column_index("iin").unwrap();
+        assert_eq!(
+            checked.columns[iin],
+            Some(Cells::Str(vec![Some(p.pseudonym(PERSON)); 2]))
+        );
     }
 
     #[test]

@@ -14,7 +14,9 @@ use crate::contract::{Catalog, ColumnType, Contract, Partition};
 use crate::lake::{self, FileEntry, Lake, LakeError, PartitionKey, Staging};
 use crate::pseudonym::Pseudonymiser;
 use crate::quarantine::{self, ReasonCode, ReasonCount};
-use crate::validate::{CellError, CheckedRow, HeaderReport, RejectedRow, Validator, Value};
+use crate::validate::{
+    CellError, Cells, CheckedColumns, HeaderReport, RejectedRow, Validator, Value,
+};
 use chrono::Datelike;
 use polars::prelude::*;
 use rayon::prelude::*;
@@ -113,9 +115,19 @@ struct CheckedFile {
     encoding: Option<read::Encoding>,
     rows_read: u64,
     excluded: shape::Excluded,
-    accepted: Vec<CheckedRow>,
+    /// The accepted rows as the lake keeps them (`lake_columns`, then the lineage columns).
+    accepted: DataFrame,
     rejected: Vec<RejectedRow>,
     header: HeaderReport,
+}
+
+impl CheckedFile {
+    /// Accepted rows with at least one flag.
+    fn flagged(&self) -> u64 {
+        self.accepted
+            .column(lake::FLAGS)
+            .map_or(0, |c| (c.len() - c.null_count()) as u64)
+    }
 }
 
 pub fn ingest(catalog: &Catalog, opts: &IngestOptions) -> Result<IngestReport, IngestError> {
@@ -180,7 +192,7 @@ pub fn ingest(catalog: &Catalog, opts: &IngestOptions) -> Result<IngestReport, I
                     r
                 })
                 .collect::<Result<_, _>>()?;
-            cross_checks(contract, &mut state, &mut checked, &values_cache);
+            cross_checks(contract, &mut state, &mut checked, &values_cache)?;
             let partitions = write_source(
                 contract,
                 &lake,
@@ -241,7 +253,7 @@ fn record_chunk(
     pseudonymiser: &Pseudonymiser,
 ) {
     for c in checked {
-        let flagged = c.accepted.iter().filter(|r| !r.flags.is_empty()).count() as u64;
+        let flagged = c.flagged();
         for r in &c.rejected {
             let first = &r.errors[0];
             // What the console and the run record show passes the one IIN mask, whichever
@@ -256,7 +268,7 @@ fn record_chunk(
         }
         source_report.files_ingested += 1;
         source_report.rows_read += c.rows_read;
-        source_report.accepted += c.accepted.len() as u64;
+        source_report.accepted += c.accepted.height() as u64;
         source_report.quarantined += c.rejected.len() as u64;
         source_report.flagged += flagged;
         for (step, n) in &c.excluded {
@@ -282,7 +294,7 @@ fn record_chunk(
                 encoding: c.encoding.map(|e| e.as_str().to_string()),
                 contract_version: contract.version,
                 rows_read: c.rows_read,
-                accepted: c.accepted.len() as u64,
+                accepted: c.accepted.height() as u64,
                 quarantined: c.rejected.len() as u64,
                 flagged,
                 excluded: c.excluded.values().sum(),
@@ -394,7 +406,7 @@ pub fn check_only(
         own,
     };
     let mut files = vec![checked];
-    cross_checks(contract, &mut state, &mut files, &cache);
+    cross_checks(contract, &mut state, &mut files, &cache)?;
     let c = files.pop().expect("one file");
     let mut reasons = Vec::new();
     let mut examples = Vec::new();
@@ -413,9 +425,9 @@ pub fn check_only(
         source: contract.id.clone(),
         encoding: c.encoding.map(|e| e.as_str().to_string()),
         rows_read: c.rows_read,
-        accepted: c.accepted.len() as u64,
+        accepted: c.accepted.height() as u64,
         quarantined: c.rejected.len() as u64,
-        flagged: c.accepted.iter().filter(|r| !r.flags.is_empty()).count() as u64,
+        flagged: c.flagged(),
         excluded: c.excluded,
         reasons,
         examples,
@@ -642,23 +654,12 @@ fn check_file(
     for h in &mut header.ignored {
         *h = pseudonymiser.mask_iins(h).into_owned();
     }
-    let mut accepted = Vec::with_capacity(table.rows.len());
-    let mut rejected = Vec::new();
-    for row in &table.rows {
-        if let Some(why) = table.encoding_defects.get(&row.number) {
-            rejected.push(validator.reject_row(
-                row,
-                ReasonCode::Encoding,
-                why,
-                char::REPLACEMENT_CHARACTER,
-            ));
-            continue;
-        }
-        match validator.check(row) {
-            Ok(r) => accepted.push(r),
-            Err(r) => rejected.push(r),
-        }
-    }
+    let (checked, rejected) = validator.check_rows(&table.rows, &table.encoding_defects);
+    let accepted =
+        batch_frame(contract, &input.rel, &checked).map_err(|cause| IngestError::Table {
+            source_id: contract.id.clone(),
+            cause,
+        })?;
     Ok(CheckedFile {
         rows_read: table.rows.len() as u64 + excluded.values().sum::<u64>(),
         excluded,
@@ -743,22 +744,31 @@ impl SourceState {
 }
 
 /// Duplicate keys (against the lake's other files and everything accepted before) and
-/// references to other sources. A row that fails moves from accepted to rejected.
+/// references to other sources, over each file's accepted columns. A row that fails moves from
+/// accepted to rejected.
 fn cross_checks(
     contract: &Contract,
     state: &mut SourceState,
     files: &mut [CheckedFile],
     cache: &HashMap<(String, String), HashSet<String>>,
-) {
+) -> Result<(), IngestError> {
+    let table_err = |cause| IngestError::Table {
+        source_id: contract.id.clone(),
+        cause,
+    };
+    let lake_name = |i: usize| {
+        contract.columns[i]
+            .lake_name()
+            .expect("keys and references are kept")
+    };
     // A parent may come after its child in the same chunk, so own values go in first.
     for (col, values) in state.own.iter_mut() {
-        let ci = contract.column_index(col).expect("checked at load");
+        let name = lake_name(contract.column_index(col).expect("checked at load"));
         for f in files.iter() {
-            for r in &f.accepted {
-                if let Some(k) = r.values[ci].key_text() {
-                    values.insert(k);
-                }
-            }
+            for_each_item(&f.accepted, &name, |_, v| {
+                values.insert(v.to_string());
+            })
+            .map_err(table_err)?;
         }
     }
     let SourceState {
@@ -768,15 +778,45 @@ fn cross_checks(
         own,
     } = state;
     for f in files.iter_mut() {
-        let rows = std::mem::take(&mut f.accepted);
-        for row in rows {
-            let mut errors = Vec::new();
-            let key: Vec<String> = key_idx
-                .iter()
-                .map(|&i| row.values[i].key_text().unwrap_or_default())
-                .collect();
+        let df = &f.accepted;
+        let height = df.height();
+        // References column by column; each row's errors then in the order the row-level
+        // checks give them: the key first, then the references in column order.
+        let mut ref_errors: Vec<Vec<CellError>> = vec![Vec::new(); height];
+        for (i, s, col) in references.iter() {
+            let set = if *s == contract.id {
+                &own[col]
+            } else {
+                &cache[&(s.clone(), col.clone())]
+            };
+            for_each_item(df, &lake_name(*i), |r, text| {
+                if !set.contains(text) {
+                    ref_errors[r].push(CellError {
+                        column: contract.columns[*i].name.clone(),
+                        value: Some(text.to_string()),
+                        code: ReasonCode::Reference,
+                        reason: format!("not found in `{s}.{col}`"),
+                    });
+                }
+            })
+            .map_err(table_err)?;
+        }
+        let keys: Vec<StringChunked> = key_idx
+            .iter()
+            .map(|&i| text_column(df, &lake_name(i)))
+            .collect::<Result<_, _>>()
+            .map_err(table_err)?;
+        let numbers = df
+            .column(lake::SOURCE_ROW)
+            .and_then(|c| c.i64().cloned())
+            .map_err(table_err)?;
+        let mut keep = Vec::with_capacity(height);
+        let mut rejected = Vec::new();
+        for (r, refs) in ref_errors.into_iter().enumerate() {
+            let key: Vec<&str> = keys.iter().map(|k| k.get(r).unwrap_or_default()).collect();
             let key = key.join(" | ");
-            let here = format!("{} row {}", f.input.rel, row.number);
+            let number = numbers.get(r).unwrap_or_default();
+            let mut errors = Vec::new();
             if let Some(first) = seen.get(&key) {
                 errors.push(CellError {
                     column: contract.key.join(", "),
@@ -785,58 +825,93 @@ fn cross_checks(
                     reason: format!("duplicate key: also in {first}"),
                 });
             }
-            for (i, s, col) in references.iter() {
-                let set = if *s == contract.id {
-                    &own[col]
-                } else {
-                    &cache[&(s.clone(), col.clone())]
-                };
-                let items: Vec<&Value> = match &row.values[*i] {
-                    Value::Null => vec![],
-                    Value::List(items) => items.iter().collect(),
-                    v => vec![v],
-                };
-                for item in items {
-                    let text = item.key_text().unwrap_or_default();
-                    if !set.contains(&text) {
-                        errors.push(CellError {
-                            column: contract.columns[*i].name.clone(),
-                            value: Some(text),
-                            code: ReasonCode::Reference,
-                            reason: format!("not found in `{s}.{col}`"),
-                        });
-                    }
-                }
-            }
+            errors.extend(refs);
+            keep.push(errors.is_empty());
             if errors.is_empty() {
-                seen.insert(key, here);
-                f.accepted.push(row);
+                seen.insert(key, format!("{} row {number}", f.input.rel));
             } else {
-                let record = reference_record(contract, &row);
-                f.rejected.push(RejectedRow {
-                    number: row.number,
-                    errors,
-                    record,
-                });
+                rejected.push((r, number as u64, errors));
             }
         }
+        if rejected.is_empty() {
+            continue;
+        }
+        let records = reference_records(contract, df, rejected.iter().map(|(r, _, _)| *r))
+            .map_err(table_err)?;
+        for ((_, number, errors), record) in rejected.into_iter().zip(records) {
+            f.rejected.push(RejectedRow {
+                number,
+                errors,
+                record,
+            });
+        }
+        let mask = BooleanChunked::from_slice("keep".into(), &keep);
+        f.accepted = df.filter(&mask).map_err(table_err)?;
         f.rejected.sort_by_key(|r| r.number);
     }
+    Ok(())
 }
 
-/// A rejected row's record, from values already stripped of personal data.
-fn reference_record(contract: &Contract, row: &CheckedRow) -> String {
-    let mut map = serde_json::Map::new();
-    for (col, v) in contract.columns.iter().zip(&row.values) {
-        if let Some(name) = col.lake_name() {
+/// `df`'s column `name` as text (how keys and references compare, in the lake as here).
+fn text_column(df: &DataFrame, name: &str) -> PolarsResult<StringChunked> {
+    df.column(name)?.cast(&DataType::String)?.str().cloned()
+}
+
+/// Calls `f(row, text)` for each value of column `name`: a list column's items one by one.
+fn for_each_item(df: &DataFrame, name: &str, mut f: impl FnMut(usize, &str)) -> PolarsResult<()> {
+    let column = df.column(name)?;
+    if let DataType::List(_) = column.dtype() {
+        for (r, items) in column.list()?.into_iter().enumerate() {
+            let Some(items) = items else { continue };
+            let items = items.cast(&DataType::String)?;
+            for v in items.str()?.into_iter().flatten() {
+                f(r, v);
+            }
+        }
+    } else {
+        for (r, v) in text_column(df, name)?.into_iter().enumerate() {
+            if let Some(v) = v {
+                f(r, v);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The records of rows `rows` of `df`, for the quarantine, from values already stripped of
+/// personal data: each kept column as text (a list's items joined with `|`).
+fn reference_records(
+    contract: &Contract,
+    df: &DataFrame,
+    rows: impl Iterator<Item = usize>,
+) -> PolarsResult<Vec<String>> {
+    let rows: Vec<usize> = rows.collect();
+    let mut maps = vec![serde_json::Map::new(); rows.len()];
+    for col in &contract.columns {
+        let Some(name) = col.lake_name() else {
+            continue;
+        };
+        let mut texts: Vec<Option<String>> = vec![None; df.height()];
+        for_each_item(df, &name, |r, v| match &mut texts[r] {
+            Some(t) => {
+                t.push('|');
+                t.push_str(v);
+            }
+            t => *t = Some(v.to_string()),
+        })?;
+        for (map, &r) in maps.iter_mut().zip(&rows) {
             map.insert(
-                name,
-                v.key_text()
+                name.clone(),
+                texts[r]
+                    .take()
                     .map_or(serde_json::Value::Null, serde_json::Value::String),
             );
         }
     }
-    serde_json::Value::Object(map).to_string()
+    Ok(maps
+        .into_iter()
+        .map(|m| serde_json::Value::Object(m).to_string())
+        .collect())
 }
 
 fn source_frames(
@@ -934,21 +1009,40 @@ fn lake_keys(
     Ok(seen)
 }
 
-fn partition_of(contract: &Contract, row: &CheckedRow) -> PartitionKey {
+/// The lake partition of each row of `df` (accepted rows of one file).
+fn partitions_of(contract: &Contract, df: &DataFrame) -> PolarsResult<Vec<PartitionKey>> {
     let by = contract
         .partition_by
         .as_deref()
-        .and_then(|b| contract.column_index(b));
-    let (year, month) = match by.map(|i| &row.values[i]) {
-        Some(Value::Date(d)) => (d.year(), d.month()),
-        Some(Value::Int(y)) => (*y as i32, 1),
-        _ => return PartitionKey::All,
-    };
-    match contract.partition {
-        Partition::None => PartitionKey::All,
-        Partition::Year => PartitionKey::Year(year),
-        Partition::Month => PartitionKey::Month(year, month),
+        .and_then(|b| contract.column(b))
+        .and_then(|c| c.lake_name());
+    let all = || vec![PartitionKey::All; df.height()];
+    let Some(by) = by else { return Ok(all()) };
+    if contract.partition == Partition::None {
+        return Ok(all());
     }
+    let column = df.column(&by)?;
+    let year_month: Vec<Option<(i32, u32)>> = match column.dtype() {
+        DataType::Date => column
+            .date()?
+            .as_date_iter()
+            .map(|d| d.map(|d| (d.year(), d.month())))
+            .collect(),
+        DataType::Int64 => column
+            .i64()?
+            .into_iter()
+            .map(|y| y.map(|y| (y as i32, 1)))
+            .collect(),
+        _ => return Ok(all()),
+    };
+    Ok(year_month
+        .into_iter()
+        .map(|ym| match (ym, contract.partition) {
+            (None, _) | (_, Partition::None) => PartitionKey::All,
+            (Some((y, _)), Partition::Year) => PartitionKey::Year(y),
+            (Some((y, m)), Partition::Month) => PartitionKey::Month(y, m),
+        })
+        .collect())
 }
 
 /// The lake's columns for a contract: declared columns (personal data transformed, dropped
@@ -980,26 +1074,70 @@ fn scalar_dtype(t: ColumnType) -> DataType {
     }
 }
 
-fn build_frame(
+/// One file's accepted rows as the lake keeps them: `lake_columns`, then the file, the row
+/// number and the flags.
+fn batch_frame(
     contract: &Contract,
-    rows: &[(&str, &CheckedRow)],
+    file: &str,
+    checked: &CheckedColumns,
 ) -> Result<DataFrame, PolarsError> {
+    let height = checked.numbers.len();
     let mut columns: Vec<Column> = Vec::new();
     for (i, name, dtype) in lake_columns(contract) {
-        let values = rows.iter().map(|(_, r)| &r.values[i]);
-        let series = values_series(&name, &dtype, values)?;
+        let series = match &checked.columns[i] {
+            Some(cells) => cells_series(&name, &dtype, cells)?,
+            None => Series::full_null(name.into(), height, &dtype),
+        };
         columns.push(series.into());
     }
-    let files: Vec<&str> = rows.iter().map(|(f, _)| *f).collect();
-    let numbers: Vec<i64> = rows.iter().map(|(_, r)| r.number as i64).collect();
-    let flags: Vec<Option<String>> = rows
+    let numbers: Vec<i64> = checked.numbers.iter().map(|n| *n as i64).collect();
+    let flags: Vec<Option<String>> = checked
+        .flags
         .iter()
-        .map(|(_, r)| (!r.flags.is_empty()).then(|| r.flags.join(",")))
+        .map(|f| (!f.is_empty()).then(|| f.join(",")))
         .collect();
-    columns.push(Series::new(lake::SOURCE_FILE.into(), files).into());
+    columns.push(Column::new_scalar(
+        lake::SOURCE_FILE.into(),
+        Scalar::new(DataType::String, AnyValue::StringOwned(file.into())),
+        height,
+    ));
     columns.push(Series::new(lake::SOURCE_ROW.into(), numbers).into());
     columns.push(Series::new(lake::FLAGS.into(), flags).into());
     DataFrame::new(columns)
+}
+
+/// A checked column as a series of the lake's type `dtype`.
+fn cells_series(name: &str, dtype: &DataType, cells: &Cells) -> Result<Series, PolarsError> {
+    let name: PlSmallStr = name.into();
+    let series = match cells {
+        Cells::Int(c) => Series::new(name, c),
+        Cells::Float(c) => Series::new(name, c),
+        Cells::Bool(c) => Series::new(name, c),
+        Cells::Str(c) => Series::new(name, c),
+        Cells::Date(c) => Series::new(
+            name,
+            c.iter()
+                .map(|d| d.map(|d| (d - epoch()).num_days() as i32))
+                .collect::<Vec<_>>(),
+        )
+        .cast(&DataType::Date)?,
+        Cells::List(c) => {
+            let values: Vec<Value> = c
+                .iter()
+                .map(|items| items.clone().map_or(Value::Null, Value::List))
+                .collect();
+            values_series(name.as_str(), dtype, values.iter())?
+        }
+    };
+    if series.dtype() == dtype {
+        Ok(series)
+    } else {
+        series.cast(dtype)
+    }
+}
+
+fn epoch() -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch")
 }
 
 fn values_series<'a>(
@@ -1040,10 +1178,7 @@ fn values_series<'a>(
             name,
             values
                 .map(|v| match v {
-                    Value::Date(d) => Some(
-                        (*d - chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch"))
-                            .num_days() as i32,
-                    ),
+                    Value::Date(d) => Some((*d - epoch()).num_days() as i32),
                     _ => None,
                 })
                 .collect::<Vec<_>>(),
@@ -1093,15 +1228,25 @@ fn write_source(
         source_id: contract.id.clone(),
         cause,
     };
-    let mut new_rows: BTreeMap<PartitionKey, Vec<(&str, &CheckedRow)>> = BTreeMap::new();
+    let mut new_rows: BTreeMap<PartitionKey, Vec<DataFrame>> = BTreeMap::new();
     let mut per_file: BTreeMap<String, BTreeSet<PartitionKey>> = BTreeMap::new();
     for f in files {
-        for r in &f.accepted {
-            let k = partition_of(contract, r);
-            new_rows
-                .entry(k)
-                .or_default()
-                .push((f.input.rel.as_str(), r));
+        let keys = partitions_of(contract, &f.accepted).map_err(table_err)?;
+        let mut rows: BTreeMap<PartitionKey, Vec<IdxSize>> = BTreeMap::new();
+        for (r, k) in keys.into_iter().enumerate() {
+            rows.entry(k).or_default().push(r as IdxSize);
+        }
+        let whole = rows.len() == 1;
+        for (k, idx) in rows {
+            // A file's rows usually fall in one partition: then the frame is taken whole.
+            let part = if whole {
+                f.accepted.clone()
+            } else {
+                f.accepted
+                    .take(&IdxCa::from_vec("rows".into(), idx))
+                    .map_err(table_err)?
+            };
+            new_rows.entry(k).or_default().push(part);
             per_file.entry(f.input.rel.clone()).or_default().insert(k);
         }
     }
@@ -1170,8 +1315,15 @@ fn write_source(
             }
             None => None,
         };
-        let fresh = match new_rows.get(&key) {
-            Some(rows) => Some(build_frame(contract, rows).map_err(table_err)?),
+        let fresh = match new_rows.remove(&key) {
+            Some(parts) => {
+                let mut parts = parts.into_iter();
+                let mut frame = parts.next().expect("a partition has rows");
+                for p in parts {
+                    frame.vstack_mut(&p).map_err(table_err)?;
+                }
+                Some(frame)
+            }
             None => None,
         };
         let combined = match (kept, fresh) {
@@ -1302,22 +1454,21 @@ mod tests {
             .to_vec();
         let p = Pseudonymiser::sample();
         let (validator, header) = Validator::new(catalog, contract, &headers, &p);
-        let accepted = rows
+        let raw: Vec<read::RawRow> = rows
             .iter()
             .enumerate()
-            .map(|(i, cells)| {
-                validator
-                    .check(&read::RawRow {
-                        number: i as u64 + 2,
-                        cells: cells
-                            .iter()
-                            .map(|c| (!c.is_empty()).then(|| c.to_string()))
-                            .collect(),
-                        defect: None,
-                    })
-                    .expect("the row passes the row-level checks")
+            .map(|(i, cells)| read::RawRow {
+                number: i as u64 + 2,
+                cells: cells
+                    .iter()
+                    .map(|c| (!c.is_empty()).then(|| c.to_string()))
+                    .collect(),
+                defect: None,
             })
             .collect();
+        let (checked, rejected) = validator.check_rows(&raw, &BTreeMap::new());
+        assert!(rejected.is_empty(), "the rows pass the row-level checks");
+        let accepted = batch_frame(contract, "nco/nco.csv", &checked).unwrap();
         CheckedFile {
             input: InputFile {
                 rel: "nco/nco.csv".into(),
@@ -1351,7 +1502,7 @@ mod tests {
             own: HashMap::from([("code".to_string(), HashSet::new())]),
         };
         let mut files = [nco_file(&catalog, rows)];
-        cross_checks(contract, &mut state, &mut files, &HashMap::new());
+        cross_checks(contract, &mut state, &mut files, &HashMap::new()).unwrap();
         files[0]
             .rejected
             .iter()
