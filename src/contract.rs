@@ -418,6 +418,37 @@ fn vintage_year(list: &CodeList, day: Option<&str>) -> Result<Option<i32>, Strin
         })
 }
 
+/// A declared correspondence from the codes of one classification to those of a code list
+/// (`crosswalks/<id>.toml`): fields of education to NQS sectors, say. It is data, cited in
+/// `source`, and reaches SQL as the table `crosswalks(crosswalk, from_code, to_code)`; the
+/// macro `crosswalk_code(id, code)` (`shared/codes.sql`) maps a code by the pair with the
+/// longest `from` the code starts with, so a pair may name a group of codes by their prefix.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Crosswalk {
+    pub id: String,
+    pub title: Titles,
+    /// What the `from` codes are (their classification, and which digits of a code they are).
+    pub from: String,
+    /// The code list the `to` codes are of.
+    pub to_list: String,
+    /// Where the correspondence comes from: the published table, or who declared it and on
+    /// what basis.
+    pub source: String,
+    #[serde(rename = "pair")]
+    pub pairs: Vec<CrosswalkPair>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CrosswalkPair {
+    pub from: String,
+    pub to: String,
+    /// What the `from` code is called, for a reader of the file.
+    #[serde(default)]
+    pub note: String,
+}
+
 #[derive(Debug, Clone, Deserialize)]
 pub struct Provider {
     pub id: String,
@@ -439,6 +470,8 @@ pub struct Catalog {
     /// In dependency order: a source comes after every source it references.
     pub contracts: Vec<Contract>,
     pub code_lists: BTreeMap<String, CodeList>,
+    /// `crosswalks/*.toml` by id (none when the folder is absent).
+    pub crosswalks: BTreeMap<String, Crosswalk>,
     pub providers: Vec<Provider>,
 }
 
@@ -449,6 +482,19 @@ impl Catalog {
         for path in toml_files(&root.join("codes"))? {
             let list: CodeList = read_toml(&path)?;
             code_lists.insert(list.id.clone(), list);
+        }
+        let mut crosswalks = BTreeMap::new();
+        let crosswalk_dir = root.join("crosswalks");
+        if crosswalk_dir.is_dir() {
+            for path in toml_files(&crosswalk_dir)? {
+                let crosswalk: Crosswalk = read_toml(&path)?;
+                if let Some(earlier) = crosswalks.insert(crosswalk.id.clone(), crosswalk) {
+                    return Err(ContractError::Invalid {
+                        path,
+                        message: format!("crosswalk id `{}` is declared twice", earlier.id),
+                    });
+                }
+            }
         }
         let mut contracts = Vec::new();
         for path in toml_files(&root.join("sources"))? {
@@ -466,6 +512,7 @@ impl Catalog {
             root: root.to_path_buf(),
             contracts: dependency_order(contracts)?,
             code_lists,
+            crosswalks,
             providers: providers.provider,
         };
         catalog.check()?;
@@ -526,6 +573,38 @@ impl Catalog {
                     "code list `{}` is a vintage: cite the act (`act`) that put it in force or ended it",
                     list.id
                 )));
+            }
+        }
+        for x in self.crosswalks.values() {
+            let invalid = |message: String| ContractError::Invalid {
+                path: self.root.join("crosswalks").join(format!("{}.toml", x.id)),
+                message: format!("crosswalk `{}`: {message}", x.id),
+            };
+            let Some(list) = self.code_lists.get(&x.to_list) else {
+                return Err(invalid(format!("to_list `{}` is not in codes/", x.to_list)));
+            };
+            if x.source.trim().is_empty() {
+                return Err(invalid(
+                    "cite where the correspondence comes from (`source`)".into(),
+                ));
+            }
+            let mut froms = BTreeSet::new();
+            for pair in &x.pairs {
+                if pair.from.trim().is_empty() {
+                    return Err(invalid("a pair has an empty `from`".into()));
+                }
+                if !froms.insert(pair.from.as_str()) {
+                    return Err(invalid(format!(
+                        "`{}` is mapped twice: a code maps to one `{}` code",
+                        pair.from, x.to_list
+                    )));
+                }
+                if !list.codes.iter().any(|c| c.code == pair.to) {
+                    return Err(invalid(format!(
+                        "`{}` (for `{}`) is not a code of the `{}` list",
+                        pair.to, pair.from, x.to_list
+                    )));
+                }
             }
         }
         let mut ids = BTreeSet::new();
@@ -824,6 +903,100 @@ mod tests {
         assert!(pos("centres") < pos("recognition_results"));
         assert!(pos("recognition_results") < pos("certificates"));
         assert!(catalog.contracts.len() >= 17);
+    }
+
+    /// The project's pipelines copied to a temporary folder, with `edit` applied to it.
+    fn pipelines_with(edit: impl FnOnce(&Path)) -> Result<Catalog, ContractError> {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("pipelines");
+        let dir = std::env::temp_dir().join(format!(
+            "nqs-contract-test-{}-{:?}",
+            std::process::id(),
+            std::thread::current().id()
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        for sub in ["codes", "sources", "crosswalks"] {
+            std::fs::create_dir_all(dir.join(sub)).unwrap();
+            for f in files_with_extension(&src.join(sub), "toml").unwrap() {
+                std::fs::copy(&f, dir.join(sub).join(f.file_name().unwrap())).unwrap();
+            }
+        }
+        std::fs::copy(src.join("providers.toml"), dir.join("providers.toml")).unwrap();
+        edit(&dir);
+        let catalog = Catalog::load(&dir);
+        std::fs::remove_dir_all(&dir).unwrap();
+        catalog
+    }
+
+    fn replace_in(path: &Path, from: &str, to: &str) {
+        let text = std::fs::read_to_string(path).unwrap();
+        assert!(text.contains(from), "{from} not in {}", path.display());
+        std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+    }
+
+    #[test]
+    fn vintages_and_crosswalks_are_checked_at_load() {
+        let catalog = pipelines_with(|_| {}).unwrap();
+        assert!(catalog.crosswalks.contains_key("isced_field_sector"));
+        let rr = catalog.contract("recognition_results").unwrap();
+        let vintages = catalog.vintages(rr.column("region").unwrap()).unwrap();
+        let lists: Vec<(&str, Option<i32>, Option<i32>)> = vintages
+            .iter()
+            .map(|v| (v.list.as_str(), v.from_year, v.until_year))
+            .collect();
+        assert_eq!(
+            lists,
+            [
+                ("regions", Some(2022), None),
+                ("regions-2018", Some(2018), Some(2022)),
+                ("regions-before-2018", None, Some(2018)),
+            ]
+        );
+        let message = |e: ContractError| e.to_string();
+        let e = pipelines_with(|d| {
+            replace_in(
+                &d.join("codes/regions-2018.toml"),
+                "vintage_of = \"regions\"",
+                "vintage_of = \"oblasts\"",
+            )
+        })
+        .unwrap_err();
+        assert!(message(e).contains("is a vintage of `oblasts`, which is not in codes/"));
+        let e = pipelines_with(|d| {
+            replace_in(
+                &d.join("codes/regions-2018.toml"),
+                "in_force_until = \"2022-06-07\"",
+                "in_force_until = \"07.06.2022\"",
+            )
+        })
+        .unwrap_err();
+        assert!(message(e).contains("`07.06.2022` is not a date (YYYY-MM-DD)"));
+        let e = pipelines_with(|d| {
+            replace_in(
+                &d.join("sources/recognition_results.toml"),
+                "vintage_by = \"decision_date\"",
+                "vintage_by = \"result\"",
+            )
+        })
+        .unwrap_err();
+        assert!(message(e).contains("vintage_by `result` is not a date or integer column"));
+        let e = pipelines_with(|d| {
+            replace_in(
+                &d.join("crosswalks/isced_field_sector.toml"),
+                "to = \"ICT\"",
+                "to = \"IT\"",
+            )
+        })
+        .unwrap_err();
+        assert!(message(e).contains("`IT` (for `061`) is not a code of the `sectors` list"));
+        let e = pipelines_with(|d| {
+            replace_in(
+                &d.join("crosswalks/isced_field_sector.toml"),
+                "from = \"021\"",
+                "from = \"011\"",
+            )
+        })
+        .unwrap_err();
+        assert!(message(e).contains("`011` is mapped twice"));
     }
 
     #[test]

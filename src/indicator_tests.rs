@@ -524,7 +524,7 @@ fn fill_rows(
             format!("cast(? as {ty})")
         });
     }
-    if ["regions", "sectors", "providers"].contains(&g.table.as_str()) {
+    if ["regions", "sectors", "providers", "crosswalks"].contains(&g.table.as_str()) {
         conn.execute_batch(&format!("delete from {}", g.table))
             .map_err(duck)?;
     }

@@ -299,6 +299,16 @@ pub fn prepare(
         }
     }
     conn.execute_batch(
+        "create or replace table crosswalks (crosswalk varchar, from_code varchar, to_code varchar)",
+    )?;
+    let mut app = conn.appender("crosswalks")?;
+    for x in catalog.crosswalks.values() {
+        for pair in &x.pairs {
+            app.append_row(duckdb::params![x.id, pair.from, pair.to])?;
+        }
+    }
+    drop(app);
+    conn.execute_batch(
         "create or replace table providers (code varchar, name_kk varchar, name_ru varchar)",
     )?;
     let mut app = conn.appender("providers")?;

@@ -115,7 +115,21 @@ impl Cells {
     }
 
     fn is_null(&self, r: usize) -> bool {
-        self.value(r) == Value::Null
+        match self {
+            Cells::Int(c) => c[r].is_none(),
+            Cells::Float(c) => c[r].is_none(),
+            Cells::Date(c) => c[r].is_none(),
+            Cells::Bool(c) => c[r].is_none(),
+            Cells::Str(c) => c[r].is_none(),
+            Cells::List(c) => c[r].is_none(),
+        }
+    }
+
+    fn str(&self, r: usize) -> Option<&str> {
+        match self {
+            Cells::Str(c) => c[r].as_deref(),
+            _ => None,
+        }
     }
 
     fn date(&self, r: usize) -> Option<NaiveDate> {
@@ -817,7 +831,7 @@ impl<'a> Validator<'a> {
             flags.push("iin_birth_date_mismatch".to_string());
         }
         if let Some(i) = check.iin_sex
-            && let Value::Str(s) = &columns[i].value(r)
+            && let Some(s) = columns[i].str(r)
         {
             let expected = match facts.sex {
                 Sex::Male => "M",

@@ -1,5 +1,6 @@
 -- Scalar macros for codes as providers type them. Also callable in a source contract's
--- [transform] (ingest loads this file only; the other shared files read lake tables).
+-- [transform] (ingest loads this file only; the other shared files read lake tables), with
+-- the tables `codes` and `crosswalks`.
 
 -- code_normal(t): a code made comparable: spaces, dots and dashes taken out, upper case, the
 -- Cyrillic letters that look like Latin ones (А В Е К М Н О Р С Т Х У) read as Latin; NULL
@@ -51,3 +52,10 @@ create or replace macro nco_major(code) as
 create or replace macro number_text(t) as
     case when trim(t) in ('-', '–', '—', '…', '...', 'x', 'х', 'X', 'Х') then null
          else replace(regexp_replace(trim(t), '[\s\x{00A0}\x{202F}]', '', 'g'), ',', '.') end;
+
+-- crosswalk_code(id, code): the code crosswalk `id` (`pipelines/crosswalks/<id>.toml`) maps
+-- `code` to, by the pair with the longest `from` that the code starts with (a pair may name a
+-- group of codes by their common prefix); NULL when no pair covers it.
+create or replace macro crosswalk_code(id, code) as
+    (select arg_max(x.to_code, length(x.from_code)) from crosswalks x
+     where x.crosswalk = id and starts_with(code, x.from_code));

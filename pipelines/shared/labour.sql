@@ -32,3 +32,14 @@ from (select y.year, max(v.year) as stat_year
       group by y.year) s
 join query_table(vacancies) v on v.year = s.stat_year
 group by s.year, s.stat_year, v.nco_unit, v.region;
+
+-- graduates_at_year(): per report year (`year`), college graduates (`graduates`, persons) by
+-- `speciality` and `region` of the latest statistics year on or before it (`stat_year`).
+create or replace macro graduates_at_year(graduates := 'graduates') as table
+select s.year, s.stat_year, g.speciality, g.region, g.graduates
+from (select y.year, max(g.year) as stat_year
+      from report_years y
+      join query_table(graduates) g on g.year <= y.year
+      group by y.year) s
+join query_table(graduates) g on g.year = s.stat_year
+where g.graduates is not null;

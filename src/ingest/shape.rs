@@ -40,7 +40,8 @@ const FILE: &str = "_file";
 
 /// Applies `contract.transform` (if any) to `table`. The catalog gives the pipelines folder
 /// (for the shared macros) and the code lists, which a transform reads as the table
-/// `codes(list, code, name)`: one row per name of a code (kk, ru, en and its `aliases`).
+/// `codes(list, code, name)`: one row per name of a code (kk, ru, en and its `aliases`), and
+/// the crosswalks, table `crosswalks(crosswalk, from_code, to_code)`.
 pub fn reshape(
     catalog: &Catalog,
     contract: &Contract,
@@ -400,6 +401,20 @@ fn load_codes(db: &duckdb::Connection, catalog: &Catalog) -> Result<(), ShapeErr
                     .append_row([id.as_str(), c.code.as_str(), name.as_str()])
                     .map_err(|e| step("load", e))?;
             }
+        }
+    }
+    appender.flush().map_err(|e| step("load", e))?;
+    drop(appender);
+    db.execute_batch(
+        "create table crosswalks (crosswalk varchar, from_code varchar, to_code varchar)",
+    )
+    .map_err(|e| step("load", e))?;
+    let mut appender = db.appender("crosswalks").map_err(|e| step("load", e))?;
+    for x in catalog.crosswalks.values() {
+        for pair in &x.pairs {
+            appender
+                .append_row([x.id.as_str(), pair.from.as_str(), pair.to.as_str()])
+                .map_err(|e| step("load", e))?;
         }
     }
     appender.flush().map_err(|e| step("load", e))
