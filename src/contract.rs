@@ -178,6 +178,10 @@ pub struct Contract {
     pub title: Titles,
     pub provider: String,
     pub frequency: Frequency,
+    /// The paragraph of the Rules that makes the source's data part of the analysis (`8`: the
+    /// time information takes to reach the platform; `14`: incidents). Unset: para. 7 (the
+    /// providers' submissions), or para. 19 for the `statistics` provider (open statistics).
+    pub rules_paragraph: Option<u32>,
     /// Glob patterns, relative to the folder being ingested, of the files of this source.
     pub files: Vec<String>,
     pub partition: Partition,

@@ -320,6 +320,27 @@ fn the_report_pdfs_read_back_in_both_languages() {
     for letter in used {
         assert!(kk_text.contains(letter), "kk: the letter {letter}");
     }
+    // An official document: no file name, no identifier, no English or SQL. Latin letters
+    // only in the proper names of methods and classifications the methodology cites.
+    const LATIN_NAMES: [&str; 5] = ["ISCED-F", "SDMX", "GaussSuppression", "Langsrud", "ARGUS"];
+    let file_name = regex::Regex::new(r"\b[\w-]+\.(csv|xlsx|json|toml|parquet|sql|typ)\b").unwrap();
+    let latin = regex::Regex::new(r"[A-Za-z][A-Za-z0-9_]*(?:[-.][A-Za-z0-9_]+)*").unwrap();
+    for (lang, text) in [("ru", &ru_text), ("kk", &kk_text)] {
+        assert!(
+            file_name.find(text).is_none(),
+            "{lang}: a file name: {:?}",
+            file_name.find(text)
+        );
+        let words: std::collections::BTreeSet<&str> = latin
+            .find_iter(text)
+            .map(|m| m.as_str())
+            .filter(|w| !LATIN_NAMES.contains(w))
+            .collect();
+        assert!(
+            words.is_empty(),
+            "{lang}: Latin words in the report: {words:?}"
+        );
+    }
     // A figure from indicators.parquet, as the report prints it.
     let assessed = indicator("candidates_assessed", "total", "total").unwrap();
     let printed =

@@ -219,7 +219,11 @@ pub struct SourceItem {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct FileItem {
+    /// The source's title in the report's language.
     pub source: String,
+    /// Files received.
+    pub count: usize,
+    /// The file's name when there is one, else "N files" (for the context file, not the PDF).
     pub name: String,
     pub rows: u64,
     pub sha256: String,
@@ -799,11 +803,15 @@ fn methodology(c: &Ctx) -> Methodology {
                 .sources
                 .iter()
                 .map(|s| {
-                    c.inp
-                        .catalog
-                        .contract(s)
-                        .map(|ct| lang_of(&ct.title, c.lang))
-                        .unwrap_or_else(|| s.clone())
+                    let catalog = &c.inp.catalog;
+                    if let Some(ct) = catalog.contract(s) {
+                        lang_of(&ct.title, c.lang)
+                    } else if let Some(list) = catalog.code_lists.get(s) {
+                        lang_of(&list.title, c.lang)
+                    } else {
+                        // The deadline tables computed from the sources and the calendar.
+                        c.sub("derived_sources", s)
+                    }
                 })
                 .collect();
             MethodologyItem {
@@ -813,7 +821,12 @@ fn methodology(c: &Ctx) -> Methodology {
                 formula: h.formula.clone(),
                 unit: c.unit_text(h.unit),
                 source: sources.join("; "),
-                breakdowns: h.breakdowns.join(", "),
+                breakdowns: h
+                    .breakdowns
+                    .iter()
+                    .map(|b| c.sub("breakdowns", b))
+                    .collect::<Vec<_>>()
+                    .join("; "),
             }
         })
         .collect();
@@ -874,11 +887,11 @@ fn sources(c: &Ctx) -> Sources {
             provider,
             name: lang_of(&ct.title, c.lang),
             // Statistics of state bodies come under para. 19 whatever their frequency
-            // (vacancies are published monthly).
-            basis: if ct.provider == "statistics" {
-                c.word("basis_statistics")
-            } else {
-                c.word("basis")
+            // (vacancies are published monthly); a contract may name another paragraph.
+            basis: match ct.rules_paragraph {
+                Some(n) => c.word("basis_paragraph").replace("{n}", &n.to_string()),
+                None if ct.provider == "statistics" => c.word("basis_statistics"),
+                None => c.word("basis"),
             },
             frequency: c.sub("frequency", &freq),
             period,
@@ -894,7 +907,8 @@ fn sources(c: &Ctx) -> Sources {
         }
         if !entries.is_empty() {
             files.push(FileItem {
-                source: ct.id.clone(),
+                source: lang_of(&ct.title, c.lang),
+                count: entries.len(),
                 name: if entries.len() == 1 {
                     entries[0].0.clone()
                 } else {
@@ -929,26 +943,28 @@ fn quality(c: &Ctx) -> Quality {
         .iter()
         .map(|ct| {
             let entries = entries_of(c, &ct.id);
-            let reasons = c
+            // By kind of defect, most rows first: the column a defect was in is the
+            // analyst's concern (the quarantine names it), not the reader's.
+            let mut by_kind: Vec<(String, u64)> = Vec::new();
+            for r in c
                 .inp
                 .reasons
                 .get(&ct.id)
                 .map(|r| r.as_slice())
                 .unwrap_or_default()
-                .iter()
+            {
+                // `load_wording` checked that every code has its text.
+                let kind = c.sub("reasons", r.code.as_str());
+                match by_kind.iter_mut().find(|(k, _)| *k == kind) {
+                    Some((_, rows)) => *rows += r.rows,
+                    None => by_kind.push((kind, r.rows)),
+                }
+            }
+            by_kind.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            let reasons = by_kind
+                .into_iter()
                 .take(3)
-                .map(|r| {
-                    // `load_wording` checked that every code has its text.
-                    let kind = c.sub("reasons", r.code.as_str());
-                    ReasonItem {
-                        reason: if r.column.is_empty() {
-                            kind
-                        } else {
-                            format!("{}: {kind}", r.column)
-                        },
-                        rows: r.rows,
-                    }
-                })
+                .map(|(reason, rows)| ReasonItem { reason, rows })
                 .collect();
             QualityItem {
                 id: ct.id.clone(),
