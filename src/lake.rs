@@ -121,6 +121,10 @@ pub struct FileEntry {
     #[serde(default)]
     pub excluded: u64,
     pub partitions: Vec<String>,
+    /// The latest day of the contract's `partition_by` date among the file's accepted rows
+    /// (`YYYY-MM-DD`): how far the data reach, for the report's "data as of".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_date: Option<String>,
     pub missing_columns: Vec<String>,
     pub ignored_columns: Vec<String>,
     pub run_id: String,

@@ -341,6 +341,30 @@ fn the_report_pdfs_read_back_in_both_languages() {
             "{lang}: Latin words in the report: {words:?}"
         );
     }
+    // The report year is not over on the judging day: the title page says how far its data
+    // reach (the latest dated record of the year, from the manifest), in both languages.
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("lake/_manifest.json")).unwrap())
+            .unwrap();
+    let latest = manifest["files"]
+        .as_object()
+        .unwrap()
+        .values()
+        .filter_map(|e| e["last_date"].as_str())
+        .filter(|d| d.starts_with("2026-"))
+        .max()
+        .expect("dated records in 2026")
+        .to_string();
+    let day = format!("{}.{}.{}", &latest[8..10], &latest[5..7], &latest[..4]);
+    let squeezed = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        squeezed(&ru_text).contains(&format!("Данные за отчётный год по состоянию на {day}")),
+        "ru: the cut-off {day}"
+    );
+    assert!(
+        squeezed(&kk_text).contains(&format!("Есепті жылдың деректері {day} ж. жағдай бойынша")),
+        "kk: the cut-off {day}"
+    );
     // A figure from indicators.parquet, as the report prints it.
     let assessed = indicator("candidates_assessed", "total", "total").unwrap();
     let printed =

@@ -302,12 +302,22 @@ fn record_chunk(
                     .get(&c.input.rel)
                     .map(|p| p.iter().map(|k| k.rel_dir()).collect())
                     .unwrap_or_default(),
+                last_date: last_date(contract, &c.accepted),
                 missing_columns: c.header.missing.clone(),
                 ignored_columns: c.header.ignored.clone(),
                 run_id: run_id.to_string(),
             },
         );
     }
+}
+
+/// The latest `partition_by` date among `accepted` (`YYYY-MM-DD`), when that column is a date.
+fn last_date(contract: &Contract, accepted: &DataFrame) -> Option<String> {
+    let name = contract
+        .column(contract.partition_by.as_deref()?)?
+        .lake_name()?;
+    let days = accepted.column(&name).ok()?.date().ok()?.physical().max()?;
+    Some((epoch() + chrono::Duration::days(i64::from(days))).to_string())
 }
 
 /// How the rows of one file would fare under a contract, found without writing anything:

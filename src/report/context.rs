@@ -40,6 +40,9 @@ pub struct Context {
     /// The document's date, `YYYY-MM-DD` (the judging day).
     pub report_date: String,
     pub deadline: String,
+    /// Where the report year's data end more than a month before its close: the day, latest
+    /// first, and the sources whose dated records end then (printed on the title page).
+    pub data_cutoff: Vec<CutoffItem>,
     pub state: State,
     pub problems: Problems,
     pub recommendations: Recommendations,
@@ -47,6 +50,19 @@ pub struct Context {
     pub methodology: Methodology,
     pub sources: Sources,
     pub quality: Quality,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CutoffItem {
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    /// The same day as an official document writes it, `DD.MM.YYYY`.
+    pub day: String,
+    /// The sources' titles, joined.
+    pub sources: String,
+    /// The sources' ids.
+    #[serde(skip)]
+    pub ids: Vec<String>,
 }
 
 /// Part 1: the current state.
@@ -210,6 +226,8 @@ pub struct Sources {
 #[derive(Debug, Clone, Serialize)]
 pub struct SourceItem {
     pub id: String,
+    /// For a source whose report-year data end early: up to when they reach.
+    pub until: Option<String>,
     pub provider: String,
     pub name: String,
     pub basis: String,
@@ -265,6 +283,7 @@ struct Ctx<'a> {
     w: &'a Json,
     values: HashMap<(&'a str, &'a str, &'a str, i32), &'a Row>,
     headers: HashMap<&'a str, &'a Indicator>,
+    data_cutoff: Vec<CutoffItem>,
 }
 
 impl<'a> Ctx<'a> {
@@ -624,10 +643,11 @@ fn text_of(t: &crate::findings::Text, lang: &str) -> String {
 
 /// The context for one language.
 pub fn build(inp: &Inputs, lang: &str, wording: &Json) -> Context {
-    let c = Ctx {
+    let mut c = Ctx {
         inp,
         lang,
         w: wording,
+        data_cutoff: Vec::new(),
         values: inp
             .rows
             .iter()
@@ -649,11 +669,13 @@ pub fn build(inp: &Inputs, lang: &str, wording: &Json) -> Context {
             .map(|i| (i.header.id.as_str(), i))
             .collect(),
     };
+    c.data_cutoff = data_cutoff(&c);
     Context {
         lang: lang.to_string(),
         year: inp.period.year,
         report_date: inp.period.as_of.to_string(),
         deadline: inp.deadline.to_string(),
+        data_cutoff: c.data_cutoff.clone(),
         state: state(&c),
         problems: problems(&c),
         recommendations: recommendations(&c),
@@ -662,6 +684,45 @@ pub fn build(inp: &Inputs, lang: &str, wording: &Json) -> Context {
         sources: sources(&c),
         quality: quality(&c),
     }
+}
+
+/// Per source with dated records (its `partition_by` a date), the latest date its files reach
+/// within the report year, when that is before 1 December: the year's figures then cover only
+/// part of it for that source (see `FileEntry::last_date`).
+fn data_cutoff(c: &Ctx) -> Vec<CutoffItem> {
+    let year = c.year();
+    let december = chrono::NaiveDate::from_ymd_opt(year, 12, 1).expect("a valid day");
+    let mut by_day: BTreeMap<chrono::NaiveDate, Vec<(String, String)>> = BTreeMap::new();
+    for ct in &c.inp.catalog.contracts {
+        let last = entries_of(c, &ct.id)
+            .into_iter()
+            .filter_map(|(_, e)| e.last_date.as_deref())
+            .filter_map(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+            .filter(|d| chrono::Datelike::year(d) == year)
+            .max();
+        if let Some(day) = last
+            && day < december
+        {
+            by_day
+                .entry(day)
+                .or_default()
+                .push((ct.id.clone(), lang_of(&ct.title, c.lang)));
+        }
+    }
+    by_day
+        .into_iter()
+        .rev()
+        .map(|(day, sources)| CutoffItem {
+            date: day.to_string(),
+            day: day.format("%d.%m.%Y").to_string(),
+            ids: sources.iter().map(|(id, _)| id.clone()).collect(),
+            sources: sources
+                .iter()
+                .map(|(_, t)| t.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        })
+        .collect()
 }
 
 fn state(c: &Ctx) -> State {
@@ -882,8 +943,20 @@ fn sources(c: &Ctx) -> Sources {
             (Some(a), _) => a.to_string(),
             _ => String::new(),
         };
+        let until = c
+            .data_cutoff
+            .iter()
+            .find(|cut| cut.ids.contains(&ct.id))
+            .map(|cut| {
+                c.w["sources"]["until"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .replace("{year}", &c.year().to_string())
+                    .replace("{date}", &cut.day)
+            });
         providers.push(SourceItem {
             id: ct.id.clone(),
+            until,
             provider,
             name: lang_of(&ct.title, c.lang),
             // Statistics of state bodies come under para. 19 whatever their frequency

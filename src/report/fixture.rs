@@ -714,6 +714,7 @@ fn lake(
             files.insert(
                 name,
                 FileEntry {
+                    last_date: None,
                     source: ct.id.clone(),
                     sha256: sha,
                     bytes: rows_read * 180,
