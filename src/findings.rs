@@ -105,14 +105,25 @@ pub struct Sentence {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct StateFile {
+    /// How `{year_end}` reads: at the end of a year that is over (`{year}`), and on the judging
+    /// day (`{as_of}`, `DD.MM.YYYY`) of a year that is not.
+    year_end: YearEnd,
     #[serde(rename = "sentence")]
     sentences: Vec<Sentence>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct YearEnd {
+    pub over: Sentence,
+    pub running: Sentence,
 }
 
 /// The rules, the state sentences and the labels of breakdown values.
 pub struct Rulebook {
     pub rules: Vec<Rule>,
     pub sentences: Vec<Sentence>,
+    pub year_end: YearEnd,
     labels: BTreeMap<String, BTreeMap<String, Text>>,
 }
 
@@ -172,7 +183,7 @@ impl Rulebook {
         for s in &state.sentences {
             for id in placeholders(&s.kk).into_iter().chain(placeholders(&s.ru)) {
                 let base = id.split(':').next().unwrap_or_default();
-                if !["year", "previous_year", "first_year"].contains(&base)
+                if !["year", "previous_year", "first_year", "year_end"].contains(&base)
                     && !known.contains_key(base)
                 {
                     return Err(invalid(
@@ -210,6 +221,7 @@ impl Rulebook {
         Ok(Rulebook {
             rules: rules.rules,
             sentences: state.sentences,
+            year_end: state.year_end,
             labels,
         })
     }
@@ -322,6 +334,9 @@ pub fn format_value(value: f64, unit: Unit) -> String {
     let (digits, suffix) = match unit {
         Unit::Count => (0, ""),
         Unit::Percent => (1, "%"),
+        // A median of whole days is a whole number of days more often than not: "18", not
+        // "18,0"; a median between two days keeps its half ("18,5").
+        Unit::Days if (value * 10.0).round() % 10.0 == 0.0 => (0, ""),
         Unit::Days | Unit::Ratio | Unit::Per100k | Unit::Per10k => (1, ""),
     };
     let text = format!("{:.*}", digits, value);
@@ -347,6 +362,16 @@ pub fn format_value(value: f64, unit: Unit) -> String {
 }
 
 /// A difference of two values: percentages differ by points, so they lose the `%` sign.
+/// `value` rounded as [`format_value`] prints it, so that a change computed from two printed
+/// values is the difference a reader computes from them.
+pub fn printed_value(value: f64, unit: Unit) -> f64 {
+    let scale = match unit {
+        Unit::Count => 1.0,
+        _ => 10.0,
+    };
+    (value * scale).round() / scale
+}
+
 pub fn format_delta(delta: f64, unit: Unit) -> String {
     let unit = if unit == Unit::Percent {
         Unit::Ratio
@@ -611,15 +636,27 @@ pub fn evaluate_all(book: &Rulebook, values: &Values, year: i32) -> Vec<Problem>
 /// The current-state sentences whose figures all exist, in each language. `{id}` is an
 /// indicator's national value for the year, `{id:previous}` the year before's, `{id:change}`
 /// the signed change.
+/// `running` is the judging day when the year is not over on it: `{year_end}` then reads as
+/// that day (`YearEnd::running`).
 pub fn state_sentences(
     book: &Rulebook,
     values: &Values,
     year: i32,
+    running: Option<chrono::NaiveDate>,
 ) -> BTreeMap<String, Vec<String>> {
     let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let year_end = match running {
+        Some(_) => &book.year_end.running,
+        None => &book.year_end.over,
+    };
+    let as_of = running.map(|d| d.format("%d.%m.%Y").to_string());
     for s in &book.sentences {
-        for (key, text) in [("kk", &s.kk), ("ru", &s.ru)] {
-            if let Some(filled) = fill_sentence(text, values, year) {
+        for (key, text, end) in [("kk", &s.kk, &year_end.kk), ("ru", &s.ru, &year_end.ru)] {
+            let end = end
+                .replace("{year}", &year.to_string())
+                .replace("{as_of}", as_of.as_deref().unwrap_or_default());
+            let text = text.replace("{year_end}", &end);
+            if let Some(filled) = fill_sentence(&text, values, year) {
                 out.entry(key.to_string()).or_default().push(filled);
             }
         }
@@ -637,10 +674,14 @@ fn fill_sentence(text: &str, values: &Values, year: i32) -> Option<String> {
             ("first_year", _) => Window::ending(year).first().to_string(),
             (id, "") => format_value(values.total(id, year)?, values.unit(id)),
             (id, "previous") => format_value(values.total(id, year - 1)?, values.unit(id)),
-            (id, "change") => format_delta(
-                values.total(id, year)? - values.total(id, year - 1)?,
-                values.unit(id),
-            ),
+            (id, "change") => {
+                let unit = values.unit(id);
+                format_delta(
+                    printed_value(values.total(id, year)?, unit)
+                        - printed_value(values.total(id, year - 1)?, unit),
+                    unit,
+                )
+            }
             (id, "first") => format_value(
                 values.total(id, Window::ending(year).first())?,
                 values.unit(id),

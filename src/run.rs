@@ -154,7 +154,12 @@ pub fn run(
     let values = Values::new(&rows, &indicators);
     let found = Findings {
         year: period.year,
-        state: findings::state_sentences(&book, &values, period.year),
+        state: findings::state_sentences(
+            &book,
+            &values,
+            period.year,
+            period.is_provisional(period.year).then_some(period.as_of),
+        ),
         problems: findings::evaluate_all(&book, &values, period.year),
     };
     findings::write_outputs(&found, &dir)?;

@@ -8,7 +8,7 @@
 use super::layout::{self, Layout};
 use crate::charts::{BarChart, ChartSpec, LineChart, NumberFormat, ReferenceLine, Series};
 use crate::contract::Catalog;
-use crate::findings::{Findings, format_delta, format_value};
+use crate::findings::{Findings, format_delta, format_value, printed_value};
 use crate::indicators::{Confidentiality, Indicator, Row, Unit};
 use crate::period::Period;
 use serde::Serialize;
@@ -388,6 +388,13 @@ impl<'a> Ctx<'a> {
             .replace("{first}", &window.first().to_string())
     }
 
+    /// Whether the report year's values of `unit` are compared with the year before: counts of
+    /// a year not over on the judging day cover part of it, and are not (rates, shares and
+    /// medians are, marked provisional).
+    fn comparable(&self, unit: Unit) -> bool {
+        unit != Unit::Count || !self.provisional(self.year())
+    }
+
     fn delta_text(&self, d: f64, unit: Unit) -> String {
         let text = format_delta(d, unit);
         if unit == Unit::Percent {
@@ -423,8 +430,9 @@ impl<'a> Ctx<'a> {
         let now = self.value(id, b, v, self.year());
         let before = self.value(id, b, v, self.year() - 1);
         let change = match (now, before) {
+            _ if !self.comparable(unit) => None,
             (Some(a), Some(p)) => {
-                let d = a - p;
+                let d = printed_value(a, unit) - printed_value(p, unit);
                 let direction = if d.abs() < 1e-9 {
                     "flat"
                 } else if d > 0.0 {
@@ -737,7 +745,8 @@ fn state(c: &Ctx) -> State {
             let unit = c.unit(id);
             let note = c
                 .value(id, "total", "total", year - 1)
-                .map(|p| c.delta_text(v - p, unit));
+                .filter(|_| c.comparable(unit))
+                .map(|p| c.delta_text(printed_value(v, unit) - printed_value(p, unit), unit));
             Some(KeyFigure {
                 label: c.title(id),
                 value: format_value(v, unit),

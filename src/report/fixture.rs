@@ -636,7 +636,7 @@ fn findings(book: &Rulebook, rows: &[Row], indicators: &[Indicator]) -> Findings
     });
     Findings {
         year: YEAR,
-        state: crate::findings::state_sentences(book, &values, YEAR),
+        state: crate::findings::state_sentences(book, &values, YEAR, None),
         problems,
     }
 }

@@ -564,3 +564,48 @@ fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+#[test]
+fn counts_of_a_year_not_over_are_not_compared_and_changes_follow_the_printed_values() {
+    // The fixture's report year is provisional (its values carry OBS_STATUS P).
+    let ctx = super::fixture::fixture().context("ru");
+    let number = |text: &str| -> Option<f64> {
+        let t: String = text
+            .chars()
+            .filter(|c| c.is_ascii_digit() || matches!(c, ',' | '-' | '−'))
+            .collect();
+        t.replace(',', ".").replace('−', "-").parse().ok()
+    };
+    let (mut counts, mut rates) = (0, 0);
+    for table in ctx.indicators.groups.iter().flat_map(|g| &g.tables) {
+        for row in &table.rows {
+            let printed: Vec<Option<f64>> = row
+                .values
+                .iter()
+                .map(|c| match c {
+                    super::context::Cell::Value { text } => number(text),
+                    super::context::Cell::Withheld { .. } => None,
+                })
+                .collect();
+            let (Some(Some(now)), Some(Some(before))) =
+                (printed.last(), printed.get(printed.len().wrapping_sub(2)))
+            else {
+                continue;
+            };
+            if row.label.ends_with("ед.") {
+                counts += 1;
+                assert!(row.change.is_none(), "{}: a count compared", row.label);
+            } else if let Some(change) = &row.change {
+                rates += 1;
+                let shown = number(change.text.split(' ').next().unwrap()).unwrap();
+                assert!(
+                    (shown - (now - before)).abs() < 1e-6,
+                    "{}: change {} from {before} to {now}",
+                    row.label,
+                    change.text
+                );
+            }
+        }
+    }
+    assert!(counts > 5 && rates > 5, "{counts} counts, {rates} rates");
+}
