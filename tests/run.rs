@@ -301,6 +301,15 @@ fn the_report_pdfs_read_back_in_both_languages() {
     ] {
         assert!(ru_text.contains(title), "ru: {title}");
     }
+    // The parts a Ministry note has besides the four the Rules name.
+    for title in ["Краткие выводы", "Перечень сокращений", "Заключение"]
+    {
+        assert!(ru_text.contains(title), "ru: {title}");
+    }
+    for title in ["Қысқаша қорытынды", "Қысқартулар тізімі", "Қорытынды"]
+    {
+        assert!(kk_text.contains(title), "kk: {title}");
+    }
     for title in [
         "Ағымдағы жағдайдың сипаттамасы",
         "Проблемалық мәселелер",

@@ -494,10 +494,11 @@ fn data_never_reaches_typst_unescaped() {
 #[test]
 fn a_missing_context_field_names_the_template_and_line() {
     let mut ctx = context("ru");
+    // Only part 2 prints a problem's text (the summary lists titles).
     ctx["problems"]["items"][0]
         .as_object_mut()
         .unwrap()
-        .remove("title");
+        .remove("text");
     let e = report::render_typst(&templates(), "ru", &ctx).unwrap_err();
     match &e {
         ReportError::Template { template, line, .. } => {
