@@ -79,7 +79,42 @@ pub struct Rule {
     pub title: Text,
     pub problem: Text,
     #[serde(rename = "recommendation")]
-    pub recommendations: Vec<Text>,
+    pub recommendations: Vec<RuleRecommendation>,
+}
+
+/// A recommendation a rule drafts when it fires: its text, the body that acts and when.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleRecommendation {
+    pub kk: String,
+    pub ru: String,
+    /// The body that acts: a provider id of `providers.toml` (the National body included).
+    pub responsible: Option<String>,
+    /// When, in the year after the report year.
+    pub term: Option<Term>,
+}
+
+/// A recommendation's term within the year after the report year.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+pub enum Term {
+    Q1,
+    Q2,
+    Q3,
+    Q4,
+    H1,
+    H2,
+    #[serde(rename = "year")]
+    Year,
+}
+
+/// What a recommendation is to achieve: its rule's indicator back on the right side of the
+/// rule's threshold (a threshold rule's `above`/`below`, declared in `findings.toml`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Target {
+    pub indicator: String,
+    /// `at_least` (the rule fires below it) or `at_most` (it fires above it).
+    pub direction: String,
+    pub value: f64,
 }
 
 fn total() -> String {
@@ -178,6 +213,15 @@ impl Rulebook {
             }
             if r.recommendations.is_empty() {
                 return Err(at("needs at least one [[rule.recommendation]]".into()));
+            }
+            for rec in &r.recommendations {
+                if let Some(body) = &rec.responsible
+                    && !catalog.providers.iter().any(|p| p.id == *body)
+                {
+                    return Err(at(format!(
+                        "recommendation's responsible `{body}` is not a body of providers.toml"
+                    )));
+                }
             }
         }
         for s in &state.sentences {
@@ -400,6 +444,13 @@ pub struct Recommendation {
     pub id: String,
     pub kk: String,
     pub ru: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub responsible: Option<String>,
+    /// The term as `YYYY-Q1`..`YYYY-Q4`, `YYYY-H1`, `YYYY-H2` or `YYYY`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub term: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<Target>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -580,6 +631,23 @@ fn fill_rule(
     fill(template)
 }
 
+/// A threshold rule's threshold as the value its recommendations aim at.
+fn target_of(rule: &Rule) -> Option<Target> {
+    if rule.kind != RuleKind::Threshold {
+        return None;
+    }
+    let (direction, value) = match (rule.below, rule.above) {
+        (Some(b), _) => ("at_least", b),
+        (None, Some(a)) => ("at_most", a),
+        (None, None) => return None,
+    };
+    Some(Target {
+        indicator: rule.indicator.clone(),
+        direction: direction.to_string(),
+        value,
+    })
+}
+
 /// Every rule that fires, as a problem with evidence and recommendations, most severe first.
 pub fn evaluate_all(book: &Rulebook, values: &Values, year: i32) -> Vec<Problem> {
     let mut fired: Vec<(&Rule, Hit)> = book
@@ -602,12 +670,22 @@ pub fn evaluate_all(book: &Rulebook, values: &Values, year: i32) -> Vec<Problem>
                     .recommendations
                     .iter()
                     .enumerate()
-                    .map(|(k, t)| {
-                        let filled = text(t);
+                    .map(|(k, r)| {
+                        let filled = text(&Text {
+                            kk: r.kk.clone(),
+                            ru: r.ru.clone(),
+                        });
+                        let next = year + 1;
                         Recommendation {
                             id: format!("{id}.{}", k + 1),
                             kk: filled.kk,
                             ru: filled.ru,
+                            responsible: r.responsible.clone(),
+                            term: r.term.map(|t| match t {
+                                Term::Year => next.to_string(),
+                                t => format!("{next}-{t:?}"),
+                            }),
+                            target: target_of(rule),
                         }
                     })
                     .collect(),

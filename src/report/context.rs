@@ -117,6 +117,12 @@ pub struct RecommendationItem {
     pub text: String,
     /// Ids of the problems it answers.
     pub answers: Vec<String>,
+    /// The body that acts, named in the report's language.
+    pub responsible: Option<String>,
+    /// The term, worded ("I квартал 2027 г.").
+    pub due: Option<String>,
+    /// The expected result: the indicator's value to reach.
+    pub expected: Option<String>,
 }
 
 /// Part 4: quantitative indicators, one group per topic as the layout declares.
@@ -393,6 +399,22 @@ impl<'a> Ctx<'a> {
     /// medians are, marked provisional).
     fn comparable(&self, unit: Unit) -> bool {
         unit != Unit::Count || !self.provisional(self.year())
+    }
+
+    /// A recommendation's term (`2027-Q1`, `2027-H2`, `2027`) as the report words it.
+    fn term_text(&self, term: &str) -> String {
+        const ROMAN: [&str; 4] = ["I", "II", "III", "IV"];
+        let (year, part) = term.split_once('-').unwrap_or((term, ""));
+        let (key, n) = match part.split_at(part.len().min(1)) {
+            ("Q", n) => ("term_quarter", n),
+            ("H", n) => ("term_half", n),
+            _ => ("term_year", ""),
+        };
+        let n: usize = n.parse().unwrap_or(1);
+        self.word(key).replace("{year}", year).replace(
+            "{n}",
+            ROMAN.get(n.saturating_sub(1)).copied().unwrap_or("I"),
+        )
     }
 
     fn delta_text(&self, d: f64, unit: Unit) -> String {
@@ -821,6 +843,34 @@ fn recommendations(c: &Ctx) -> Recommendations {
                     r.ru.clone()
                 },
                 answers: vec![p.id.clone()],
+                responsible: r.responsible.as_deref().map(|b| {
+                    c.inp
+                        .catalog
+                        .providers
+                        .iter()
+                        .find(|p| p.id == b)
+                        .map(|p| {
+                            if c.lang == "kk" {
+                                p.kk.clone()
+                            } else {
+                                p.ru.clone()
+                            }
+                        })
+                        .unwrap_or_else(|| b.to_string())
+                }),
+                due: r.term.as_deref().map(|t| c.term_text(t)),
+                expected: r.target.as_ref().map(|t| {
+                    let unit = c.unit(&t.indicator);
+                    // "Not above 0" reads as "is 0".
+                    let key = if t.direction == "at_most" && t.value == 0.0 {
+                        "expected_zero".to_string()
+                    } else {
+                        format!("expected_{}", t.direction)
+                    };
+                    c.word(&key)
+                        .replace("{indicator}", &c.title(&t.indicator))
+                        .replace("{value}", &format_value(t.value, unit))
+                }),
             })
         })
         .collect();

@@ -632,6 +632,9 @@ fn findings(book: &Rulebook, rows: &[Row], indicators: &[Indicator]) -> Findings
                 "Провести внеплановую экспертизу оценочных материалов центров {shebar_ru} и \
                  {sapa_ru}; плату за повторную оценку ({fee}) с кандидатов не взимать."
             ),
+            responsible: Some("national_chamber".into()),
+            term: Some(format!("{}-Q1", YEAR + 1)),
+            target: None,
         }],
     });
     Findings {
