@@ -85,6 +85,8 @@ pub struct KeyFigure {
 pub struct Problems {
     pub intro: Vec<String>,
     pub items: Vec<ProblemItem>,
+    /// How many are of high significance (the summary and the conclusion say so).
+    pub high: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -822,9 +824,17 @@ fn problems(c: &Ctx) -> Problems {
                 .collect(),
         })
         .collect();
+    let high = c
+        .inp
+        .findings
+        .problems
+        .iter()
+        .filter(|p| p.severity == crate::findings::Severity::High)
+        .count();
     Problems {
         intro: vec![c.word("problems_intro")],
         items,
+        high,
     }
 }
 
