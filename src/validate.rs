@@ -604,30 +604,27 @@ impl<'a> Validator<'a> {
             };
             for (r, row) in live.iter().enumerate() {
                 let Some(d) = dates[r] else { continue };
-                for &o in &check.not_before {
+                // Every `not_before` first, then every `not_after`, each in declared order.
+                let orders = check
+                    .not_before
+                    .iter()
+                    .map(|&o| (o, std::cmp::Ordering::Less, "before"));
+                let orders = orders.chain(
+                    check
+                        .not_after
+                        .iter()
+                        .map(|&o| (o, std::cmp::Ordering::Greater, "after")),
+                );
+                for (o, wrong, word) in orders {
                     if let Some(od) = columns[o].date(r)
-                        && d < od
+                        && d.cmp(&od) == wrong
                     {
                         errors[r].push(self.error(
                             col,
                             raw_of(c, row),
                             Failure::new(
                                 ReasonCode::DateOrder,
-                                format!("{d} is before `{}` {od}", cols[o].name),
-                            ),
-                        ));
-                    }
-                }
-                for &o in &check.not_after {
-                    if let Some(od) = columns[o].date(r)
-                        && d > od
-                    {
-                        errors[r].push(self.error(
-                            col,
-                            raw_of(c, row),
-                            Failure::new(
-                                ReasonCode::DateOrder,
-                                format!("{d} is after `{}` {od}", cols[o].name),
+                                format!("{d} is {word} `{}` {od}", cols[o].name),
                             ),
                         ));
                     }

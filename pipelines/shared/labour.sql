@@ -5,16 +5,21 @@
 -- report year uses the latest statistics year on or before it. (Sources are read through
 -- query_table(<parameter>): see registers.sql.)
 
+-- latest_stat_years(t): per report year (`year`), the latest year of statistics table t (its
+-- `year` column) on or before it (`stat_year`); a report year before the first has no row.
+create or replace macro latest_stat_years(t) as table
+select y.year, max(s.year) as stat_year
+from report_years y
+join query_table(t) s on s.year <= y.year
+group by y.year;
+
 -- employment_at_year(): per report year (`year`), employed persons (`employed`, persons) by
 -- `region` and `nco_major`, of the latest statistics year on or before it (`stat_year`); cells
 -- the publisher left empty (no data, confidential) are not rows. A year before the first
 -- statistics year has no rows.
 create or replace macro employment_at_year(employment := 'employment') as table
 select s.year, s.stat_year, e.region, e.nco_major, e.employed_thousands * 1000 as employed
-from (select y.year, max(e.year) as stat_year
-      from report_years y
-      join query_table(employment) e on e.year <= y.year
-      group by y.year) s
+from latest_stat_years(employment) s
 join query_table(employment) e on e.year = s.stat_year
 where e.employed_thousands is not null;
 
@@ -26,10 +31,7 @@ create or replace macro vacancies_at_year(vacancies := 'vacancies') as table
 select s.year, s.stat_year, v.nco_unit, v.region,
        coalesce(sum(v.vacancies) filter (where length(v.period) = 4),
                 sum(v.vacancies) filter (where length(v.period) = 7)) as vacancies
-from (select y.year, max(v.year) as stat_year
-      from report_years y
-      join query_table(vacancies) v on v.year <= y.year
-      group by y.year) s
+from latest_stat_years(vacancies) s
 join query_table(vacancies) v on v.year = s.stat_year
 group by s.year, s.stat_year, v.nco_unit, v.region;
 
@@ -37,9 +39,6 @@ group by s.year, s.stat_year, v.nco_unit, v.region;
 -- `speciality` and `region` of the latest statistics year on or before it (`stat_year`).
 create or replace macro graduates_at_year(graduates := 'graduates') as table
 select s.year, s.stat_year, g.speciality, g.region, g.graduates
-from (select y.year, max(g.year) as stat_year
-      from report_years y
-      join query_table(graduates) g on g.year <= y.year
-      group by y.year) s
+from latest_stat_years(graduates) s
 join query_table(graduates) g on g.year = s.stat_year
 where g.graduates is not null;
