@@ -21,7 +21,7 @@ pub enum FindingsError {
     Invalid { path: PathBuf, message: String },
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
 pub struct Text {
     pub kk: String,
     pub ru: String,

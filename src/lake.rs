@@ -15,7 +15,8 @@ use std::path::{Path, PathBuf};
 pub const SOURCE_FILE: &str = "_source_file";
 pub const SOURCE_ROW: &str = "_source_row";
 pub const FLAGS: &str = "_flags";
-const MANIFEST: &str = "_manifest.json";
+/// The manifest's file name in the lake's root.
+pub const MANIFEST_NAME: &str = "_manifest.json";
 const QUARANTINE: &str = "_quarantine";
 const MANIFEST_FORMAT: u32 = 1;
 
@@ -146,7 +147,7 @@ impl Lake {
     }
 
     pub fn manifest(&self) -> Result<Manifest, LakeError> {
-        let path = self.root.join(MANIFEST);
+        let path = self.root.join(MANIFEST_NAME);
         if !path.exists() {
             return Ok(Manifest {
                 format: MANIFEST_FORMAT,
@@ -220,7 +221,7 @@ impl Lake {
         manifest: &Manifest,
     ) -> Result<(), LakeError> {
         let text = serde_json::to_string_pretty(manifest).expect("manifest serialises");
-        staging.write_bytes(&self.root.join(MANIFEST), text.as_bytes())
+        staging.write_bytes(&self.root.join(MANIFEST_NAME), text.as_bytes())
     }
 }
 

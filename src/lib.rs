@@ -13,6 +13,7 @@ pub mod calendar;
 pub mod charts;
 pub mod contract;
 pub mod disclosure;
+pub mod edition;
 pub mod findings;
 pub mod generate;
 pub mod ids;

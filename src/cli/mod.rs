@@ -4,6 +4,7 @@ mod calendar;
 mod contract;
 mod generate;
 mod ingest;
+mod publish;
 mod report;
 mod run;
 mod schedule;
@@ -134,6 +135,9 @@ pub enum Command {
     /// Render the annual analysis to PDF (PDF/A-2b), one file per language, from what `nqs run`
     /// computed: output/<YEAR>/report-kk.pdf and report-ru.pdf.
     Report(report::Args),
+    /// Freeze the report sent to the Ministry as an edition (both PDFs unmarked, the figures,
+    /// findings and manifest, with checksums) in output/editions/<YEAR>/<N>/, read-only.
+    Publish(publish::Args),
     /// The yearly run's calendar: the report deadline, working days left, the last day to run,
     /// and which para. 7 submissions for the year are late or missing.
     Schedule(schedule::Args),
@@ -155,6 +159,7 @@ pub fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Contract(a) => contract::run(g, a),
         Command::Run(a) => run::run(g, a),
         Command::Report(a) => report::run(g, a),
+        Command::Publish(a) => publish::run(g, a),
         Command::Schedule(a) => schedule::run(g, a),
         Command::Sql(a) => sql::run(g, a),
         Command::Test(a) => test::run(g, a),

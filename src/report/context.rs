@@ -30,6 +30,14 @@ pub struct Inputs<'a> {
     pub reasons: &'a BTreeMap<String, Vec<crate::quarantine::ReasonCount>>,
     /// Labels of breakdown values (regions, sectors, providers, …) as the findings use them.
     pub labels: &'a dyn Fn(&str, &str, &str) -> String,
+    /// `None`: a draft (every page marked); `Some(n)`: edition `n` as published.
+    pub edition: Option<u32>,
+    /// The requisites, the analysts' commentary and the Ministry's decisions.
+    pub notes: &'a super::notes::YearNotes,
+    /// Published figures the current run gives otherwise.
+    pub revisions: &'a [crate::edition::Revision],
+    /// The latest edition of the year before and its recommendations followed up.
+    pub follow_up: Option<(&'a crate::edition::Edition, &'a [crate::edition::FollowUp])>,
 }
 
 /// The whole context of one language's report.
@@ -50,6 +58,66 @@ pub struct Context {
     pub methodology: Methodology,
     pub sources: Sources,
     pub quality: Quality,
+    /// Every page carries the draft mark until `nqs publish`.
+    pub draft: bool,
+    pub edition: Option<u32>,
+    pub requisites: RequisitesPart,
+    /// Part (`state`, `problems`, …) → the analysts' commentary, figures filled in.
+    pub commentary: BTreeMap<String, String>,
+    pub revisions: Vec<RevisionGroup>,
+    pub follow_up: Option<FollowUpPart>,
+}
+
+/// The note's requisites; `None` prints a blank to fill by hand.
+#[derive(Debug, Clone, Serialize)]
+pub struct RequisitesPart {
+    pub number: Option<String>,
+    pub signatory_position: Option<String>,
+    pub signatory_name: Option<String>,
+    pub executor_name: Option<String>,
+    pub executor_phone: Option<String>,
+}
+
+/// Published figures revised for one reason.
+#[derive(Debug, Clone, Serialize)]
+pub struct RevisionGroup {
+    /// Why, in words: the sources whose files changed since the edition, or the year then
+    /// incomplete.
+    pub reason: String,
+    pub items: Vec<RevisionItem>,
+}
+
+/// A published figure the current data give otherwise; for the cells of a breakdown, how many
+/// (`published` and `now` empty).
+#[derive(Debug, Clone, Serialize)]
+pub struct RevisionItem {
+    pub indicator: String,
+    pub breakdown: String,
+    pub year: i32,
+    pub published: String,
+    pub now: String,
+}
+
+/// The follow-up of the previous year's published recommendations (para. 22).
+#[derive(Debug, Clone, Serialize)]
+pub struct FollowUpPart {
+    pub year: i32,
+    pub edition: u32,
+    pub intro: String,
+    pub items: Vec<FollowUpItem>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FollowUpItem {
+    /// As last year's report numbered it.
+    pub label: String,
+    pub text: String,
+    /// `persists`, `resolved` or `not_assessed`.
+    pub status: crate::edition::Status,
+    pub status_text: String,
+    /// The indicator's national figure then and now, worded.
+    pub figures: Option<String>,
+    pub decision: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -169,6 +237,9 @@ pub struct TableRow {
 pub enum Cell {
     Value {
         text: String,
+        /// Differs from the figure a published edition printed.
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        revised: bool,
     },
     Withheld {
         suppressed: bool,
@@ -364,6 +435,17 @@ impl<'a> Ctx<'a> {
             .unwrap_or_else(|| id.to_string())
     }
 
+    /// A source's title as the contracts give it in the report's language.
+    fn source_title(&self, id: &str) -> String {
+        self.inp
+            .catalog
+            .contracts
+            .iter()
+            .find(|ct| ct.id == id)
+            .map(|ct| lang_of(&ct.title, self.lang))
+            .unwrap_or_else(|| id.to_string())
+    }
+
     fn unit(&self, id: &str) -> Unit {
         self.headers
             .get(id)
@@ -445,9 +527,16 @@ impl<'a> Ctx<'a> {
                 },
                 Some(r) => Cell::Value {
                     text: r.value.map(|x| format_value(x, unit)).unwrap_or_default(),
+                    revised: self.inp.revisions.iter().any(|x| {
+                        x.indicator == id
+                            && x.breakdown == b
+                            && x.breakdown_value == v
+                            && x.year == *y
+                    }),
                 },
                 None => Cell::Value {
                     text: String::new(),
+                    revised: false,
                 },
             })
             .collect();
@@ -674,7 +763,9 @@ fn text_of(t: &crate::findings::Text, lang: &str) -> String {
 }
 
 /// The context for one language.
-pub fn build(inp: &Inputs, lang: &str, wording: &Json) -> Context {
+/// The context of `lang`'s report. Errs (with the message) when the analysts' commentary cites
+/// a figure the tables do not print so.
+pub fn build(inp: &Inputs, lang: &str, wording: &Json) -> Result<Context, String> {
     let mut c = Ctx {
         inp,
         lang,
@@ -702,7 +793,7 @@ pub fn build(inp: &Inputs, lang: &str, wording: &Json) -> Context {
             .collect(),
     };
     c.data_cutoff = data_cutoff(&c);
-    Context {
+    Ok(Context {
         lang: lang.to_string(),
         year: inp.period.year,
         report_date: inp.period.as_of.to_string(),
@@ -715,7 +806,158 @@ pub fn build(inp: &Inputs, lang: &str, wording: &Json) -> Context {
         methodology: methodology(&c),
         sources: sources(&c),
         quality: quality(&c),
+        draft: inp.edition.is_none(),
+        edition: inp.edition,
+        requisites: requisites(&c),
+        commentary: commentary(&c)?,
+        revisions: revisions(&c),
+        follow_up: follow_up(&c),
+    })
+}
+
+fn requisites(c: &Ctx) -> RequisitesPart {
+    let r = &c.inp.notes.requisites;
+    let set = |s: Option<&String>| s.filter(|s| !s.trim().is_empty()).cloned();
+    RequisitesPart {
+        number: set(r.outgoing_number.get(&c.year().to_string())),
+        signatory_position: set(r.signatory.as_ref().and_then(|p| p.position.get(c.lang))),
+        signatory_name: set(r.signatory.as_ref().and_then(|p| p.name.as_ref())),
+        executor_name: set(r.executor.as_ref().and_then(|p| p.name.as_ref())),
+        executor_phone: set(r.executor.as_ref().and_then(|p| p.phone.as_ref())),
     }
+}
+
+fn commentary(c: &Ctx) -> Result<BTreeMap<String, String>, String> {
+    let mut out = BTreeMap::new();
+    for (part, texts) in &c.inp.notes.commentary {
+        if let Some(text) = texts.get(c.lang) {
+            let resolved =
+                super::notes::resolve(text, c.year(), c.inp.rows, c.inp.indicators)
+                    .map_err(|e| format!("[{part}] {}: {e}", c.lang))?;
+            out.insert(part.clone(), resolved);
+        }
+    }
+    Ok(out)
+}
+
+/// Revised figures grouped by their reason: national figures one per row, the cells of a
+/// breakdown counted in one row per indicator and year (they are marked † in the tables).
+fn revisions(c: &Ctx) -> Vec<RevisionGroup> {
+    let mut groups: Vec<RevisionGroup> = Vec::new();
+    let mut counted: BTreeMap<(String, String, i32), usize> = BTreeMap::new();
+    for r in c.inp.revisions {
+        let unit = c.unit(&r.indicator);
+        let kinds: [(&str, fn(&crate::edition::SourceChange) -> usize); 3] = [
+            ("revision_added", |x| x.added),
+            ("revision_replaced", |x| x.replaced),
+            ("revision_removed", |x| x.removed),
+        ];
+        let mut reasons = Vec::new();
+        for (key, count) in kinds {
+            let sources: Vec<String> = r
+                .changed_sources
+                .iter()
+                .filter(|(_, ch)| count(ch) > 0)
+                .map(|(s, _)| c.source_title(s))
+                .collect();
+            if !sources.is_empty() {
+                reasons.push(c.word(key).replace("{sources}", &sources.join(", ")));
+            }
+        }
+        if let Some(day) = r.provisional_then {
+            reasons.push(
+                c.word("revision_provisional")
+                    .replace("{date}", &day.format("%d.%m.%Y").to_string()),
+            );
+        }
+        if reasons.is_empty() {
+            reasons.push(c.word("revision_recomputed"));
+        }
+        let reason = reasons.join("; ");
+        if r.breakdown != "total" {
+            *counted
+                .entry((reason, r.indicator.clone(), r.year))
+                .or_default() += 1;
+            continue;
+        }
+        let item = RevisionItem {
+            indicator: c.title(&r.indicator),
+            breakdown: c.word("national"),
+            year: r.year,
+            published: format_value(r.published, unit),
+            now: format_value(r.now, unit),
+        };
+        match groups.iter_mut().find(|g| g.reason == reason) {
+            Some(g) => g.items.push(item),
+            None => groups.push(RevisionGroup {
+                reason,
+                items: vec![item],
+            }),
+        }
+    }
+    for ((reason, indicator, year), n) in counted {
+        let item = RevisionItem {
+            indicator: c.title(&indicator),
+            breakdown: c.word("revision_breakdowns").replace("{n}", &n.to_string()),
+            year,
+            published: String::new(),
+            now: String::new(),
+        };
+        match groups.iter_mut().find(|g| g.reason == reason) {
+            Some(g) => g.items.push(item),
+            None => groups.push(RevisionGroup {
+                reason,
+                items: vec![item],
+            }),
+        }
+    }
+    groups
+}
+
+fn follow_up(c: &Ctx) -> Option<FollowUpPart> {
+    let (edition, items) = c.inp.follow_up?;
+    Some(FollowUpPart {
+        year: edition.year,
+        edition: edition.number,
+        intro: c
+            .word("follow_up_intro")
+            .replace("{year}", &edition.year.to_string())
+            .replace("{date}", &edition.published.format("%d.%m.%Y").to_string()),
+        items: items
+            .iter()
+            .map(|f| {
+                let r = &f.recommendation;
+                let unit = c.unit(&r.indicator);
+                let key = match f.status {
+                    crate::edition::Status::Persists => "follow_up_persists",
+                    crate::edition::Status::Resolved => "follow_up_resolved",
+                    crate::edition::Status::NotAssessed => "follow_up_not_assessed",
+                };
+                FollowUpItem {
+                    label: r.label.clone(),
+                    text: if c.lang == "kk" {
+                        r.recommendation.kk.clone()
+                    } else {
+                        r.recommendation.ru.clone()
+                    },
+                    status: f.status,
+                    status_text: c.word(key),
+                    figures: match (f.then, f.now) {
+                        (Some(then), Some(now)) => Some(
+                            c.word("follow_up_figures")
+                                .replace("{indicator}", &c.title(&r.indicator))
+                                .replace("{then}", &format_value(then, unit))
+                                .replace("{year_then}", &edition.year.to_string())
+                                .replace("{now}", &format_value(now, unit))
+                                .replace("{year}", &c.year().to_string()),
+                        ),
+                        _ => None,
+                    },
+                    decision: f.decision.as_ref().map(|d| text_of(d, c.lang)),
+                }
+            })
+            .collect(),
+    })
 }
 
 /// Per source with dated records (its `partition_by` a date), the latest date its files reach
@@ -846,7 +1088,7 @@ fn recommendations(c: &Ctx) -> Recommendations {
         .iter()
         .flat_map(|p| {
             p.recommendations.iter().map(|r| RecommendationItem {
-                id: format!("R{}", r.id.trim_start_matches('P')),
+                id: crate::edition::printed_label(&r.id),
                 text: if c.lang == "kk" {
                     r.kk.clone()
                 } else {

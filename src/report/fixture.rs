@@ -220,6 +220,13 @@ pub struct Fixture {
     pub findings: Findings,
     pub manifest: Manifest,
     pub reasons: BTreeMap<String, Vec<crate::quarantine::ReasonCount>>,
+    /// A commentary on part 1 citing a figure, and requisites set.
+    pub notes: super::notes::YearNotes,
+    /// One published figure revised since.
+    pub revisions: Vec<crate::edition::Revision>,
+    /// Last year's edition with the first recommendation followed up (and a decision).
+    pub last_edition: crate::edition::Edition,
+    pub follow_up: Vec<crate::edition::FollowUp>,
     book: Rulebook,
 }
 
@@ -255,6 +262,7 @@ impl Fixture {
         let rows = rows(&indicators, &layout, &book, &period);
         let findings = findings(&book, &rows, &indicators);
         let (manifest, reasons) = lake(&catalog, &period);
+        let (notes, revisions, last_edition, follow_up) = editions(&rows, &findings);
         Fixture {
             period,
             deadline: schedule.report_deadline(YEAR).unwrap(),
@@ -265,6 +273,10 @@ impl Fixture {
             findings,
             manifest,
             reasons,
+            notes,
+            revisions,
+            last_edition,
+            follow_up,
             book,
         }
     }
@@ -284,9 +296,86 @@ impl Fixture {
             manifest: &self.manifest,
             reasons: &self.reasons,
             labels: &labels,
+            edition: None,
+            notes: &self.notes,
+            revisions: &self.revisions,
+            follow_up: Some((&self.last_edition, &self.follow_up)),
         };
-        context::build(&inputs, lang, &wording)
+        context::build(&inputs, lang, &wording).unwrap()
     }
+}
+
+/// What the published editions and the analysts' notes give the fixture's report.
+fn editions(
+    rows: &[Row],
+    findings: &Findings,
+) -> (
+    super::notes::YearNotes,
+    Vec<crate::edition::Revision>,
+    crate::edition::Edition,
+    Vec<crate::edition::FollowUp>,
+) {
+    let mut notes = super::notes::YearNotes::default();
+    notes.commentary.insert(
+        "state".into(),
+        [
+            ("kk", "Бағалаудан өту деңгейі {recognition_pass_rate} болды."),
+            ("ru", "Уровень прохождения оценки составил {recognition_pass_rate}."),
+        ]
+        .into_iter()
+        .map(|(l, t)| (l.to_string(), t.to_string()))
+        .collect(),
+    );
+    notes.requisites.outgoing_number.insert(YEAR.to_string(), "01-12/345".into());
+    let revised = rows
+        .iter()
+        .find(|r| r.year == YEAR - 1 && r.breakdown == "total" && r.value.is_some())
+        .expect("a national figure of the year before");
+    let revisions = vec![crate::edition::Revision {
+        indicator: revised.indicator_id.clone(),
+        breakdown: revised.breakdown.clone(),
+        breakdown_value: revised.breakdown_value.clone(),
+        year: revised.year,
+        published: revised.value.unwrap() + 3.0,
+        now: revised.value.unwrap(),
+        edition_year: YEAR - 1,
+        edition: 1,
+        changed_sources: [(
+            "recognition_results".to_string(),
+            crate::edition::SourceChange {
+                added: 0,
+                replaced: 2,
+                removed: 0,
+            },
+        )]
+        .into_iter()
+        .collect(),
+        provisional_then: None,
+    }];
+    let mut last = findings.clone();
+    last.year = YEAR - 1;
+    let recommendations = crate::edition::recommendations_of(&last);
+    let edition = crate::edition::Edition {
+        year: YEAR - 1,
+        number: 1,
+        as_of: NaiveDate::from_ymd_opt(YEAR - 1, 12, 10).unwrap(),
+        published: NaiveDate::from_ymd_opt(YEAR - 1, 12, 12).unwrap(),
+        files: BTreeMap::new(),
+        recommendations: recommendations.clone(),
+    };
+    let decisions = crate::edition::Decisions {
+        decision: vec![crate::edition::Decision {
+            recommendation: recommendations[0].id.clone(),
+            kk: "Министрлік ұсынымды қабылдады.".into(),
+            ru: "Министерство приняло рекомендацию.".into(),
+        }],
+    };
+    let stored = crate::edition::Stored {
+        edition: edition.clone(),
+        dir: PathBuf::new(),
+    };
+    let follow_up = crate::edition::follow_up(&stored, findings, rows, &decisions).unwrap();
+    (notes, revisions, edition, follow_up)
 }
 
 /// Breakdown labels as `nqs report` gives them, plus the fixture's centres by BIN.

@@ -14,6 +14,7 @@ mod escape;
 #[cfg(test)]
 mod fixture;
 pub mod layout;
+pub mod notes;
 #[cfg(test)]
 mod pdf_tests;
 
@@ -92,6 +93,10 @@ pub enum ReportError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error(transparent)]
+    Notes(#[from] notes::NotesError),
+    #[error("reading the published editions")]
+    Edition(#[source] Box<crate::edition::EditionError>),
     #[error(
         "the figures of {year} were computed as of {run}, not {asked}: run `nqs run --year {year} --as-of {asked}` first, or leave --as-of out"
     )]
@@ -885,13 +890,28 @@ pub struct ReportSummary {
 
 /// The report stage: the annual analysis of `year` in each of `langs`, from what `nqs run`
 /// wrote in `output/<year>/` (indicators, findings, run record), the lake's manifest and
-/// quarantine, and the templates. The judging day is the run's (`run.json`); `as_of`, when
-/// given, must agree with it, so the report never judges from another day than its figures.
+/// quarantine, the published editions, the analysts' notes and the templates, written to
+/// `output/<year>/report-<lang>.pdf` with a draft mark on every page (`nqs publish` renders the
+/// edition sent). The judging day is the run's (`run.json`); `as_of`, when given, must agree
+/// with it, so the report never judges from another day than its figures.
 pub fn report(
     project: &crate::project::Project,
     year: i32,
     as_of: Option<chrono::NaiveDate>,
     langs: &[String],
+) -> Result<ReportSummary, ReportError> {
+    render_into(project, year, as_of, langs, &project.year_dir(year), None)
+}
+
+/// Renders the report of `year` into `dir`: a draft when `edition` is `None`, else edition
+/// number `edition`, unmarked. `nqs report` and `nqs publish` differ only here.
+pub fn render_into(
+    project: &crate::project::Project,
+    year: i32,
+    as_of: Option<chrono::NaiveDate>,
+    langs: &[String],
+    out: &Path,
+    edition: Option<u32>,
 ) -> Result<ReportSummary, ReportError> {
     use crate::run::RunRecord;
     let record = RunRecord::read(project, year)?;
@@ -919,6 +939,22 @@ pub fn report(
     let warnings = layout.place(&indicators).warnings;
     let manifest = crate::lake::Lake::new(&project.lake_dir()).manifest()?;
     let reasons = quarantine_reasons(&project.lake_dir())?;
+    let notes = notes::load(project.templates(), year)?;
+    let edition_err = |e| ReportError::Edition(Box::new(e));
+    let revisions =
+        crate::edition::revisions(project.output(), year, &rows, &indicators, &manifest)
+            .map_err(edition_err)?;
+    let follow_up = match crate::edition::latest(project.output(), year - 1).map_err(edition_err)? {
+        None => None,
+        Some(last) => {
+            let items = crate::edition::follow_up(&last, &findings, &rows, &notes.decisions)
+                .map_err(|message| notes::NotesError {
+                    path: notes.decisions_path.clone(),
+                    message,
+                })?;
+            Some((last.edition, items))
+        }
+    };
     let labels = |b: &str, v: &str, l: &str| {
         let l = if l == "kk" {
             crate::findings::Lang::Kk
@@ -942,25 +978,34 @@ pub fn report(
         manifest: &manifest,
         reasons: &reasons,
         labels: &labels,
+        edition,
+        notes: &notes,
+        revisions: &revisions,
+        follow_up: follow_up.as_ref().map(|(e, items)| (e, items.as_slice())),
     };
     let mut files = Vec::new();
     for l in langs {
         let started = std::time::Instant::now();
         let wording = load_wording(project.templates(), l)?;
         check_layout_wording(&layout, &wording, project.templates(), l)?;
-        let context = context::build(&inputs, l, &wording).to_json();
+        let context = context::build(&inputs, l, &wording)
+            .map_err(|message| notes::NotesError {
+                path: notes.commentary_path.clone(),
+                message,
+            })?
+            .to_json();
         let write = |path: PathBuf, bytes: &[u8]| {
             std::fs::write(&path, bytes).map_err(|source| ReportError::Write { path, source })
         };
         write(
-            dir.join(format!("report-context.{l}.json")),
+            out.join(format!("report-context.{l}.json")),
             serde_json::to_string_pretty(&context)
                 .expect("the context serialises")
                 .as_bytes(),
         )?;
         let charts = chart_files(&context)?;
         let rendered = render(project.templates(), l, &context, &charts)?;
-        let path = dir.join(format!("report-{l}.pdf"));
+        let path = out.join(format!("report-{l}.pdf"));
         write(path.clone(), &rendered.pdf)?;
         files.push(ReportFile {
             lang: l.clone(),

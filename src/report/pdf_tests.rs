@@ -584,7 +584,7 @@ fn counts_of_a_year_not_over_are_not_compared_and_changes_follow_the_printed_val
                 .values
                 .iter()
                 .map(|c| match c {
-                    super::context::Cell::Value { text } => number(text),
+                    super::context::Cell::Value { text, .. } => number(text),
                     super::context::Cell::Withheld { .. } => None,
                 })
                 .collect();

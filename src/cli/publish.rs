@@ -1,0 +1,49 @@
+//! `nqs publish --year Y`: the edition sent to the Ministry, frozen in output/editions/Y/N/.
+
+use super::Global;
+use anyhow::{Context, Result};
+use std::process::ExitCode;
+
+#[derive(clap::Args)]
+pub struct Args {
+    #[arg(long)]
+    pub year: i32,
+}
+
+pub fn run(g: &Global, a: Args) -> Result<ExitCode> {
+    let project = g.project()?;
+    let _lock = super::lock_output(project.output(), &format!("nqs publish --year {}", a.year))?;
+    let today = chrono::Local::now().date_naive();
+    let published = nqs::edition::publish(&project, a.year, today).with_context(|| {
+        format!(
+            "publishing {} (it publishes what `nqs run --year {}` last computed; run it first if the data changed)",
+            a.year, a.year
+        )
+    })?;
+    if g.json {
+        g.print_json(&published)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let e = &published.edition;
+    println!(
+        "edition {} of {} published in {} (judging day {}, {} files, read-only)",
+        e.number,
+        e.year,
+        published.dir.display(),
+        e.as_of,
+        e.files.len()
+    );
+    for f in &published.report.files {
+        println!("  {} ({} pages)", f.path.display(), f.pages);
+    }
+    if !e.recommendations.is_empty() {
+        println!(
+            "recommendations (record the Ministry's decisions under these ids in report-templates/years/{}/decisions.toml):",
+            e.year + 1
+        );
+        for r in &e.recommendations {
+            println!("  {:<6} {}", r.label, r.id);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
