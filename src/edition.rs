@@ -25,7 +25,11 @@ pub const RECORD_FILE: &str = "edition.json";
 /// The lake's manifest as it stood at publication (its file name inside an edition).
 pub const MANIFEST_FILE: &str = "manifest.json";
 /// The year folder's files an edition keeps besides the PDFs.
-const KEPT: [&str; 3] = ["indicators.parquet", "findings.json", crate::run::RECORD_FILE];
+const KEPT: [&str; 3] = [
+    "indicators.parquet",
+    "findings.json",
+    crate::run::RECORD_FILE,
+];
 
 #[derive(Debug, thiserror::Error)]
 pub enum EditionError {
@@ -163,8 +167,8 @@ pub fn editions(output: &Path, year: i32) -> Result<Vec<Stored>, EditionError> {
             path: path.clone(),
             source,
         })?;
-        let edition: Edition = serde_json::from_str(&text)
-            .map_err(|source| EditionError::Record { path, source })?;
+        let edition: Edition =
+            serde_json::from_str(&text).map_err(|source| EditionError::Record { path, source })?;
         out.push(Stored {
             edition,
             dir: e.path(),
@@ -248,7 +252,9 @@ pub fn publish(
     let stored = seal(project, year, number, &staging, published)?;
     let mut report = report;
     for f in &mut report.files {
-        f.path = stored.dir.join(f.path.file_name().expect("a PDF's file name"));
+        f.path = stored
+            .dir
+            .join(f.path.file_name().expect("a PDF's file name"));
     }
     Ok(Published {
         dir: stored.dir,
@@ -382,7 +388,9 @@ pub fn source_changes(before: &Manifest, now: &Manifest) -> BTreeMap<String, Sou
     for (name, e) in &now.files {
         match before.files.get(name) {
             None => out.entry(e.source.clone()).or_default().added += 1,
-            Some(b) if b.sha256 != e.sha256 => out.entry(e.source.clone()).or_default().replaced += 1,
+            Some(b) if b.sha256 != e.sha256 => {
+                out.entry(e.source.clone()).or_default().replaced += 1
+            }
             Some(_) => {}
         }
     }
@@ -465,8 +473,7 @@ pub fn revisions(
             continue;
         };
         let unit = h.header.unit;
-        if crate::findings::printed_value(now, unit) == crate::findings::printed_value(then, unit)
-        {
+        if crate::findings::printed_value(now, unit) == crate::findings::printed_value(then, unit) {
             continue;
         }
         let sources: BTreeSet<&str> = h.header.sources.iter().map(String::as_str).collect();
@@ -550,7 +557,10 @@ pub fn follow_up(
                 d.recommendation,
                 last.edition.number,
                 last.edition.year,
-                recs.iter().map(|r| r.id.as_str()).collect::<Vec<_>>().join(", ")
+                recs.iter()
+                    .map(|r| r.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ));
         }
     }
@@ -564,7 +574,10 @@ pub fn follow_up(
             })
             .and_then(|r| r.value)
     };
-    let has_year = |id: &str| rows.iter().any(|r| r.indicator_id == id && r.year == findings.year);
+    let has_year = |id: &str| {
+        rows.iter()
+            .any(|r| r.indicator_id == id && r.year == findings.year)
+    };
     Ok(recs
         .iter()
         .map(|r| FollowUp {

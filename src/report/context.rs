@@ -831,9 +831,8 @@ fn commentary(c: &Ctx) -> Result<BTreeMap<String, String>, String> {
     let mut out = BTreeMap::new();
     for (part, texts) in &c.inp.notes.commentary {
         if let Some(text) = texts.get(c.lang) {
-            let resolved =
-                super::notes::resolve(text, c.year(), c.inp.rows, c.inp.indicators)
-                    .map_err(|e| format!("[{part}] {}: {e}", c.lang))?;
+            let resolved = super::notes::resolve(text, c.year(), c.inp.rows, c.inp.indicators)
+                .map_err(|e| format!("[{part}] {}: {e}", c.lang))?;
             out.insert(part.clone(), resolved);
         }
     }
@@ -847,13 +846,13 @@ fn revisions(c: &Ctx) -> Vec<RevisionGroup> {
     let mut counted: BTreeMap<(String, String, i32), usize> = BTreeMap::new();
     for r in c.inp.revisions {
         let unit = c.unit(&r.indicator);
-        let kinds: [(&str, fn(&crate::edition::SourceChange) -> usize); 3] = [
-            ("revision_added", |x| x.added),
-            ("revision_replaced", |x| x.replaced),
-            ("revision_removed", |x| x.removed),
-        ];
         let mut reasons = Vec::new();
-        for (key, count) in kinds {
+        for key in ["revision_added", "revision_replaced", "revision_removed"] {
+            let count = |ch: &crate::edition::SourceChange| match key {
+                "revision_added" => ch.added,
+                "revision_replaced" => ch.replaced,
+                _ => ch.removed,
+            };
             let sources: Vec<String> = r
                 .changed_sources
                 .iter()

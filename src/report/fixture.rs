@@ -319,14 +319,23 @@ fn editions(
     notes.commentary.insert(
         "state".into(),
         [
-            ("kk", "Бағалаудан өту деңгейі {recognition_pass_rate} болды."),
-            ("ru", "Уровень прохождения оценки составил {recognition_pass_rate}."),
+            (
+                "kk",
+                "Бағалаудан өту деңгейі {recognition_pass_rate} болды.",
+            ),
+            (
+                "ru",
+                "Уровень прохождения оценки составил {recognition_pass_rate}.",
+            ),
         ]
         .into_iter()
         .map(|(l, t)| (l.to_string(), t.to_string()))
         .collect(),
     );
-    notes.requisites.outgoing_number.insert(YEAR.to_string(), "01-12/345".into());
+    notes
+        .requisites
+        .outgoing_number
+        .insert(YEAR.to_string(), "01-12/345".into());
     let revised = rows
         .iter()
         .find(|r| r.year == YEAR - 1 && r.breakdown == "total" && r.value.is_some())

@@ -121,7 +121,9 @@ pub fn load(templates: &Path, year: i32) -> Result<YearNotes, NotesError> {
         if langs.len() != super::LANGS.len() {
             return Err(NotesError {
                 path: commentary_path.clone(),
-                message: format!("[{part}] needs both `kk` and `ru`: the two editions say the same"),
+                message: format!(
+                    "[{part}] needs both `kk` and `ru`: the two editions say the same"
+                ),
             });
         }
     }
@@ -162,7 +164,10 @@ pub fn resolve(
         last = whole.end();
         let id = &caps[1];
         let Some(ind) = indicators.iter().find(|i| i.header.id == id) else {
-            return Err(format!("`{}` cites `{id}`, which is not an indicator", whole.as_str()));
+            return Err(format!(
+                "`{}` cites `{id}`, which is not an indicator",
+                whole.as_str()
+            ));
         };
         let (b, v) = match (caps.get(2), caps.get(3)) {
             (Some(b), Some(v)) => (b.as_str(), v.as_str()),
@@ -234,17 +239,36 @@ mod tests {
             row("certificates_issued", "region", "75", 2026, Some(1234.0)),
         ];
         let r = |t: &str| resolve(t, 2026, &rows, &inds);
-        assert_eq!(r("rate {recognition_pass_rate}.").unwrap(), "rate 72,4\u{a0}%.");
-        assert_eq!(r("{recognition_pass_rate@2025}").unwrap(), "70,0\u{a0}%");
-        assert_eq!(r("{recognition_pass_rate = 72,4 %}").unwrap(), "72,4\u{a0}%");
         assert_eq!(
-            r("{certificates_issued[region=75]}").unwrap(),
-            "1\u{a0}234"
+            r("rate {recognition_pass_rate}.").unwrap(),
+            "rate 72,4\u{a0}%."
         );
-        assert!(r("{recognition_pass_rate = 72,5 %}").unwrap_err().contains("print"));
-        assert!(r("{recognition_pass_rat}").unwrap_err().contains("not an indicator"));
-        assert!(r("{recognition_pass_rate[region=75]}").unwrap_err().contains("withheld"));
-        assert!(r("{recognition_pass_rate@2019}").unwrap_err().contains("no figure"));
+        assert_eq!(r("{recognition_pass_rate@2025}").unwrap(), "70,0\u{a0}%");
+        assert_eq!(
+            r("{recognition_pass_rate = 72,4 %}").unwrap(),
+            "72,4\u{a0}%"
+        );
+        assert_eq!(r("{certificates_issued[region=75]}").unwrap(), "1\u{a0}234");
+        assert!(
+            r("{recognition_pass_rate = 72,5 %}")
+                .unwrap_err()
+                .contains("print")
+        );
+        assert!(
+            r("{recognition_pass_rat}")
+                .unwrap_err()
+                .contains("not an indicator")
+        );
+        assert!(
+            r("{recognition_pass_rate[region=75]}")
+                .unwrap_err()
+                .contains("withheld")
+        );
+        assert!(
+            r("{recognition_pass_rate@2019}")
+                .unwrap_err()
+                .contains("no figure")
+        );
         assert_eq!(r("no reference here").unwrap(), "no reference here");
     }
 }
