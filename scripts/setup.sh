@@ -38,3 +38,19 @@ if ! command -v pdftotext >/dev/null || ! command -v pdftoppm >/dev/null; then
     echo "setup: please install poppler-utils (pdftotext, pdftoppm) for the tests" >&2
   fi
 fi
+
+# A Python virtual environment with the packages the tests check nqs against (pinned).
+VENV="$CACHE/venv"
+REQS="scripts/requirements-test.txt"
+if [ ! -f "$VENV/.installed" ] || ! cmp -s "$REQS" "$VENV/.installed"; then
+  if ! python3 -m venv --help >/dev/null 2>&1 || ! python3 -c 'import ensurepip' 2>/dev/null; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+      echo "setup: installing python3-venv" >&2
+      apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
+    fi
+  fi
+  echo "setup: Python test packages into $VENV" >&2
+  python3 -m venv "$VENV"
+  "$VENV/bin/pip" install -q --disable-pip-version-check -r "$REQS"
+  cp "$REQS" "$VENV/.installed"
+fi

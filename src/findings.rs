@@ -214,6 +214,26 @@ impl Rulebook {
             if r.recommendations.is_empty() {
                 return Err(at("needs at least one [[rule.recommendation]]".into()));
             }
+            let texts = [&r.title, &r.problem]
+                .into_iter()
+                .flat_map(|t| [("kk", t.kk.as_str()), ("ru", t.ru.as_str())])
+                .chain(
+                    r.recommendations
+                        .iter()
+                        .flat_map(|x| [("kk", x.kk.as_str()), ("ru", x.ru.as_str())]),
+                );
+            for (lang, text) in texts {
+                check_modifiers(text, lang).map_err(&at)?;
+                for ph in placeholders(text) {
+                    let (name, _) = split_modifier(&ph);
+                    if !RULE_PLACEHOLDERS.contains(&name) {
+                        return Err(at(format!(
+                            "`{{{ph}}}` is not a placeholder of rule texts (one of {})",
+                            RULE_PLACEHOLDERS.join(", ")
+                        )));
+                    }
+                }
+            }
             for rec in &r.recommendations {
                 if let Some(body) = &rec.responsible
                     && !catalog.providers.iter().any(|p| p.id == *body)
@@ -225,6 +245,10 @@ impl Rulebook {
             }
         }
         for s in &state.sentences {
+            for (lang, text) in [("kk", &s.kk), ("ru", &s.ru)] {
+                check_modifiers(text, lang)
+                    .map_err(|m| invalid(&state_path, format!("{m}: {}", s.ru)))?;
+            }
             for id in placeholders(&s.kk).into_iter().chain(placeholders(&s.ru)) {
                 let base = id.split(':').next().unwrap_or_default();
                 if !["year", "previous_year", "first_year", "year_end"].contains(&base)
@@ -611,24 +635,81 @@ fn fill_rule(
     let threshold = rule.above.or(rule.below).map(fmt).or(rule
         .gap
         .map(|g| format_delta(g, unit).trim_start_matches('+').to_string()));
-    let fill = |t: &str| {
-        t.replace("{value}", &fmt(value))
-            .replace("{items}", &items)
-            .replace("{count}", &hit.rows.len().to_string())
-            .replace(
-                "{national}",
-                &national.map(fmt).unwrap_or_else(|| "—".into()),
-            )
-            .replace(
-                "{previous}",
-                &previous.map(fmt).unwrap_or_else(|| "—".into()),
-            )
-            .replace("{change}", &change.clone().unwrap_or_else(|| "—".into()))
-            .replace("{year}", &year.to_string())
-            .replace("{first_year}", &hit.from_year.unwrap_or(year).to_string())
-            .replace("{threshold}", &threshold.clone().unwrap_or_default())
+    let lang_code = match lang {
+        Lang::Kk => "kk",
+        Lang::Ru => "ru",
     };
-    fill(template)
+    let dash = || "—".to_string();
+    let mut out = template.to_string();
+    for ph in placeholders(template) {
+        let (name, modifier) = split_modifier(&ph);
+        let text = match name {
+            "value" => fmt(value),
+            "items" => items.clone(),
+            "count" => hit.rows.len().to_string(),
+            "national" => national.map(fmt).unwrap_or_else(dash),
+            "previous" => previous.map(fmt).unwrap_or_else(dash),
+            "change" => change.clone().unwrap_or_else(dash),
+            "year" => year.to_string(),
+            "first_year" => hit.from_year.unwrap_or(year).to_string(),
+            "threshold" => threshold.clone().unwrap_or_default(),
+            _ => continue,
+        };
+        let text = match modifier {
+            Some(m) => crate::grammar::apply(&text, m, lang_code).unwrap_or(text),
+            None => text,
+        };
+        out = out.replace(&format!("{{{ph}}}"), &text);
+    }
+    out
+}
+
+/// The placeholders a rule's texts may name (see the head of `findings.toml`).
+const RULE_PLACEHOLDERS: [&str; 9] = [
+    "value",
+    "items",
+    "count",
+    "national",
+    "previous",
+    "change",
+    "year",
+    "first_year",
+    "threshold",
+];
+
+/// A placeholder's name and its grammar modifier (`{threshold:abl}`, `{value:n(день|дня|дней)}`,
+/// see [`crate::grammar`]), if its last `:` part is one.
+fn split_modifier(ph: &str) -> (&str, Option<&str>) {
+    match ph.rsplit_once(':') {
+        Some((name, m))
+            if crate::grammar::KkForm::parse(m).is_some()
+                || (m.starts_with("n(") && m.ends_with(')')) =>
+        {
+            (name, Some(m))
+        }
+        _ => (ph, None),
+    }
+}
+
+/// Checks a text's grammar modifiers: Kazakh forms in Kazakh texts, Russian agreement (three
+/// forms) in Russian ones.
+fn check_modifiers(text: &str, lang: &str) -> Result<(), String> {
+    for ph in placeholders(text) {
+        if let (_, Some(m)) = split_modifier(&ph) {
+            let ok = if m.starts_with("n(") {
+                lang == "ru" && crate::grammar::apply("2", m, "ru").is_some()
+            } else {
+                lang == "kk"
+            };
+            if !ok {
+                return Err(format!(
+                    "`{{{ph}}}`: `{m}` is not a {} form (Kazakh: abl, dat, loc, gen, acc, poss, of_them, in_of_them; Russian: n(one|few|many))",
+                    if lang == "kk" { "Kazakh" } else { "Russian" }
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// A threshold rule's threshold as the value its recommendations aim at.
@@ -734,7 +815,7 @@ pub fn state_sentences(
                 .replace("{year}", &year.to_string())
                 .replace("{as_of}", as_of.as_deref().unwrap_or_default());
             let text = text.replace("{year_end}", &end);
-            if let Some(filled) = fill_sentence(&text, values, year) {
+            if let Some(filled) = fill_sentence(&text, key, values, year) {
                 out.entry(key.to_string()).or_default().push(filled);
             }
         }
@@ -742,10 +823,12 @@ pub fn state_sentences(
     out
 }
 
-fn fill_sentence(text: &str, values: &Values, year: i32) -> Option<String> {
+/// `lang` (`kk`, `ru`) decides the grammar modifiers (see [`crate::grammar`]).
+fn fill_sentence(text: &str, lang: &str, values: &Values, year: i32) -> Option<String> {
     let mut out = text.to_string();
     for ph in placeholders(text) {
-        let (id, part) = ph.split_once(':').unwrap_or((&ph, ""));
+        let (base, modifier) = split_modifier(&ph);
+        let (id, part) = base.split_once(':').unwrap_or((base, ""));
         let value = match (id, part) {
             ("year", _) => year.to_string(),
             ("previous_year", _) => (year - 1).to_string(),
@@ -765,6 +848,10 @@ fn fill_sentence(text: &str, values: &Values, year: i32) -> Option<String> {
                 values.unit(id),
             ),
             _ => return None,
+        };
+        let value = match modifier {
+            Some(m) => crate::grammar::apply(&value, m, lang).unwrap_or(value),
+            None => value,
         };
         out = out.replace(&format!("{{{ph}}}"), &value);
     }

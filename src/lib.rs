@@ -16,6 +16,7 @@ pub mod disclosure;
 pub mod edition;
 pub mod findings;
 pub mod generate;
+pub mod grammar;
 pub mod ids;
 pub mod indicator_tests;
 pub mod indicators;

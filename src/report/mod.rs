@@ -95,6 +95,15 @@ pub enum ReportError {
     },
     #[error(transparent)]
     Notes(#[from] notes::NotesError),
+    #[error(
+        "the {lang} edition uses \"{avoid}\", which {TERMBASE_FILE} asks to avoid: write \"{instead}\" (\"…{excerpt}…\")"
+    )]
+    Termbase {
+        lang: String,
+        avoid: String,
+        instead: String,
+        excerpt: String,
+    },
     #[error("reading the published editions")]
     Edition(#[source] Box<crate::edition::EditionError>),
     #[error(
@@ -172,6 +181,7 @@ pub fn render(
     check_figure_files(context, files)?;
     check_recommendations(context)?;
     let source = render_typst(templates, lang, context)?;
+    check_termbase(templates, lang, &source)?;
     let modules = typst_modules(templates)?;
     let (pdf, pages, warnings) = compile(&source, &modules, &meta, files)?;
     Ok(Rendered {
@@ -180,6 +190,60 @@ pub fn render(
         pages,
         warnings,
     })
+}
+
+/// The termbase, in the templates folder (optional).
+pub const TERMBASE_FILE: &str = "termbase.toml";
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Termbase {
+    #[serde(default)]
+    term: Vec<Term>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Term {
+    lang: String,
+    avoid: String,
+    #[serde(rename = "use")]
+    instead: String,
+}
+
+/// Holds the text of `lang`'s edition to the termbase: no term it asks to avoid, in any case.
+fn check_termbase(templates: &Path, lang: &str, source: &str) -> Result<(), ReportError> {
+    let path = templates.join(TERMBASE_FILE);
+    let text = match std::fs::read_to_string(&path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(source) => return Err(ReportError::Io { path, source }),
+        Ok(t) => t,
+    };
+    let base: Termbase = toml::from_str(&text).map_err(|e| ReportError::Wording {
+        path: path.clone(),
+        message: e.to_string(),
+    })?;
+    let lower = source.to_lowercase();
+    for t in base.term.iter().filter(|t| t.lang == lang) {
+        if let Some(at) = lower.find(&t.avoid.to_lowercase()) {
+            let from = lower[..at]
+                .char_indices()
+                .rev()
+                .nth(40)
+                .map_or(0, |(i, _)| i);
+            let to = lower[at..]
+                .char_indices()
+                .nth(t.avoid.chars().count() + 40)
+                .map_or(lower.len(), |(i, _)| at + i);
+            return Err(ReportError::Termbase {
+                lang: lang.to_string(),
+                avoid: t.avoid.clone(),
+                instead: t.instead.clone(),
+                excerpt: lower[from..to].replace('\n', " "),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// The tera stage alone: the Typst source for `lang`.
@@ -743,6 +807,24 @@ fn compile(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_termbase_refuses_a_term_to_avoid_in_its_language_only() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join(super::TERMBASE_FILE),
+            "[[term]]\nlang = \"kk\"\navoid = \"кері қайтарылды\"\nuse = \"кері қайтарып алынды\"\n",
+        )
+        .unwrap();
+        let text = "7 құжат Кері қайтарылды.";
+        let e = super::check_termbase(dir.path(), "kk", text).unwrap_err();
+        assert!(e.to_string().contains("кері қайтарып алынды"), "{e}");
+        assert!(super::check_termbase(dir.path(), "ru", text).is_ok());
+        assert!(super::check_termbase(dir.path(), "kk", "7 құжат кері қайтарып алынды.").is_ok());
+        // The project's own termbase holds the project's own templates.
+        let real = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("report-templates");
+        assert!(real.join(super::TERMBASE_FILE).is_file());
+    }
+
     use super::*;
 
     #[test]
