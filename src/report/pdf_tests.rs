@@ -261,9 +261,8 @@ fn withheld_cells_and_provisional_years_are_marked_and_explained() {
 #[test]
 fn long_table_breaks_across_pages_with_repeated_header() {
     // The fixture's catalog lists the cities by district, so each of the layout's two tables by
-    // region has 36 rows: more than a page. A page that opens inside such a table must show the
-    // header row again before anything else of the table (a caption on that page would be the
-    // next table's).
+    // region has 36 rows: more than a page. A page that opens inside such a table repeats the
+    // table's caption (the first row of its header) and its column headings before its rows.
     for (lang, header, caption) in [("kk", "Өңір", "-кесте"), ("ru", "Регион", "Таблица ")]
     {
         let pages: Vec<Vec<&str>> = rendered(lang)
@@ -272,18 +271,29 @@ fn long_table_breaks_across_pages_with_repeated_header() {
             .map(|p| p.lines().map(str::trim).collect())
             .collect();
         let header_at = |p: &[&str]| p.iter().position(|l| *l == header);
-        let caption_at = |p: &[&str]| {
-            p.iter().position(|l| {
-                l.starts_with(caption)
-                    || l.split_once(caption)
-                        .is_some_and(|(n, _)| n.parse::<u32>().is_ok())
-            })
+        // The table numbers captioned on a page, with the line they stand on.
+        let captions = |p: &[&str]| -> Vec<(usize, String)> {
+            p.iter()
+                .enumerate()
+                .filter_map(|(i, l)| {
+                    let n = if let Some(rest) = l.strip_prefix(caption) {
+                        rest.split_whitespace().next()?.to_string()
+                    } else {
+                        let (n, _) = l.split_once(caption)?;
+                        n.parse::<u32>().ok()?.to_string()
+                    };
+                    Some((i, n))
+                })
+                .collect()
         };
         let continued = pages
             .windows(2)
             .filter(|w| {
-                header_at(&w[0]).is_some()
-                    && header_at(&w[1]).is_some_and(|h| caption_at(&w[1]).is_none_or(|c| h < c))
+                let before = captions(&w[0]);
+                let Some((at, n)) = captions(&w[1]).into_iter().next() else {
+                    return false;
+                };
+                before.iter().any(|(_, m)| *m == n) && header_at(&w[1]).is_some_and(|h| h > at)
             })
             .count();
         assert!(
