@@ -582,7 +582,11 @@ pub fn follow_up(
         .iter()
         .map(|r| FollowUp {
             recommendation: r.clone(),
-            status: if findings.problems.iter().any(|p| p.rule == r.rule) {
+            status: if findings
+                .problems
+                .iter()
+                .any(|p| p.rule == r.rule || p.merged.contains(&r.rule))
+            {
                 Status::Persists
             } else if has_year(&r.indicator) {
                 Status::Resolved
@@ -665,6 +669,8 @@ mod tests {
         let problem = |id: &str, rule: &str, recs: Vec<Recommendation>| Problem {
             id: id.into(),
             rule: rule.into(),
+            merged: vec![],
+            entities: vec![],
             severity: crate::findings::Severity::High,
             indicator: "x".into(),
             title: crate::findings::Text::default(),

@@ -19,6 +19,10 @@ pub enum FindingsError {
     },
     #[error("{path}: {message}")]
     Invalid { path: PathBuf, message: String },
+    #[error(
+        "rule `{rule}` of findings.toml: its `entities` query failed (it must return columns kk and ru): {message}"
+    )]
+    Entities { rule: String, message: String },
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
@@ -75,6 +79,11 @@ pub struct Rule {
     pub gap: Option<f64>,
     /// Breakdown values with a smaller denominator are too small to judge.
     pub min_denominator: Option<f64>,
+    /// The organisations concerned, by name: DuckDB SQL run at `nqs run` on the lake (the
+    /// indicators' views, code lists and `getvariable('report_year')`), returning columns `kk`
+    /// and `ru`; `{entities}` names them. Organisations only (centres, sectors, bodies): never
+    /// a query on persons.
+    pub entities: Option<String>,
     pub severity: Severity,
     pub title: Text,
     pub problem: Text,
@@ -481,12 +490,18 @@ pub struct Recommendation {
 pub struct Problem {
     pub id: String,
     pub rule: String,
+    /// Rules about the same indicator whose findings were merged into this problem.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub merged: Vec<String>,
     pub severity: Severity,
     pub indicator: String,
     pub title: Text,
     pub text: Text,
     pub evidence: Vec<Evidence>,
     pub recommendations: Vec<Recommendation>,
+    /// The organisations concerned, named (the rule's `entities` query).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub entities: Vec<Text>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -499,7 +514,8 @@ pub struct Findings {
 /// What a rule found: the rows (breakdown values) that triggered it.
 struct Hit<'a> {
     rows: Vec<&'a Row>,
-    /// For trends: the first year of the run of worsening values.
+    /// For trends: the first year whose value is worse than the year before's (the run of
+    /// worsening values starts the year before it).
     from_year: Option<i32>,
 }
 
@@ -519,13 +535,22 @@ fn evaluate<'a>(rule: &Rule, values: &Values<'a>, year: i32) -> Option<Hit<'a>> 
         .collect();
     match rule.kind {
         RuleKind::Threshold => {
-            let rows: Vec<&Row> = candidates
+            let mut rows: Vec<&Row> = candidates
                 .into_iter()
                 .filter(|r| {
                     let v = r.value.unwrap_or_default();
                     rule.above.is_some_and(|t| v > t) || rule.below.is_some_and(|t| v < t)
                 })
                 .collect();
+            // The worst first: a list cut at eight names the eight furthest from the threshold.
+            rows.sort_by(|a, b| {
+                let (a, b) = (a.value.unwrap_or_default(), b.value.unwrap_or_default());
+                if rule.above.is_some() {
+                    b.total_cmp(&a)
+                } else {
+                    a.total_cmp(&b)
+                }
+            });
             (!rows.is_empty()).then_some(Hit {
                 rows,
                 from_year: None,
@@ -560,7 +585,9 @@ fn evaluate<'a>(rule: &Rule, values: &Values<'a>, year: i32) -> Option<Hit<'a>> 
                 .collect();
             (!rows.is_empty()).then_some(Hit {
                 rows,
-                from_year: Some(year - n as i32 + 1),
+                // The first year that fell: "fell every year in 2025–2026" of three values
+                // 2024 > 2025 > 2026 (the series itself is in `{items}` / `{series}`).
+                from_year: Some(year - n as i32 + 2),
             })
         }
         RuleKind::Outlier => {
@@ -587,8 +614,10 @@ fn evaluate<'a>(rule: &Rule, values: &Values<'a>, year: i32) -> Option<Hit<'a>> 
     }
 }
 
-/// Fills `{value}`, `{items}`, `{count}`, `{national}`, `{previous}`, `{change}`, `{year}`,
-/// `{first_year}` and `{threshold}` in one of a rule's texts.
+/// Fills `{value}`, `{series}`, `{base}`, `{items}`, `{names}`, `{count}`, `{national}`,
+/// `{previous}`, `{change}`, `{year}`, `{first_year}` and `{threshold}` in one of a rule's
+/// texts, each with an optional grammar modifier (`{threshold:abl}`, see [`crate::grammar`]).
+#[allow(clippy::too_many_arguments)]
 fn fill_rule(
     rule: &Rule,
     hit: &Hit,
@@ -596,6 +625,7 @@ fn fill_rule(
     book: &Rulebook,
     year: i32,
     lang: Lang,
+    entities: &[Text],
     template: &str,
 ) -> String {
     let unit = values.unit(&rule.indicator);
@@ -610,6 +640,62 @@ fn fill_rule(
             year - 1,
         )
         .and_then(|r| r.value);
+    // A trend's values over its run, "82,3 → 64,5 → 63,8 %".
+    let series = |r: &Row| -> Option<String> {
+        let from = hit.from_year? - 1;
+        let points: Vec<String> = (from..=year)
+            .map(|y| {
+                values
+                    .get(&rule.indicator, &rule.breakdown, &r.breakdown_value, y)
+                    .and_then(|x| x.value)
+            })
+            .collect::<Option<Vec<f64>>>()?
+            .into_iter()
+            .map(fmt)
+            .collect();
+        let last = points.len() - 1;
+        Some(
+            points
+                .iter()
+                .enumerate()
+                .map(|(i, p)| {
+                    if i < last {
+                        p.trim_end_matches('%')
+                            .trim_end_matches('\u{a0}')
+                            .to_string()
+                    } else {
+                        p.clone()
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(" → "),
+        )
+    };
+    // The absolute numbers behind a share: "4 из 8" / "8-ден 4".
+    let base = |r: &Row| -> Option<String> {
+        if unit != Unit::Percent {
+            return None;
+        }
+        let (n, d) = (r.numerator?, r.denominator?);
+        let (n, d) = (format_value(n, Unit::Count), format_value(d, Unit::Count));
+        Some(match lang {
+            Lang::Kk => format!(
+                "{} {n}",
+                crate::grammar::kk_number(&d, crate::grammar::KkForm::Ablative)?
+            ),
+            Lang::Ru => format!("{n} из {d}"),
+        })
+    };
+    let described = |r: &Row| -> String {
+        if let Some(s) = series(r) {
+            return s;
+        }
+        let v = fmt(r.value.unwrap_or_default());
+        match base(r) {
+            Some(b) => format!("{v}; {b}"),
+            None => v,
+        }
+    };
     let items: Vec<String> = hit
         .rows
         .iter()
@@ -618,17 +704,29 @@ fn fill_rule(
             format!(
                 "{} ({})",
                 book.label(&rule.breakdown, &r.breakdown_value, lang),
-                fmt(r.value.unwrap_or_default())
+                described(r)
             )
         })
         .collect();
-    let mut items = items.join(", ");
-    if hit.rows.len() > 8 {
-        items.push_str(match lang {
-            Lang::Kk => " және т.б.",
-            Lang::Ru => " и др.",
-        });
-    }
+    let more = match lang {
+        Lang::Kk => " және т.б.",
+        Lang::Ru => " и др.",
+    };
+    // The list cut at eight ends "и др."; a text's own full stop after it is dropped below.
+    let cut = |list: Vec<String>| -> String {
+        let mut out = list.join(", ");
+        if hit.rows.len() > 8 {
+            out.push_str(more);
+        }
+        out
+    };
+    let names = cut(hit
+        .rows
+        .iter()
+        .take(8)
+        .map(|r| book.label(&rule.breakdown, &r.breakdown_value, lang))
+        .collect());
+    let items = cut(items);
     let value = first.value.unwrap_or_default();
     let change = previous.map(|p| format_delta(value - p, unit));
     // A gap from the national value is a difference, so it is printed like one.
@@ -645,7 +743,17 @@ fn fill_rule(
         let (name, modifier) = split_modifier(&ph);
         let text = match name {
             "value" => fmt(value),
+            "series" => series(first).unwrap_or_else(|| fmt(value)),
+            "base" => base(first).unwrap_or_default(),
             "items" => items.clone(),
+            "names" => names.clone(),
+            // A query that named none (the data disagree with the indicator) prints a dash.
+            "entities" if entities.is_empty() => dash(),
+            "entities" => entities
+                .iter()
+                .map(|t| t.get(lang))
+                .collect::<Vec<_>>()
+                .join(", "),
             "count" => hit.rows.len().to_string(),
             "national" => national.map(fmt).unwrap_or_else(dash),
             "previous" => previous.map(fmt).unwrap_or_else(dash),
@@ -661,12 +769,16 @@ fn fill_rule(
         };
         out = out.replace(&format!("{{{ph}}}"), &text);
     }
-    out
+    out.replace("др..", "др.").replace("т.б..", "т.б.")
 }
 
 /// The placeholders a rule's texts may name (see the head of `findings.toml`).
-const RULE_PLACEHOLDERS: [&str; 9] = [
+const RULE_PLACEHOLDERS: [&str; 13] = [
+    "entities",
     "value",
+    "names",
+    "series",
+    "base",
     "items",
     "count",
     "national",
@@ -729,22 +841,92 @@ fn target_of(rule: &Rule) -> Option<Target> {
     })
 }
 
-/// Every rule that fires, as a problem with evidence and recommendations, most severe first.
-pub fn evaluate_all(book: &Rulebook, values: &Values, year: i32) -> Vec<Problem> {
-    let mut fired: Vec<(&Rule, Hit)> = book
+/// A rule's severity as the data bear it out: a problem declared high whose indicator improved
+/// nationally on the year before (as printed) is of medium significance — still there, but not
+/// the first thing to act on.
+fn severity_of(rule: &Rule, values: &Values, year: i32) -> Severity {
+    let unit = values.unit(&rule.indicator);
+    let improved = match (
+        values.higher_is_better(&rule.indicator),
+        values.total(&rule.indicator, year),
+        values.total(&rule.indicator, year - 1),
+    ) {
+        (Some(hib), Some(now), Some(before)) => {
+            let (now, before) = (printed_value(now, unit), printed_value(before, unit));
+            now != before && !worse(hib, now, before)
+        }
+        _ => false,
+    };
+    if improved && rule.severity == Severity::High {
+        Severity::Medium
+    } else {
+        rule.severity
+    }
+}
+
+/// Problems about the same indicator are one problem: the first (most severe) keeps its title,
+/// the others' texts, evidence and recommendations join it, and their rules are listed in
+/// `merged`. Ids are renumbered in order.
+fn merge_by_indicator(problems: Vec<Problem>) -> Vec<Problem> {
+    let mut out: Vec<Problem> = Vec::new();
+    for p in problems {
+        match out.iter_mut().find(|q| q.indicator == p.indicator) {
+            Some(q) => {
+                q.text.kk = format!("{} {}", q.text.kk, p.text.kk);
+                q.text.ru = format!("{} {}", q.text.ru, p.text.ru);
+                for e in p.evidence {
+                    if !q.evidence.contains(&e) {
+                        q.evidence.push(e);
+                    }
+                }
+                q.recommendations.extend(p.recommendations);
+                for e in p.entities {
+                    if !q.entities.contains(&e) {
+                        q.entities.push(e);
+                    }
+                }
+                q.merged.push(p.rule);
+            }
+            None => out.push(p),
+        }
+    }
+    for (i, p) in out.iter_mut().enumerate() {
+        p.id = format!("P{}", i + 1);
+        for (k, r) in p.recommendations.iter_mut().enumerate() {
+            r.id = format!("{}.{}", p.id, k + 1);
+        }
+    }
+    out
+}
+
+/// Every rule that fires, as a problem with evidence and recommendations, most severe first;
+/// problems about the same indicator merged.
+///
+/// `entities` holds, per rule id, the organisations its `entities` query named (see
+/// [`entities_of`]); a rule without one names none.
+pub fn evaluate_all(
+    book: &Rulebook,
+    values: &Values,
+    year: i32,
+    entities: &BTreeMap<String, Vec<Text>>,
+) -> Vec<Problem> {
+    let mut fired: Vec<(&Rule, Hit, Severity)> = book
         .rules
         .iter()
-        .filter_map(|rule| evaluate(rule, values, year).map(|hit| (rule, hit)))
+        .filter_map(|rule| {
+            evaluate(rule, values, year).map(|hit| (rule, hit, severity_of(rule, values, year)))
+        })
         .collect();
-    fired.sort_by(|a, b| (a.0.severity, &a.0.id).cmp(&(b.0.severity, &b.0.id)));
-    fired
+    fired.sort_by(|a, b| (a.2, &a.0.id).cmp(&(b.2, &b.0.id)));
+    let problems = fired
         .into_iter()
         .enumerate()
-        .map(|(i, (rule, hit))| {
+        .map(|(i, (rule, hit, severity))| {
             let id = format!("P{}", i + 1);
+            let named: &[Text] = entities.get(&rule.id).map_or(&[], Vec::as_slice);
             let text = |t: &Text| Text {
-                kk: fill_rule(rule, &hit, values, book, year, Lang::Kk, &t.kk),
-                ru: fill_rule(rule, &hit, values, book, year, Lang::Ru, &t.ru),
+                kk: fill_rule(rule, &hit, values, book, year, Lang::Kk, named, &t.kk),
+                ru: fill_rule(rule, &hit, values, book, year, Lang::Ru, named, &t.ru),
             };
             Problem {
                 recommendations: rule
@@ -771,7 +953,9 @@ pub fn evaluate_all(book: &Rulebook, values: &Values, year: i32) -> Vec<Problem>
                     })
                     .collect(),
                 rule: rule.id.clone(),
-                severity: rule.severity,
+                merged: Vec::new(),
+                entities: named.to_vec(),
+                severity,
                 indicator: rule.indicator.clone(),
                 title: text(&rule.title),
                 text: text(&rule.problem),
@@ -789,7 +973,41 @@ pub fn evaluate_all(book: &Rulebook, values: &Values, year: i32) -> Vec<Problem>
                 id,
             }
         })
-        .collect()
+        .collect();
+    merge_by_indicator(problems)
+}
+
+/// Runs every rule's `entities` query on `conn` (a run's connection over the lake, the report
+/// year set): rule id → the organisations named, in the query's order. A query that fails, or
+/// lacks the columns `kk` and `ru`, is an error naming the rule.
+pub fn entities_of(
+    book: &Rulebook,
+    conn: &duckdb::Connection,
+) -> Result<BTreeMap<String, Vec<Text>>, FindingsError> {
+    let mut out = BTreeMap::new();
+    for rule in &book.rules {
+        let Some(sql) = &rule.entities else {
+            continue;
+        };
+        let wrapped = format!("select kk::varchar, ru::varchar from ({sql}) limit 50");
+        let invalid = |e: duckdb::Error| FindingsError::Entities {
+            rule: rule.id.clone(),
+            message: e.to_string(),
+        };
+        let mut stmt = conn.prepare(&wrapped).map_err(invalid)?;
+        let names = stmt
+            .query_map([], |r| {
+                Ok(Text {
+                    kk: r.get::<_, Option<String>>(0)?.unwrap_or_default(),
+                    ru: r.get::<_, Option<String>>(1)?.unwrap_or_default(),
+                })
+            })
+            .map_err(invalid)?
+            .collect::<Result<Vec<Text>, _>>()
+            .map_err(invalid)?;
+        out.insert(rule.id.clone(), names);
+    }
+    Ok(out)
 }
 
 /// The current-state sentences whose figures all exist, in each language. `{id}` is an

@@ -144,6 +144,7 @@ pub fn run(
     let book = Rulebook::load(project.pipelines(), &project.catalog, &indicators)?;
     let conn = connect(project, period)?;
     let mut rows = indicators::compute(&conn, &indicators, progress)?;
+    let entities = findings::entities_of(&book, &conn)?;
     drop(conn);
     for r in rows.iter_mut() {
         r.provisional = period.is_provisional(r.year);
@@ -160,7 +161,7 @@ pub fn run(
             period.year,
             period.is_provisional(period.year).then_some(period.as_of),
         ),
-        problems: findings::evaluate_all(&book, &values, period.year),
+        problems: findings::evaluate_all(&book, &values, period.year, &entities),
     };
     findings::write_outputs(&found, &dir)?;
     let manifest = crate::lake::Lake::new(&project.lake_dir()).manifest().ok();

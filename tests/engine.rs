@@ -303,12 +303,12 @@ fn sources_added_through_contracts_alone_reach_the_lake_the_indicators_and_the_r
     ] {
         assert!(section4.contains(title), "«{title}» not in section 4");
     }
-    let row: String = section4[section4
-        .find("Ақпаратты цифрлық платформада орналастыру мерзімі")
-        .unwrap()..]
-        .chars()
-        .take(100)
+    // The title stands in the table's caption too; the row is the occurrence with figures.
+    let rows: Vec<String> = section4
+        .match_indices("Ақпаратты цифрлық платформада орналастыру мерзімі")
+        .map(|(at, _)| section4[at..].chars().take(100).collect())
         .collect();
     // A median of whole days prints as whole days.
-    assert!(row.contains(" 10 ") && !row.contains("10,0"), "{row}");
+    assert!(rows.iter().any(|r| r.contains(" 10 ")), "{rows:?}");
+    assert!(rows.iter().all(|r| !r.contains("10,0")), "{rows:?}");
 }

@@ -275,6 +275,32 @@ fn findings_are_written_in_both_languages_with_recommendations() {
                 .any(|c| "әғқңөұүһі".contains(c))
         );
     }
+    // The organisations concerned are named, as many as the indicator counts: the sectors
+    // without a council at the year end, each a sector of the code list.
+    let p = problems
+        .iter()
+        .find(|p| p["rule"] == "sectors_without_council")
+        .expect("the sample has sectors without a council");
+    let named: Vec<&str> = p["entities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["ru"].as_str().unwrap())
+        .collect();
+    let sectors =
+        std::fs::read_to_string(project_root().join("pipelines/codes/sectors.toml")).unwrap();
+    assert_eq!(
+        named.len() as f64,
+        indicator("sectors_without_council", "total", "total").unwrap()
+    );
+    assert!(!named.is_empty() && named.len() < 20, "{named:?}");
+    for name in &named {
+        assert!(p["text"]["ru"].as_str().unwrap().contains(name), "{name}");
+        assert!(
+            sectors.contains(&format!("\"{name}\"")),
+            "{name} is a sector of the code list"
+        );
+    }
     let xlsx = output().join("2026/indicators.xlsx");
     assert!(std::fs::metadata(xlsx).unwrap().len() > 1000);
 }

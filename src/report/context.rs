@@ -38,6 +38,9 @@ pub struct Inputs<'a> {
     pub revisions: &'a [crate::edition::Revision],
     /// The latest edition of the year before and its recommendations followed up.
     pub follow_up: Option<(&'a crate::edition::Edition, &'a [crate::edition::FollowUp])>,
+    /// Para. 7 submissions of the report year due by the judging day and not received
+    /// (`schedule`): the figures drawn from their sources are incomplete.
+    pub missing: &'a [crate::schedule::Expected],
 }
 
 /// The whole context of one language's report.
@@ -219,6 +222,9 @@ pub struct Table {
     pub columns: Vec<String>,
     pub rows: Vec<TableRow>,
     pub provisional_note: Option<String>,
+    /// The report year's figures are incomplete: which submissions are missing (the report
+    /// year's column heading is marked `‡`).
+    pub incomplete_note: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -407,6 +413,57 @@ impl<'a> Ctx<'a> {
     }
 
     /// Year headings, a provisional year marked.
+    /// The footnote of a table drawing on `indicators`, when a source of theirs lacks para. 7
+    /// submissions of the report year that were due by the judging day.
+    fn incomplete_note(&self, indicators: &[&str]) -> Option<String> {
+        let sources: std::collections::BTreeSet<&str> = indicators
+            .iter()
+            .filter_map(|id| self.headers.get(id))
+            .flat_map(|i| i.header.sources.iter().map(String::as_str))
+            .collect();
+        let mut missing: BTreeMap<&str, usize> = BTreeMap::new();
+        for e in self.inp.missing {
+            if sources.contains(e.source.as_str()) {
+                *missing.entry(e.source.as_str()).or_default() += 1;
+            }
+        }
+        if missing.is_empty() {
+            return None;
+        }
+        let what: Vec<String> = missing
+            .iter()
+            .map(|(s, n)| {
+                self.word("incomplete_source")
+                    .replace("{source}", &self.source_title(s))
+                    .replace("{n}", &n.to_string())
+            })
+            .collect();
+        Some(
+            self.word("incomplete_note")
+                .replace("{year}", &self.year().to_string())
+                .replace(
+                    "{date}",
+                    &self.inp.period.as_of.format("%d.%m.%Y").to_string(),
+                )
+                .replace("{missing}", &what.join("; ")),
+        )
+    }
+
+    /// The year headings, the report year's marked `‡` when `incomplete`.
+    fn columns_marked(&self, incomplete: bool) -> Vec<String> {
+        let year = self.year().to_string();
+        self.columns()
+            .into_iter()
+            .map(|c| {
+                if incomplete && c.trim_end_matches('*') == year {
+                    format!("{c}‡")
+                } else {
+                    c
+                }
+            })
+            .collect()
+    }
+
     fn columns(&self) -> Vec<String> {
         self.years()
             .iter()
@@ -603,14 +660,17 @@ impl<'a> Ctx<'a> {
                 self.table_row(&i.header.id, "total", "total", label)
             })
             .collect();
+        let ids: Vec<&str> = members.iter().map(|i| i.header.id.as_str()).collect();
+        let incomplete_note = self.incomplete_note(&ids);
         Table {
             id: id.to_string(),
             title,
             unit: None,
             label_header: self.word("indicator_header"),
-            columns: self.columns(),
+            columns: self.columns_marked(incomplete_note.is_some()),
             rows,
             provisional_note: self.provisional_note(),
+            incomplete_note,
         }
     }
 
@@ -629,14 +689,16 @@ impl<'a> Ctx<'a> {
                 ));
             }
         }
+        let incomplete_note = self.incomplete_note(&[id]);
         Table {
             id: format!("{id}-regions"),
             title: self.word(title_key),
             unit: None,
             label_header: self.word("region_header"),
-            columns: self.columns(),
+            columns: self.columns_marked(incomplete_note.is_some()),
             rows,
             provisional_note: self.provisional_note(),
+            incomplete_note,
         }
     }
 
@@ -1011,7 +1073,14 @@ fn state(c: &Ctx) -> State {
             let note = c
                 .value(id, "total", "total", year - 1)
                 .filter(|_| c.comparable(unit))
-                .map(|p| c.delta_text(printed_value(v, unit) - printed_value(p, unit), unit));
+                .map(|p| {
+                    c.word("key_figure_change")
+                        .replace(
+                            "{delta}",
+                            &c.delta_text(printed_value(v, unit) - printed_value(p, unit), unit),
+                        )
+                        .replace("{year}", &(year - 1).to_string())
+                });
             Some(KeyFigure {
                 label: c.title(id),
                 value: format_value(v, unit),

@@ -227,6 +227,8 @@ pub struct Fixture {
     /// Last year's edition with the first recommendation followed up (and a decision).
     pub last_edition: crate::edition::Edition,
     pub follow_up: Vec<crate::edition::FollowUp>,
+    /// Two monthly results submissions of the report year never received.
+    pub missing: Vec<crate::schedule::Expected>,
     book: Rulebook,
 }
 
@@ -277,6 +279,20 @@ impl Fixture {
             revisions,
             last_edition,
             follow_up,
+            missing: ["09", "10"]
+                .iter()
+                .map(|m| crate::schedule::Expected {
+                    provider: "recognition_centres".into(),
+                    source: "recognition_results".into(),
+                    sender: "centre".into(),
+                    period: format!("{YEAR}-{m}"),
+                    due: None,
+                    received: None,
+                    days_late: None,
+                    status: crate::schedule::Status::Missing,
+                    provisional: false,
+                })
+                .collect(),
             book,
         }
     }
@@ -300,6 +316,7 @@ impl Fixture {
             notes: &self.notes,
             revisions: &self.revisions,
             follow_up: Some((&self.last_edition, &self.follow_up)),
+            missing: &self.missing,
         };
         context::build(&inputs, lang, &wording).unwrap()
     }
@@ -661,7 +678,7 @@ fn row(ind: &Indicator, b: &str, v: &str, year: i32, value: Option<f64>, p: &Per
 /// markup.
 fn findings(book: &Rulebook, rows: &[Row], indicators: &[Indicator]) -> Findings {
     let values = Values::new(rows, indicators);
-    let mut problems = crate::findings::evaluate_all(book, &values, YEAR);
+    let mut problems = crate::findings::evaluate_all(book, &values, YEAR, &Default::default());
     let id = format!("P{}", problems.len() + 1);
     let [(shebar, shebar_kk, shebar_ru), (sapa, sapa_kk, sapa_ru)] = CENTRES;
     let national = values.total("recognition_pass_rate", YEAR).unwrap();
@@ -686,6 +703,8 @@ fn findings(book: &Rulebook, rows: &[Row], indicators: &[Indicator]) -> Findings
     problems.push(Problem {
         id: id.clone(),
         rule: "centre_pass_rate_low".into(),
+        merged: Vec::new(),
+        entities: Vec::new(),
         severity: Severity::Medium,
         indicator: "recognition_pass_rate".into(),
         title: Text {

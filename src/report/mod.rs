@@ -1037,6 +1037,14 @@ pub fn render_into(
             Some((last.edition, items))
         }
     };
+    // Submissions of the year due by the judging day and never received make its figures
+    // incomplete; the tables drawing on their sources say so.
+    let missing: Vec<crate::schedule::Expected> = crate::schedule::assess(project, &period)
+        .map_err(|e| ReportError::Context(format!("the schedule of submissions: {e}")))?
+        .submissions
+        .into_iter()
+        .filter(|e| e.status == crate::schedule::Status::Missing)
+        .collect();
     let labels = |b: &str, v: &str, l: &str| {
         let l = if l == "kk" {
             crate::findings::Lang::Kk
@@ -1064,6 +1072,7 @@ pub fn render_into(
         notes: &notes,
         revisions: &revisions,
         follow_up: follow_up.as_ref().map(|(e, items)| (e, items.as_slice())),
+        missing: &missing,
     };
     let mut files = Vec::new();
     for l in langs {
