@@ -183,7 +183,15 @@ pub enum Rule {
     SecondaryInterval,
     /// Rows of a breakdown whose total is primary-confidential, not published at all.
     BreakdownOfSmallTotal,
+    /// A count of persons a published edition printed otherwise by fewer than the minimum
+    /// group: the difference between the two editions would publish that small group (the
+    /// persons a provider's correction added or removed).
+    EditionDifference,
 }
+
+/// Person counts a published edition printed, by (indicator, year, breakdown, value): what a
+/// reader holding that edition can subtract from this one.
+pub type Published = BTreeMap<(String, i32, String, String), f64>;
 
 /// Cells withheld by each rule, out of all published cells.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -216,10 +224,15 @@ struct Relation {
 
 /// Protects `rows` in place: withheld cells lose value, numerator and denominator and get
 /// their confidentiality status. Errors when a declared relation does not hold.
+///
+/// `published` holds what earlier editions printed: a count of persons that differs from its
+/// published figure by fewer than `min_persons` is withheld as primary (`EditionDifference`),
+/// and secondary suppression then protects it like any other small group.
 pub fn protect(
     rows: &mut Vec<Row>,
     indicators: &[Indicator],
     policy: &Policy,
+    published: &Published,
 ) -> Result<Summary, DisclosureError> {
     let cells = rows.len();
     // A breakdown of a total that is itself a small group is not published at all: its rows
@@ -249,7 +262,19 @@ pub fn protect(
     if dropped > 0 {
         summary.by_rule.insert(Rule::BreakdownOfSmallTotal, dropped);
     }
-    let mut status: Vec<Option<Rule>> = model.cells.iter().map(|c| c.primary).collect();
+    let mut status: Vec<Option<Rule>> = model
+        .cells
+        .iter()
+        .map(|c| {
+            c.primary.or_else(|| {
+                let now = rows[c.row].value?;
+                let then = *published.get(&c.key)?;
+                let d = (now - then).abs();
+                (c.unit == Unit::Count && d > 1e-9 && d < policy.min_persons)
+                    .then_some(Rule::EditionDifference)
+            })
+        })
+        .collect();
     if policy.secondary {
         for comp in model.components() {
             model.gauss(&comp, &mut status);
@@ -265,7 +290,9 @@ pub fn protect(
         row.numerator = None;
         row.denominator = None;
         row.confidentiality = match rule {
-            Rule::SmallCount | Rule::Attribute => Confidentiality::Primary,
+            Rule::SmallCount | Rule::Attribute | Rule::EditionDifference => {
+                Confidentiality::Primary
+            }
             _ => Confidentiality::Secondary,
         };
     }

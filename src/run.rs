@@ -27,6 +27,8 @@ pub enum RunError {
     Schedule(#[from] ScheduleError),
     #[error("disclosure control")]
     Disclosure(#[from] DisclosureError),
+    #[error("reading the published editions")]
+    Editions(#[source] Box<crate::edition::EditionError>),
     #[error("the findings")]
     Findings(#[from] FindingsError),
     #[error("writing the indicator tables")]
@@ -149,7 +151,8 @@ pub fn run(
     for r in rows.iter_mut() {
         r.provisional = period.is_provisional(r.year);
     }
-    let protection = disclosure::protect(&mut rows, &indicators, &policy)?;
+    let published = published_counts(project, period)?;
+    let protection = disclosure::protect(&mut rows, &indicators, &policy, &published)?;
     let dir = project.year_dir(period.year);
     indicators::write_outputs(&rows, &indicators, &dir)?;
     let values = Values::new(&rows, &indicators);
@@ -194,6 +197,26 @@ pub fn run(
         disclosure: protection,
         dir,
     })
+}
+
+/// What the published editions printed for the window's years (the latest edition of each
+/// report year, a later year's overriding an earlier's): the figures a reader can difference.
+fn published_counts(project: &Project, period: &Period) -> Result<disclosure::Published, RunError> {
+    let mut out = disclosure::Published::new();
+    for y in period.window().years() {
+        let stored = crate::edition::latest(project.output(), y)
+            .map_err(|e| RunError::Editions(Box::new(e)))?;
+        let Some(stored) = stored else { continue };
+        for r in stored
+            .indicators()
+            .map_err(|e| RunError::Editions(Box::new(e)))?
+        {
+            if let Some(v) = r.value {
+                out.insert((r.indicator_id, r.year, r.breakdown, r.breakdown_value), v);
+            }
+        }
+    }
+    Ok(out)
 }
 
 fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<(), RunError> {

@@ -213,11 +213,86 @@ fn publish_freezes_revisions_are_flagged_and_the_next_year_follows_up() {
         &out,
         &["ingest", input.to_str().unwrap(), "--sample"],
     ));
-    ok(nqs_t(
+    let ran = ok(nqs_t(
         &templates,
         &out,
-        &["run", "--year", "2025", "--as-of", "2025-12-05"],
+        &["--json", "run", "--year", "2025", "--as-of", "2025-12-05"],
     ));
+    // The disclosure audit covers differencing between editions: a count of persons the
+    // correction moved by fewer than 5 is withheld now, so the two editions do not together
+    // publish the small group the correction concerned.
+    let ran: serde_json::Value = serde_json::from_str(&ran).unwrap();
+    assert!(
+        ran["disclosure"]["by_rule"]["edition_difference"]
+            .as_u64()
+            .unwrap_or(0)
+            > 0,
+        "{}",
+        ran["disclosure"]
+    );
+    let person_counts: Vec<String> = std::fs::read_dir(project_root().join("pipelines/indicators"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.extension().is_some_and(|x| x == "toml")
+                && !p.to_string_lossy().ends_with(".test.toml")
+        })
+        .filter_map(|p| {
+            let h: toml::Value = toml::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
+            (h.get("counts_persons").and_then(|v| v.as_bool()) == Some(true)
+                && h.get("unit").and_then(|v| v.as_str()) == Some("count"))
+            .then(|| h["id"].as_str().unwrap().to_string())
+        })
+        .collect();
+    let cells = |dir: &Path| -> std::collections::BTreeMap<(String, i64, String, String), f64> {
+        let df = read_parquet(&dir.join("indicators.parquet"));
+        let col = |n: &str| strs(&df, n);
+        let (ids, bs, vs) = (
+            col("indicator_id"),
+            col("breakdown"),
+            col("breakdown_value"),
+        );
+        let years: Vec<Option<i32>> = df
+            .column("year")
+            .unwrap()
+            .i32()
+            .unwrap()
+            .into_iter()
+            .collect();
+        let values: Vec<Option<f64>> = df
+            .column("value")
+            .unwrap()
+            .f64()
+            .unwrap()
+            .into_iter()
+            .collect();
+        (0..df.height())
+            .filter_map(|i| {
+                Some((
+                    (
+                        ids[i].clone()?,
+                        years[i]? as i64,
+                        bs[i].clone()?,
+                        vs[i].clone()?,
+                    ),
+                    values[i]?,
+                ))
+            })
+            .collect()
+    };
+    let (then, now) = (cells(&edition), cells(&out.join("2025")));
+    let mut compared = 0;
+    for (key, v) in &now {
+        if let Some(p) = then.get(key)
+            && person_counts.contains(&key.0)
+        {
+            let d = (v - p).abs();
+            assert!(d == 0.0 || d >= 5.0, "{key:?}: {p} then, {v} now");
+            compared += 1;
+        }
+    }
+    assert!(compared > 100, "{compared}");
     ok(nqs_t(&templates, &out, &["report", "--year", "2025"]));
     let context = json(&out.join("2025/report-context.ru.json"));
     let groups = context["revisions"].as_array().unwrap();
