@@ -742,11 +742,16 @@ impl<'a> Ctx<'a> {
         if cats.is_empty() {
             return None;
         }
-        cats.sort_by(|a, b| {
-            b.1.unwrap_or(f64::MIN)
-                .total_cmp(&a.1.unwrap_or(f64::MIN))
-                .then(a.0.cmp(&b.0))
-        });
+        if b == "nqf_level" {
+            // A scale keeps its order: levels 1 to 8.
+            cats.sort_by_key(|(v, _)| v.parse::<u32>().unwrap_or(u32::MAX));
+        } else {
+            cats.sort_by(|a, b| {
+                b.1.unwrap_or(f64::MIN)
+                    .total_cmp(&a.1.unwrap_or(f64::MIN))
+                    .then(a.0.cmp(&b.0))
+            });
+        }
         let unit = self.unit(id);
         let national = self.value(id, "total", "total", self.year());
         Some(ChartSpec::Bar(BarChart {
@@ -762,8 +767,13 @@ impl<'a> Ctx<'a> {
             reference: national
                 .filter(|_| unit != Unit::Count)
                 .map(|n| ReferenceLine {
+                    // "По стране" for regions; "В целом" for providers, categories, levels.
                     label: self
-                        .word("national_line")
+                        .word(if b == "region" {
+                            "national_line"
+                        } else {
+                            "overall_line"
+                        })
                         .replace("{value}", &format_value(n, unit)),
                     value: n,
                 }),
