@@ -132,7 +132,7 @@ pub enum Command {
     Calendar(calendar::Args),
     /// Compute the year's indicators (and, with them, the findings) into output/<YEAR>/.
     Run(run::Args),
-    /// Render the annual analysis to PDF (PDF/A-2b), one file per language, from what `nqs run`
+    /// Render the annual analysis to PDF (PDF/A-2b, PDF/UA-1), one file per language, from what `nqs run`
     /// computed: output/<YEAR>/report-kk.pdf and report-ru.pdf.
     Report(report::Args),
     /// Freeze the report sent to the Ministry as an edition (both PDFs unmarked, the figures,

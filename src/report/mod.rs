@@ -1,5 +1,5 @@
 //! The annual analysis as PDF: tera templates produce Typst markup, typst compiles it in-process
-//! with fonts embedded in the binary, and typst-pdf writes PDF/A-2b.
+//! with fonts embedded in the binary, and typst-pdf writes PDF/A-2b, tagged as PDF/UA-1.
 //!
 //! Everything the report says in words lives in `report-templates/` (the templates and
 //! `wording/<lang>.toml`); this module only wires the stages together, escapes data, and turns
@@ -159,7 +159,7 @@ pub struct Rendered {
     pub warnings: Vec<TypstDiagnostic>,
 }
 
-/// Renders the report for `lang` to PDF/A-2b bytes. `files` are made available to the Typst
+/// Renders the report for `lang` to PDF/A-2b + PDF/UA-1 bytes. `files` are made available to the Typst
 /// source by name (the SVG charts the context's figures refer to).
 pub fn render_pdf(
     templates: &Path,
@@ -383,8 +383,13 @@ impl Meta {
     }
 
     fn pdf_options(&self) -> Result<typst_pdf::PdfOptions, ReportError> {
-        let standards = typst_pdf::PdfStandards::new(&[typst_pdf::PdfStandard::A_2b])
-            .map_err(|e| ReportError::Pdf(vec![plain_diagnostic(e.message().to_string())]))?;
+        // PDF/A-2b for archiving and PDF/UA-1 for accessibility (tagged structure, table headers,
+        // alternative text of every chart): typst 0.15 enforces both at once.
+        let standards = typst_pdf::PdfStandards::new(&[
+            typst_pdf::PdfStandard::A_2b,
+            typst_pdf::PdfStandard::Ua_1,
+        ])
+        .map_err(|e| ReportError::Pdf(vec![plain_diagnostic(e.message().to_string())]))?;
         let (y, m, d) = self.date;
         let timestamp = Datetime::from_ymd(y, m, d).map(typst_pdf::Timestamp::new_utc);
         Ok(typst_pdf::PdfOptions {

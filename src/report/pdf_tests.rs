@@ -337,6 +337,14 @@ fn declares_pdf_a_and_metadata() {
             raw.contains("<pdfaid:conformance>B</pdfaid:conformance>"),
             "{lang}: not conformance level B"
         );
+        // Accessible as well: tagged PDF/UA-1 (typst 0.15 writes both), so a screen reader
+        // gets the structure, the table headers and each chart's alternative text.
+        assert!(
+            raw.contains("<pdfuaid:part>1</pdfuaid:part>"),
+            "{lang}: no PDF/UA-1 identification in XMP"
+        );
+        assert!(raw.contains("/StructTreeRoot"), "{lang}: not tagged");
+        assert!(raw.contains("/Alt"), "{lang}: no alternative text");
         assert!(
             raw.contains(&format!("<dc:language><rdf:Bag><rdf:li>{lang}"))
                 || raw.contains(&format!(">{lang}<")),
