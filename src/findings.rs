@@ -146,12 +146,25 @@ pub struct Sentence {
     pub ru: String,
 }
 
+impl Sentence {
+    fn text(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Kk => &self.kk,
+            Lang::Ru => &self.ru,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct StateFile {
     /// How `{year_end}` reads: at the end of a year that is over (`{year}`), and on the judging
     /// day (`{as_of}`, `DD.MM.YYYY`) of a year that is not.
     year_end: YearEnd,
+    /// How a paragraph of part 1 points to the problems of part 2 about its topic (`{refs}`:
+    /// their numbers, "2.4, 2.7").
+    #[serde(default)]
+    see_problems: Option<Text>,
     #[serde(rename = "sentence")]
     sentences: Vec<Sentence>,
 }
@@ -168,6 +181,7 @@ pub struct Rulebook {
     pub rules: Vec<Rule>,
     pub sentences: Vec<Sentence>,
     pub year_end: YearEnd,
+    pub see_problems: Option<Text>,
     labels: BTreeMap<String, BTreeMap<String, Text>>,
 }
 
@@ -299,6 +313,7 @@ impl Rulebook {
             rules: rules.rules,
             sentences: state.sentences,
             year_end: state.year_end,
+            see_problems: state.see_problems,
             labels,
         })
     }
@@ -1010,9 +1025,11 @@ pub fn entities_of(
     Ok(out)
 }
 
-/// The current-state sentences whose figures all exist, in each language. `{id}` is an
-/// indicator's national value for the year, `{id:previous}` the year before's, `{id:change}`
-/// the signed change.
+/// Part 1 in each language: the current-state sentences whose figures all exist, as short
+/// paragraphs by topic — consecutive sentences whose first indicator has the same `topic` join
+/// one paragraph, which ends by pointing to the problems of part 2 about that topic
+/// (`see_problems`, with their numbers as part 2 prints them). `{id}` is an indicator's national
+/// value for the year, `{id:previous}` the year before's, `{id:change}` the signed change.
 /// `running` is the judging day when the year is not over on it: `{year_end}` then reads as
 /// that day (`YearEnd::running`).
 pub fn state_sentences(
@@ -1020,22 +1037,59 @@ pub fn state_sentences(
     values: &Values,
     year: i32,
     running: Option<chrono::NaiveDate>,
+    indicators: &[Indicator],
+    problems: &[Problem],
 ) -> BTreeMap<String, Vec<String>> {
+    let topic_of: HashMap<&str, &str> = indicators
+        .iter()
+        .map(|i| (i.header.id.as_str(), i.header.topic.as_str()))
+        .collect();
+    let sentence_topic = |s: &Sentence| -> Option<&str> {
+        placeholders(&s.ru).iter().find_map(|ph| {
+            let id = ph.split(':').next().unwrap_or_default();
+            topic_of.get(id).copied()
+        })
+    };
+    // Problems by the topic of their indicator, numbered as part 2 prints them ("2.4").
+    let mut refs: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for (i, p) in problems.iter().enumerate() {
+        if let Some(t) = topic_of.get(p.indicator.as_str()) {
+            refs.entry(t).or_default().push(format!("2.{}", i + 1));
+        }
+    }
     let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let year_end = match running {
         Some(_) => &book.year_end.running,
         None => &book.year_end.over,
     };
     let as_of = running.map(|d| d.format("%d.%m.%Y").to_string());
-    for s in &book.sentences {
-        for (key, text, end) in [("kk", &s.kk, &year_end.kk), ("ru", &s.ru, &year_end.ru)] {
-            let end = end
-                .replace("{year}", &year.to_string())
-                .replace("{as_of}", as_of.as_deref().unwrap_or_default());
-            let text = text.replace("{year_end}", &end);
-            if let Some(filled) = fill_sentence(&text, key, values, year) {
-                out.entry(key.to_string()).or_default().push(filled);
+    for (key, lang) in [("kk", Lang::Kk), ("ru", Lang::Ru)] {
+        let end = year_end
+            .text(lang)
+            .replace("{year}", &year.to_string())
+            .replace("{as_of}", as_of.as_deref().unwrap_or_default());
+        let mut paragraphs: Vec<(Option<&str>, String)> = Vec::new();
+        for s in &book.sentences {
+            let text = s.text(lang).replace("{year_end}", &end);
+            let Some(filled) = fill_sentence(&text, key, values, year) else {
+                continue;
+            };
+            let topic = sentence_topic(s);
+            match paragraphs.last_mut() {
+                Some((t, p)) if topic.is_some() && *t == topic => {
+                    p.push(' ');
+                    p.push_str(&filled);
+                }
+                _ => paragraphs.push((topic, filled)),
             }
+        }
+        let list = out.entry(key.to_string()).or_default();
+        for (topic, mut p) in paragraphs {
+            if let (Some(see), Some(r)) = (&book.see_problems, topic.and_then(|t| refs.get(t))) {
+                p.push(' ');
+                p.push_str(&see.get(lang).replace("{refs}", &r.join(", ")));
+            }
+            list.push(p);
         }
     }
     out

@@ -156,6 +156,7 @@ pub fn run(
     let dir = project.year_dir(period.year);
     indicators::write_outputs(&rows, &indicators, &dir)?;
     let values = Values::new(&rows, &indicators);
+    let problems = findings::evaluate_all(&book, &values, period.year, &entities);
     let found = Findings {
         year: period.year,
         state: findings::state_sentences(
@@ -163,8 +164,10 @@ pub fn run(
             &values,
             period.year,
             period.is_provisional(period.year).then_some(period.as_of),
+            &indicators,
+            &problems,
         ),
-        problems: findings::evaluate_all(&book, &values, period.year, &entities),
+        problems,
     };
     findings::write_outputs(&found, &dir)?;
     let manifest = crate::lake::Lake::new(&project.lake_dir()).manifest().ok();

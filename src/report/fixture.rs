@@ -756,7 +756,7 @@ fn findings(book: &Rulebook, rows: &[Row], indicators: &[Indicator]) -> Findings
     });
     Findings {
         year: YEAR,
-        state: crate::findings::state_sentences(book, &values, YEAR, None),
+        state: crate::findings::state_sentences(book, &values, YEAR, None, indicators, &problems),
         problems,
     }
 }
