@@ -63,6 +63,18 @@ pub struct RunSummary {
     pub recommendations: usize,
     pub state_sentences: usize,
     pub dir: PathBuf,
+    /// Seconds DuckDB spent on the indicator queries, all together (varies run to run; never
+    /// written to the year's folder).
+    pub indicator_seconds: f64,
+    /// The five slowest indicator queries, slowest first: where to look when a run is slow.
+    pub slowest: Vec<IndicatorTime>,
+}
+
+/// How long one indicator's query took.
+#[derive(Debug, Clone, Serialize)]
+pub struct IndicatorTime {
+    pub id: String,
+    pub seconds: f64,
 }
 
 impl RunSummary {
@@ -145,7 +157,28 @@ pub fn run(
     let policy = Policy::load(project.pipelines())?;
     let book = Rulebook::load(project.pipelines(), &project.catalog, &indicators)?;
     let conn = connect(project, period)?;
-    let mut rows = indicators::compute(&conn, &indicators, progress)?;
+    // Each query's time runs from its progress call to the next (the last, to the end).
+    let marks: std::cell::RefCell<Vec<(String, std::time::Instant)>> = Default::default();
+    let timed = |id: &str, i: usize, n: usize| {
+        marks
+            .borrow_mut()
+            .push((id.to_string(), std::time::Instant::now()));
+        progress(id, i, n);
+    };
+    let mut rows = indicators::compute(&conn, &indicators, &timed)?;
+    let done = std::time::Instant::now();
+    let marks = marks.into_inner();
+    let mut times: Vec<IndicatorTime> = marks
+        .iter()
+        .enumerate()
+        .map(|(k, (id, t))| IndicatorTime {
+            id: id.clone(),
+            seconds: (marks.get(k + 1).map_or(done, |m| m.1) - *t).as_secs_f64(),
+        })
+        .collect();
+    let indicator_seconds = times.iter().map(|t| t.seconds).sum();
+    times.sort_by(|a, b| b.seconds.total_cmp(&a.seconds).then(a.id.cmp(&b.id)));
+    times.truncate(5);
     let entities = findings::entities_of(&book, &conn)?;
     drop(conn);
     for r in rows.iter_mut() {
@@ -199,6 +232,8 @@ pub fn run(
         state_sentences: found.state.get("ru").map_or(0, Vec::len),
         disclosure: protection,
         dir,
+        indicator_seconds,
+        slowest: times,
     })
 }
 

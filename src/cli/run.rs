@@ -61,6 +61,24 @@ pub fn print(s: &RunSummary) {
         s.withheld_by(Rule::SecondaryLinear),
         s.withheld_by(Rule::SecondaryInterval),
     );
+    let differencing = s.withheld_by(Rule::EditionDifference);
+    if differencing > 0 {
+        println!(
+            "withheld: {differencing} counts that differ from a published edition's by 1-4 persons"
+        );
+    }
+    if !s.slowest.is_empty() {
+        let slowest: Vec<String> = s
+            .slowest
+            .iter()
+            .map(|t| format!("{} {:.1} s", t.id, t.seconds))
+            .collect();
+        println!(
+            "indicator queries: {:.1} s; slowest: {}",
+            s.indicator_seconds,
+            slowest.join(", ")
+        );
+    }
     let dropped = s.withheld_by(Rule::BreakdownOfSmallTotal);
     if dropped > 0 {
         println!("not published: {dropped} breakdown cells of totals under 5 persons");
