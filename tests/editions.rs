@@ -11,19 +11,7 @@ use std::process::{Command, Output};
 
 /// `nqs` with the given templates folder (a copy holding the year's notes).
 fn nqs_t(templates: &Path, output: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_nqs"))
-        .arg("--pipelines")
-        .arg(project_root().join("pipelines"))
-        .arg("--output")
-        .arg(output)
-        .arg("--templates")
-        .arg(templates)
-        .args(args)
-        .env_remove("NQS_PSEUDONYM_KEY")
-        .env_remove("NQS_PSEUDONYM_KEY_FILE")
-        .env_remove("NQS_AS_OF")
-        .output()
-        .expect("the nqs binary runs")
+    nqs_with(&project_root().join("pipelines"), templates, output, args)
 }
 
 fn ok(o: Output) -> String {

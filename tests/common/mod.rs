@@ -16,13 +16,23 @@ pub fn nqs(output: &Path, args: &[&str]) -> Output {
 /// Runs `nqs` with a pipelines folder of the test's own (the project's templates, no key and
 /// no judging day from the environment).
 pub fn nqs_in(pipelines: &Path, output: &Path, args: &[&str]) -> Output {
+    nqs_with(
+        pipelines,
+        &project_root().join("report-templates"),
+        output,
+        args,
+    )
+}
+
+/// Runs `nqs` with a pipelines and a templates folder of the test's own.
+pub fn nqs_with(pipelines: &Path, templates: &Path, output: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_nqs"))
         .arg("--pipelines")
         .arg(pipelines)
         .arg("--output")
         .arg(output)
         .arg("--templates")
-        .arg(project_root().join("report-templates"))
+        .arg(templates)
         .args(args)
         .env_remove("NQS_PSEUDONYM_KEY")
         .env_remove("NQS_PSEUDONYM_KEY_FILE")
