@@ -314,6 +314,24 @@ impl Calendar {
         Ok(i64::from(self.cum[j]) - i64::from(self.cum[i]))
     }
 
+    /// Every covered day in order, as `(date, working, working_index, provisional)`:
+    /// `working_index` counts the working days up to and including the date, so the `n`-th
+    /// working day after `d` is the working day whose index is `d`'s plus `n` (what
+    /// [`Calendar::add_working_days`] walks), and [`Calendar::working_days_between`] is the
+    /// difference of two indices. The shape of the `calendar_days` table the deadline SQL joins
+    /// (`schedule::register_tables`).
+    pub fn days(&self) -> impl Iterator<Item = (NaiveDate, bool, u32, bool)> + '_ {
+        (0..self.working.len()).map(move |i| {
+            let d = self.date_at(i);
+            (
+                d,
+                self.working[i],
+                self.cum[i],
+                d.year() > self.decreed_until,
+            )
+        })
+    }
+
     /// Whether `d` is a working day, and why, with the act behind each step;
     /// a day in a provisional year says so.
     pub fn explain(&self, d: NaiveDate) -> Result<DayInfo, CalendarError> {

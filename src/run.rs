@@ -121,6 +121,13 @@ impl RunRecord {
 /// one view per source, the report year, judging day and window, the code lists, the deadline
 /// tables of paras. 4, 7 and 16, and the shared SQL layer (`pipelines/shared/`).
 pub fn connect(project: &Project, period: &Period) -> Result<Connection, RunError> {
+    let conn = prepared(project, period)?;
+    indicators::apply_shared(&conn, &project.shared_sql()?)?;
+    Ok(conn)
+}
+
+/// [`connect`] without the shared SQL layer.
+fn prepared(project: &Project, period: &Period) -> Result<Connection, RunError> {
     let conn = sql::open_lake(&project.lake_dir())?;
     // A declared source that has sent nothing yet is an empty table, so its indicators give
     // no values instead of stopping the run.
@@ -142,8 +149,96 @@ pub fn connect(project: &Project, period: &Period) -> Result<Connection, RunErro
         period.window().years(),
         period.as_of,
     )?;
-    indicators::apply_shared(&conn, &project.shared_sql()?)?;
     Ok(conn)
+}
+
+/// The line of `setup.sql` after which the shared SQL layer's files follow, in name order.
+pub const SHARED_MARKER: &str = "-- The shared SQL layer (pipelines/shared/*.sql, in name order):";
+
+/// The tables the deadline SQL fills (`schedule::register_tables`): the setup script refills
+/// them with that SQL rather than loading nqs's result.
+const DEADLINE_TABLES: [&str; 2] = ["support_reviews", "registration_checks"];
+
+/// Writes into `dir` what recreates [`connect`]'s connection in any DuckDB of the same
+/// version, so that the indicator SQL can be run outside nqs (the benchmark's "DuckDB alone",
+/// an analyst's own session): `setup.sql` and one Parquet file per table nqs fills itself (the
+/// report years, code lists, crosswalks, providers, the working-day calendar, the deadline
+/// limits, the para. 7 submission status, empty tables for sources with no files yet).
+/// `setup.sql` creates the lake's views (absolute paths to the lake), loads those tables,
+/// sets `report_year` and `as_of`, fills the para. 4 and 16 deadline tables with the same SQL
+/// nqs runs, and applies the shared SQL layer. Each indicator's SQL then runs as written in
+/// `pipelines/indicators/`. Returns the script's path.
+pub fn export_setup(project: &Project, period: &Period, dir: &Path) -> Result<PathBuf, RunError> {
+    let write_err = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| RunError::Write { path, source }
+    };
+    std::fs::create_dir_all(dir).map_err(write_err(dir))?;
+    let dir = dir.canonicalize().map_err(write_err(dir))?;
+    let conn = prepared(project, period)?;
+    let setup = |e: duckdb::Error| RunError::Indicators(IndicatorError::Setup(e));
+    let quote = |p: &Path| p.to_string_lossy().replace('\'', "''");
+    let mut script = String::from(
+        "-- Recreates the connection `nqs run` computes the indicators on (nqs sql --export-setup).\n",
+    );
+    let mut stmt = conn
+        .prepare(
+            "select sql from duckdb_views() where not internal and schema_name = 'main' \
+             order by view_name",
+        )
+        .map_err(setup)?;
+    let views: Vec<String> = stmt
+        .query_map([], |r| r.get(0))
+        .map_err(setup)?
+        .collect::<Result<_, _>>()
+        .map_err(setup)?;
+    for v in views {
+        script.push_str(v.trim_end_matches(';'));
+        script.push_str(";\n");
+    }
+    let mut stmt = conn
+        .prepare("select table_name from duckdb_tables() where schema_name = 'main' order by 1")
+        .map_err(setup)?;
+    let tables: Vec<String> = stmt
+        .query_map([], |r| r.get(0))
+        .map_err(setup)?
+        .collect::<Result<_, _>>()
+        .map_err(setup)?;
+    for t in &tables {
+        let file = dir.join(format!("{t}.parquet"));
+        let rows = if DEADLINE_TABLES.contains(&t.as_str()) {
+            format!("(select * from \"{t}\" limit 0)")
+        } else {
+            format!("\"{t}\"")
+        };
+        conn.execute_batch(&format!(
+            "copy {rows} to '{}' (format parquet)",
+            quote(&file)
+        ))
+        .map_err(setup)?;
+        script.push_str(&format!(
+            "create or replace table \"{t}\" as from read_parquet('{}');\n",
+            quote(&file)
+        ));
+    }
+    script.push_str(&format!(
+        "set variable report_year = {};\nset variable as_of = date '{}';\n",
+        period.year, period.as_of
+    ));
+    script.push_str(&schedule::support_reviews_sql(period.as_of));
+    script.push('\n');
+    script.push_str(schedule::REGISTRATION_CHECKS_SQL);
+    script.push('\n');
+    script.push_str(SHARED_MARKER);
+    script.push('\n');
+    for s in project.shared_sql()? {
+        script.push_str(&format!("-- {}\n", s.path.display()));
+        script.push_str(&s.sql);
+        script.push('\n');
+    }
+    let path = dir.join("setup.sql");
+    std::fs::write(&path, script).map_err(write_err(&path))?;
+    Ok(path)
 }
 
 /// Computes, protects and writes the year's indicators and findings. `progress` is told each

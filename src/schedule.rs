@@ -568,10 +568,6 @@ fn view_exists(conn: &duckdb::Connection, name: &str) -> Result<bool, duckdb::Er
     .map(|n| n > 0)
 }
 
-fn dates(text: Option<String>) -> Option<NaiveDate> {
-    text.and_then(|t| t.parse().ok())
-}
-
 /// The tables `register_tables` fills, empty: the columns indicators may read from the
 /// deadline checks.
 pub const DERIVED_TABLES: &str = "
@@ -584,6 +580,122 @@ pub const DERIVED_TABLES: &str = "
     create or replace table submission_status (year integer, provider varchar, source varchar,
         sender varchar, period varchar, due_date date, received_date date, days_late integer,
         status varchar, provisional boolean);";
+
+/// The working-day calendar and the para. 4 and 16 limits as tables, for the deadline SQL:
+/// `calendar_days(day, working, working_index, provisional)` (every covered day; see
+/// [`Calendar::days`]), `working_days(working_index, day, provisional)` (the working days
+/// alone, one per index), `review_limits(category, working_days)` and
+/// `registration_limits(party_kind, working_days)` from `pipelines/schedule.toml`.
+fn register_calendar(
+    conn: &duckdb::Connection,
+    schedule: &Schedule,
+    calendar: &Calendar,
+) -> Result<(), duckdb::Error> {
+    conn.execute_batch(
+        "create or replace table calendar_days (day date, working boolean,
+             working_index integer, provisional boolean);
+         create or replace table review_limits (category varchar, working_days integer);
+         create or replace table registration_limits (party_kind varchar, working_days integer);",
+    )?;
+    let mut app = conn.appender("calendar_days")?;
+    for (day, working, index, provisional) in calendar.days() {
+        app.append_row(duckdb::params![
+            day.to_string(),
+            working,
+            index,
+            provisional
+        ])?;
+    }
+    drop(app);
+    for (table, limits) in [
+        ("review_limits", &schedule.review_limits),
+        ("registration_limits", &schedule.registration_limits),
+    ] {
+        let mut app = conn.appender(table)?;
+        for (key, n) in limits {
+            app.append_row(duckdb::params![key, n])?;
+        }
+    }
+    conn.execute_batch(
+        "create or replace table working_days as
+             select working_index, day, provisional from calendar_days where working;",
+    )
+}
+
+/// Para. 16: each support request (with a creation date) against its category's limit, as
+/// `Calendar::add_working_days` and `assess_review` judge it, by joins on the calendar's
+/// working-day index. The due date is the working day whose index is the creation day's plus
+/// the limit (the creation day itself when the limit is 0); a request whose category has no
+/// limit, or whose creation, due or closing day the calendar does not cover, has no review.
+/// `{as_of}`: the judging day (an open request is late once the judging day is past its due).
+const SUPPORT_REVIEWS_SQL: &str = "
+    insert into support_reviews
+    with r as (
+        select s.request_id, s.category, s.created_date, s.closed_date,
+               l.working_days as lim, c.working_index as created_index,
+               c.provisional as created_provisional,
+               cc.working_index as closed_index, cc.provisional as closed_provisional
+        from support_requests s
+        left join review_limits l on l.category = s.category
+        left join calendar_days c on c.day = s.created_date
+        left join calendar_days cc on cc.day = s.closed_date
+        where s.created_date is not null
+    ), d as (
+        select r.*,
+               case when lim = 0 then created_date else w.day end as due,
+               case when lim = 0 then created_provisional else w.provisional end as due_provisional,
+               lim is not null and created_index is not null
+                   and (lim = 0 or w.day is not null)
+                   and (closed_date is null or closed_index is not null) as judged
+        from r
+        left join working_days w on w.working_index = r.created_index + r.lim and r.lim > 0
+    )
+    select request_id, category, created_date, closed_date,
+           case when judged then lim end,
+           case when judged then due end,
+           case when judged then closed_index - created_index end,
+           case when not judged then null
+                when closed_date is not null then closed_date <= due
+                when date '{as_of}' > due then false end,
+           case when judged then due_provisional or coalesce(closed_provisional, false) end
+    from d
+    order by request_id;";
+
+/// The para. 16 statement filling `support_reviews`, judged as of `as_of`.
+pub fn support_reviews_sql(as_of: NaiveDate) -> String {
+    SUPPORT_REVIEWS_SQL.replace("{as_of}", &as_of.to_string())
+}
+
+/// Para. 4: each registration (with both days) against its party kind's limit, as
+/// `assess_registration` judges it: the due date is the working day whose index is the
+/// trigger day's plus the limit; none when the kind has no limit or the calendar does not
+/// cover the trigger or the due day.
+pub const REGISTRATION_CHECKS_SQL: &str = "
+    insert into registration_checks
+    with r as (
+        select g.registration_id, g.party_kind, g.trigger_date, g.registration_date,
+               l.working_days as lim, c.working_index as trigger_index,
+               c.provisional as trigger_provisional
+        from registrations g
+        left join registration_limits l on l.party_kind = g.party_kind
+        left join calendar_days c on c.day = g.trigger_date
+        where g.trigger_date is not null and g.registration_date is not null
+    ), d as (
+        select r.*,
+               case when lim = 0 then trigger_date else w.day end as due,
+               case when lim = 0 then trigger_provisional else w.provisional end as due_provisional,
+               lim is not null and trigger_index is not null
+                   and (lim = 0 or w.day is not null) as judged
+        from r
+        left join working_days w on w.working_index = r.trigger_index + r.lim and r.lim > 0
+    )
+    select registration_id, party_kind, trigger_date, registration_date,
+           case when judged then lim end,
+           case when judged then due end,
+           case when judged then registration_date <= due end,
+           case when judged then due_provisional end
+    from d
+    order by registration_id;";
 
 /// The deadline tables indicators read: `support_reviews` (para. 16), `registration_checks`
 /// (para. 4) and `submission_status` (para. 7, for each of `years`), judged as of `as_of`.
@@ -603,76 +715,13 @@ pub fn register_tables(
     conn.execute_batch(DERIVED_TABLES).map_err(duck)?;
     let day = |d: Option<NaiveDate>| d.map(|d| d.to_string());
 
+    register_calendar(conn, schedule, calendar).map_err(duck)?;
     if view_exists(conn, "support_requests").map_err(duck)? {
-        let mut stmt = conn
-            .prepare(
-                "select request_id, category, created_date::varchar, closed_date::varchar                  from support_requests order by request_id",
-            )
+        conn.execute_batch(&support_reviews_sql(as_of))
             .map_err(duck)?;
-        let mut rows = stmt.query([]).map_err(duck)?;
-        let mut app = conn.appender("support_reviews").map_err(duck)?;
-        while let Some(r) = rows.next().map_err(duck)? {
-            let id: String = r.get(0).map_err(duck)?;
-            let category: String = r.get(1).map_err(duck)?;
-            let Some(created) = dates(r.get(2).map_err(duck)?) else {
-                continue;
-            };
-            let closed = dates(r.get(3).map_err(duck)?);
-            let review = match assess_review(schedule, calendar, &category, created, closed, as_of)
-            {
-                Ok(r) => r,
-                Err(CalendarError::NotCovered { .. }) => None,
-                Err(e) => return Err(e.into()),
-            };
-            app.append_row(duckdb::params![
-                id,
-                category,
-                created.to_string(),
-                day(closed),
-                review.as_ref().map(|r| r.limit_working_days),
-                review.as_ref().map(|r| r.due.to_string()),
-                review.as_ref().and_then(|r| r.working_days_taken),
-                review.as_ref().and_then(|r| r.met),
-                review.as_ref().map(|r| r.provisional),
-            ])
-            .map_err(duck)?;
-        }
     }
-
     if view_exists(conn, "registrations").map_err(duck)? {
-        let mut stmt = conn
-            .prepare(
-                "select registration_id, party_kind, trigger_date::varchar, registration_date::varchar                  from registrations order by registration_id",
-            )
-            .map_err(duck)?;
-        let mut rows = stmt.query([]).map_err(duck)?;
-        let mut app = conn.appender("registration_checks").map_err(duck)?;
-        while let Some(r) = rows.next().map_err(duck)? {
-            let id: String = r.get(0).map_err(duck)?;
-            let kind: String = r.get(1).map_err(duck)?;
-            let (Some(trigger), Some(registered)) = (
-                dates(r.get(2).map_err(duck)?),
-                dates(r.get(3).map_err(duck)?),
-            ) else {
-                continue;
-            };
-            let check = match assess_registration(schedule, calendar, &kind, trigger, registered) {
-                Ok(c) => c,
-                Err(CalendarError::NotCovered { .. }) => None,
-                Err(e) => return Err(e.into()),
-            };
-            app.append_row(duckdb::params![
-                id,
-                kind,
-                trigger.to_string(),
-                registered.to_string(),
-                check.map(|c| c.limit_working_days),
-                check.map(|c| c.due.to_string()),
-                check.map(|c| c.met),
-                check.map(|c| c.provisional),
-            ])
-            .map_err(duck)?;
-        }
+        conn.execute_batch(REGISTRATION_CHECKS_SQL).map_err(duck)?;
     }
 
     if view_exists(conn, "submissions").map_err(duck)? {
@@ -1138,6 +1187,129 @@ state_body = 10
                 "{year}"
             );
         }
+    }
+
+    /// The deadline SQL judges every request and registration as `assess_review` and
+    /// `assess_registration` do, on days across the whole calendar and past both of its ends,
+    /// for every limit of the schedule and a category without one.
+    #[test]
+    fn deadline_sql_agrees_with_the_calendar_walk() {
+        let s = schedule();
+        let cal = Calendar::embedded();
+        let (first, last) = cal.covered_years();
+        let start = NaiveDate::from_ymd_opt(first, 1, 1).unwrap() - Days::new(10);
+        let end = NaiveDate::from_ymd_opt(last, 12, 31).unwrap() + Days::new(10);
+        let as_of = d("2026-11-25");
+        let mut categories: Vec<&str> = s.review_limits.keys().map(String::as_str).collect();
+        categories.push("no_such_category");
+        let mut kinds: Vec<&str> = s.registration_limits.keys().map(String::as_str).collect();
+        kinds.push("candidate");
+        let conn = duckdb::Connection::open_in_memory().unwrap();
+        conn.execute_batch(
+            "create table support_requests (request_id varchar, category varchar,
+                 created_date date, closed_date date);
+             create table registrations (registration_id varchar, party_kind varchar,
+                 trigger_date date, registration_date date);",
+        )
+        .unwrap();
+        let mut expected_reviews = Vec::new();
+        let mut expected_checks = Vec::new();
+        {
+            let mut req = conn.appender("support_requests").unwrap();
+            let mut reg = conn.appender("registrations").unwrap();
+            let mut day = start;
+            let mut k = 0u32;
+            while day <= end {
+                // Closing or registering 0..=12 days later, or never (a request left open).
+                let later = (k % 14 < 13).then(|| day + Days::new(u64::from(k % 13)));
+                let category = categories[k as usize % categories.len()];
+                let kind = kinds[k as usize % kinds.len()];
+                let id = format!("{k:06}");
+                let on = |d: Option<NaiveDate>| d.map(|d| d.to_string());
+                req.append_row(duckdb::params![id, category, day.to_string(), on(later)])
+                    .unwrap();
+                let review = assess_review(&s, &cal, category, day, later, as_of)
+                    .ok()
+                    .flatten();
+                expected_reviews.push(format!(
+                    "{id} {:?} {:?} {:?} {:?} {:?}",
+                    review.as_ref().map(|r| r.limit_working_days),
+                    review.as_ref().map(|r| r.due.to_string()),
+                    review.as_ref().and_then(|r| r.working_days_taken),
+                    review.as_ref().and_then(|r| r.met),
+                    review.as_ref().map(|r| r.provisional),
+                ));
+                if let Some(registered) = later {
+                    reg.append_row(duckdb::params![
+                        id,
+                        kind,
+                        day.to_string(),
+                        registered.to_string()
+                    ])
+                    .unwrap();
+                    let check = assess_registration(&s, &cal, kind, day, registered)
+                        .ok()
+                        .flatten();
+                    expected_checks.push(format!(
+                        "{id} {:?} {:?} {:?} {:?}",
+                        check.map(|c| c.limit_working_days),
+                        check.map(|c| c.due.to_string()),
+                        check.map(|c| c.met),
+                        check.map(|c| c.provisional),
+                    ));
+                }
+                day = day + Days::new(1);
+                k += 1;
+            }
+        }
+        register_tables(&conn, &s, &cal, 2026..=2026, as_of).unwrap();
+        let rows = |sql: &str| -> Vec<String> {
+            let mut stmt = conn.prepare(sql).unwrap();
+            let mut rows = stmt.query([]).unwrap();
+            let mut out = Vec::new();
+            while let Some(r) = rows.next().unwrap() {
+                let n = r.as_ref().column_count();
+                let mut line = r.get::<_, String>(0).unwrap();
+                for i in 1..n {
+                    let v: duckdb::types::Value = r.get(i).unwrap();
+                    line.push(' ');
+                    line.push_str(&match v {
+                        duckdb::types::Value::Null => "None".to_string(),
+                        duckdb::types::Value::Int(n) => format!("Some({n})"),
+                        duckdb::types::Value::BigInt(n) => format!("Some({n})"),
+                        duckdb::types::Value::Boolean(b) => format!("Some({b})"),
+                        duckdb::types::Value::Text(t) => format!("Some({t:?})"),
+                        other => format!("{other:?}"),
+                    });
+                }
+                out.push(line);
+            }
+            out
+        };
+        let reviews = rows(
+            "select request_id, limit_working_days, due_date::varchar, working_days_taken, met,
+                    provisional from support_reviews order by request_id",
+        );
+        assert!(expected_reviews.len() > 3000);
+        assert!(
+            expected_reviews
+                .iter()
+                .filter(|r| !r.contains(" None None None None None"))
+                .count()
+                > 1000
+        );
+        for (got, want) in reviews.iter().zip(&expected_reviews) {
+            assert_eq!(got, want);
+        }
+        assert_eq!(reviews.len(), expected_reviews.len());
+        let checks = rows(
+            "select registration_id, limit_working_days, due_date::varchar, met, provisional
+             from registration_checks order by registration_id",
+        );
+        for (got, want) in checks.iter().zip(&expected_checks) {
+            assert_eq!(got, want);
+        }
+        assert_eq!(checks.len(), expected_checks.len());
     }
 
     #[test]

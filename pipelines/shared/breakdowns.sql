@@ -12,7 +12,15 @@
 --                 IIN or a centre's BIN (count_cells)
 
 -- measure_columns(): `year` and the measure columns; every other column of the rows is a breakdown.
-create or replace macro measure_columns() as ['year', 'in_numerator', 'weight', 'measure', 'counted'];
+create or replace macro measure_columns() as ['year', 'in_numerator', 'weight', 'measure', 'counted',
+    'cell_numerator', 'cell_denominator', 'cell_count'];
+
+-- The macros below that add up (share_cells, weighted_share_cells, the single rows of
+-- count_cells) first add up per combination of all the breakdowns (`cell_numerator`,
+-- `cell_denominator`, `cell_count`, listed with the measure columns so they are not taken for
+-- breakdowns), and only then turn those combinations into cells: at national scale a few
+-- thousand combinations stand for millions of rows, so the unpivot no longer copies every row
+-- once per breakdown. Sums of counts are exact, so the figures are the same.
 
 -- breakdown_rows(t): each row of table t (the name of a table or of the query's CTE, as text)
 -- once for the national total and once per breakdown column, as `breakdown` (the column's
@@ -32,22 +40,32 @@ select * from (
 -- share_cells(t): per year and cell, the percentage of t's rows that are in_numerator, with
 -- those rows as numerator and all rows as denominator. Cells with no rows do not appear.
 create or replace macro share_cells(t) as table
+with combinations as (
+    select columns(lambda c: c = 'year' or not list_contains(measure_columns(), c)),
+           count(*) filter (where in_numerator) as cell_numerator, count(*) as cell_denominator
+    from query_table(t)
+    group by all)
 select year, breakdown, breakdown_value,
-       100.0 * count(*) filter (where in_numerator) / count(*) as value,
-       count(*) filter (where in_numerator) as numerator,
-       count(*) as denominator
-from breakdown_rows(t)
+       100.0 * sum(cell_numerator)::bigint / sum(cell_denominator)::bigint as value,
+       sum(cell_numerator)::bigint as numerator,
+       sum(cell_denominator)::bigint as denominator
+from breakdown_rows('combinations')
 group by year, breakdown, breakdown_value;
 
 -- weighted_share_cells(t): per year and cell, the percentage of the summed weight that falls on
 -- in_numerator rows (numerator 0 when none does; no value when the weights sum to zero).
 -- Weights are integers (persons, vacancies), so the sums are exact whatever the scan order.
 create or replace macro weighted_share_cells(t) as table
+with combinations as (
+    select columns(lambda c: c = 'year' or not list_contains(measure_columns(), c)),
+           sum(weight) filter (where in_numerator) as cell_numerator, sum(weight) as cell_denominator
+    from query_table(t)
+    group by all)
 select year, breakdown, breakdown_value,
-       100.0 * coalesce(sum(weight) filter (where in_numerator), 0) / nullif(sum(weight), 0) as value,
-       coalesce(sum(weight) filter (where in_numerator), 0) as numerator,
-       sum(weight) as denominator
-from breakdown_rows(t)
+       100.0 * coalesce(sum(cell_numerator), 0) / nullif(sum(cell_denominator), 0) as value,
+       coalesce(sum(cell_numerator), 0) as numerator,
+       sum(cell_denominator) as denominator
+from breakdown_rows('combinations')
 group by year, breakdown, breakdown_value;
 
 -- median_cells(t): per year and cell, the median of `measure` (the mean of the two middle
@@ -62,18 +80,47 @@ group by year, breakdown, breakdown_value;
 -- national total has a row, 0 when nothing is counted, for every report year from first_year
 -- (0: every report year; null: none, as when the source is empty); the other cells appear where
 -- something is counted.
+--
+-- Why it is written this way: a distinct count needs a hash table of every value per cell, and
+-- a person-level table at national scale holds millions of distinct persons, so eight breakdowns
+-- meant eight passes over millions of 32-character pseudonyms (4 s for candidates_assessed at
+-- two national years). Almost every person has one row in a year; such a row is counted once in
+-- each of its cells by a plain count. So the rows are split once, by whether (year, counted)
+-- repeats: the single rows are counted, and only the repeated ones (a few percent) go through
+-- count(distinct). Each person falls in exactly one of the two parts, so the sum is the distinct
+-- count. The split goes by a 64-bit hash of `counted`, an integer key being far cheaper to group
+-- than a 32-character pseudonym: two persons whose hashes collide merely both go to the exact
+-- count(distinct) part, so a collision costs time, never a figure.
 create or replace macro count_cells(t, first_year) as table
+with counted_rows as materialized (select *, hash(counted) as counted_hash from query_table(t)),
+     repeated as (select year, counted_hash from counted_rows
+                  where counted is not null group by year, counted_hash having count(*) > 1),
+     counted_once as (select * exclude (counted_hash)
+                      from counted_rows anti join repeated using (year, counted_hash)),
+     counted_again as (select * exclude (counted_hash)
+                       from counted_rows semi join repeated using (year, counted_hash)),
+     once_combinations as (
+         select columns(lambda c: c = 'year' or not list_contains(measure_columns(), c)),
+                count(counted) as cell_count
+         from counted_once
+         group by all),
+     cells as (
+         select year, breakdown, breakdown_value, sum(n) as value
+         from (select year, breakdown, breakdown_value, sum(cell_count) as n
+               from breakdown_rows('once_combinations') group by year, breakdown, breakdown_value
+               union all
+               select year, breakdown, breakdown_value, count(distinct counted)
+               from breakdown_rows('counted_again') group by year, breakdown, breakdown_value)
+         group by year, breakdown, breakdown_value)
 select y.year, 'total' as breakdown, 'total' as breakdown_value,
-       count(distinct c.counted) as value, null as numerator, null as denominator
+       coalesce(c.value, 0) as value, null as numerator, null as denominator
 from report_years y
-left join query_table(t) c on c.year = y.year
+left join cells c on c.year = y.year and c.breakdown = 'total'
 where y.year >= first_year
-group by y.year
 union all
-select year, breakdown, breakdown_value, count(distinct counted), null, null
-from breakdown_rows(t)
-where breakdown <> 'total'
-group by year, breakdown, breakdown_value;
+select year, breakdown, breakdown_value, value, null, null
+from cells
+where breakdown <> 'total';
 
 -- count_cells_listed(t, first_year, listed): count_cells, plus a 0 in every report year from
 -- first_year for each cell of table `listed` (breakdown, breakdown_value) where nothing is
