@@ -235,6 +235,24 @@ pub fn read_parquet(path: &Path) -> Result<DataFrame, LakeError> {
         })
 }
 
+/// Reads only `columns` of a Parquet file (those it has; the others are left out), so that a
+/// check needing a source's keys does not decode its every column.
+pub fn read_parquet_columns(path: &Path, columns: &[&str]) -> Result<DataFrame, LakeError> {
+    let file = File::open(path).map_err(io(path))?;
+    let parquet = |source| LakeError::Parquet {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut reader = ParquetReader::new(file);
+    let schema = reader.schema().map_err(parquet)?;
+    let present: Vec<String> = columns
+        .iter()
+        .filter(|c| schema.contains(c))
+        .map(|c| c.to_string())
+        .collect();
+    reader.with_columns(Some(present)).finish().map_err(parquet)
+}
+
 /// Writes go here first; `commit` moves them into the lake, and dropping without committing
 /// removes them, leaving the lake untouched.
 pub struct Staging {

@@ -411,7 +411,7 @@ pub fn check_only(
     }
     let mut state = SourceState {
         key_idx,
-        seen: HashMap::new(),
+        seen: KeyIndex::default(),
         references,
         own,
     };
@@ -692,7 +692,7 @@ struct SourceState {
     key_idx: Vec<usize>,
     /// Every key seen so far (the lake's other files, then this run's accepted rows), with
     /// where it was seen.
-    seen: HashMap<String, String>,
+    seen: KeyIndex,
     /// (column index, referenced source, referenced column).
     references: Vec<(usize, String, String)>,
     /// Values of this source's own columns that other of its columns reference (an NCO
@@ -838,7 +838,7 @@ fn cross_checks(
             errors.extend(refs);
             keep.push(errors.is_empty());
             if errors.is_empty() {
-                seen.insert(key, format!("{} row {number}", f.input.rel));
+                seen.insert(&key, &f.input.rel, number as u64);
             } else {
                 rejected.push((r, number as u64, errors));
             }
@@ -932,19 +932,17 @@ fn reference_records(
         .collect())
 }
 
-fn source_frames(
-    lake: &Lake,
-    staging: &Staging,
-    source: &str,
-) -> Result<Vec<DataFrame>, IngestError> {
-    let mut out = Vec::new();
-    for key in lake.partitions(source) {
-        if let Some(p) = staging.current(&lake.partition_path(source, key)) {
-            out.push(lake::read_parquet(&p)?);
-        }
-    }
+/// Every partition file of a source as this run sees it, including partitions only staged so
+/// far; read one at a time, so that only one partition's columns are held at once.
+fn partition_files(lake: &Lake, staging: &Staging, source: &str) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = lake
+        .partitions(source)
+        .into_iter()
+        .filter_map(|key| staging.current(&lake.partition_path(source, key)))
+        .collect();
     // Partitions created by this run are staged only.
-    Ok(out)
+    out.extend(staging.staged_new(&lake.source_dir(source)));
+    out
 }
 
 fn lake_values_except(
@@ -955,7 +953,8 @@ fn lake_values_except(
     except_files: &BTreeSet<String>,
 ) -> Result<HashSet<String>, IngestError> {
     let mut set = HashSet::new();
-    for df in all_frames(lake, staging, source)? {
+    for path in partition_files(lake, staging, source) {
+        let df = lake::read_parquet_columns(&path, &[lake::SOURCE_FILE, column])?;
         let files = df
             .column(lake::SOURCE_FILE)
             .ok()
@@ -974,20 +973,51 @@ fn lake_values_except(
                 .and_then(|f| f.get(i))
                 .is_some_and(|f| except_files.contains(f));
             if let (Some(v), false) = (v, excluded) {
-                set.insert(v.to_string());
+                if !set.contains(v) {
+                    set.insert(v.to_string());
+                }
             }
         }
     }
     Ok(set)
 }
 
-/// Every partition of a source as this run sees it, including partitions only staged so far.
-fn all_frames(lake: &Lake, staging: &Staging, source: &str) -> Result<Vec<DataFrame>, IngestError> {
-    let mut frames = source_frames(lake, staging, source)?;
-    for p in staging.staged_new(&lake.source_dir(source)) {
-        frames.push(lake::read_parquet(&p)?);
+/// Every key a source holds, with where it was first seen (file and row), for the duplicate
+/// check. The place is kept as two numbers, the file's name once per file: at national scale
+/// a key index holds millions of keys, and a "file row N" text per key doubled its size.
+#[derive(Default)]
+struct KeyIndex {
+    files: Vec<String>,
+    file_ids: HashMap<String, u32>,
+    keys: HashMap<Box<str>, (u32, u64)>,
+}
+
+impl KeyIndex {
+    fn file_id(&mut self, file: &str) -> u32 {
+        if let Some(&id) = self.file_ids.get(file) {
+            return id;
+        }
+        let id = self.files.len() as u32;
+        self.files.push(file.to_string());
+        self.file_ids.insert(file.to_string(), id);
+        id
     }
-    Ok(frames)
+
+    /// Records `key` as seen in `file` at `row`, unless it was seen before.
+    fn insert(&mut self, key: &str, file: &str, row: u64) {
+        if self.keys.contains_key(key) {
+            return;
+        }
+        let id = self.file_id(file);
+        self.keys.insert(key.into(), (id, row));
+    }
+
+    /// Where `key` was seen, as "file row N".
+    fn get(&self, key: &str) -> Option<String> {
+        self.keys
+            .get(key)
+            .map(|&(id, row)| format!("{} row {row}", self.files[id as usize]))
+    }
 }
 
 fn lake_keys(
@@ -996,9 +1026,12 @@ fn lake_keys(
     staging: &Staging,
     replaced: &BTreeSet<String>,
     key_names: &[String],
-) -> Result<HashMap<String, String>, IngestError> {
-    let mut seen = HashMap::new();
-    for df in all_frames(lake, staging, &contract.id)? {
+) -> Result<KeyIndex, IngestError> {
+    let mut seen = KeyIndex::default();
+    let mut columns: Vec<&str> = vec![lake::SOURCE_FILE, lake::SOURCE_ROW];
+    columns.extend(key_names.iter().map(String::as_str));
+    for path in partition_files(lake, staging, &contract.id) {
+        let df = lake::read_parquet_columns(&path, &columns)?;
         let files = df.column(lake::SOURCE_FILE).and_then(|c| c.str().cloned());
         let rows = df.column(lake::SOURCE_ROW).and_then(|c| c.i64().cloned());
         let keys: Result<Vec<StringChunked>, PolarsError> = key_names
@@ -1012,16 +1045,21 @@ fn lake_keys(
         let (Ok(files), Ok(rows), Ok(keys)) = (files, rows, keys) else {
             continue;
         };
+        let mut key = String::new();
         for i in 0..df.height() {
             let file = files.get(i).unwrap_or_default();
             if replaced.contains(file) {
                 continue;
             }
-            let key: Vec<&str> = keys.iter().map(|k| k.get(i).unwrap_or_default()).collect();
-            seen.insert(
-                key.join(" | "),
-                format!("{file} row {}", rows.get(i).unwrap_or_default()),
-            );
+            key.clear();
+            for (n, k) in keys.iter().enumerate() {
+                if n > 0 {
+                    key.push_str(" | ");
+                }
+                key.push_str(k.get(i).unwrap_or_default());
+            }
+            // The last occurrence was kept before; keys are unique in the lake, so either.
+            seen.insert(&key, file, rows.get(i).unwrap_or_default() as u64);
         }
     }
     Ok(seen)
