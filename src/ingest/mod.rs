@@ -972,10 +972,10 @@ fn lake_values_except(
                 .as_ref()
                 .and_then(|f| f.get(i))
                 .is_some_and(|f| except_files.contains(f));
-            if let (Some(v), false) = (v, excluded) {
-                if !set.contains(v) {
-                    set.insert(v.to_string());
-                }
+            if let (Some(v), false) = (v, excluded)
+                && !set.contains(v)
+            {
+                set.insert(v.to_string());
             }
         }
     }
@@ -1551,7 +1551,7 @@ mod tests {
         let contract = catalog.contract("nco").unwrap();
         let mut state = SourceState {
             key_idx: vec![contract.column_index("code").unwrap()],
-            seen: HashMap::new(),
+            seen: KeyIndex::default(),
             references: vec![(
                 contract.column_index("parent_code").unwrap(),
                 "nco".into(),
