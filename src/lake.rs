@@ -253,6 +253,48 @@ pub fn read_parquet_columns(path: &Path, columns: &[&str]) -> Result<DataFrame, 
     reader.with_columns(Some(present)).finish().map_err(parquet)
 }
 
+/// A staged Parquet file being written batch by batch ([`Staging::parquet_writer`]).
+pub struct StagedParquet {
+    target: PathBuf,
+    staged: PathBuf,
+    writer: polars::io::parquet::write::BatchedWriter<File>,
+    rows: usize,
+}
+
+impl StagedParquet {
+    /// Appends `df`'s rows (its schema must be the writer's).
+    pub fn write(&mut self, df: &DataFrame) -> Result<(), LakeError> {
+        if df.height() == 0 {
+            return Ok(());
+        }
+        self.rows += df.height();
+        self.writer
+            .write_batch(df)
+            .map_err(|source| LakeError::Parquet {
+                path: self.target.clone(),
+                source,
+            })
+    }
+
+    /// Closes the file and stages it for `target`; a file that got no rows is not kept, and
+    /// `target` is deleted instead. Returns the rows written.
+    pub fn finish(self, staging: &mut Staging) -> Result<usize, LakeError> {
+        self.writer.finish().map_err(|source| LakeError::Parquet {
+            path: self.target.clone(),
+            source,
+        })?;
+        if self.rows == 0 {
+            let _ = std::fs::remove_file(&self.staged);
+            if staging.current(&self.target).is_some() {
+                staging.delete(&self.target);
+            }
+        } else {
+            staging.moves.insert(self.target, Some(self.staged));
+        }
+        Ok(self.rows)
+    }
+}
+
 /// Writes go here first; `commit` moves them into the lake, and dropping without committing
 /// removes them, leaving the lake untouched.
 pub struct Staging {
@@ -321,6 +363,31 @@ impl Staging {
             })?;
         self.moves.insert(target.to_path_buf(), Some(staged));
         Ok(())
+    }
+
+    /// A Parquet file for `target` written batch by batch (a source's quarantine, chunk after
+    /// chunk), so that it never has to be held whole; [`StagedParquet::finish`] stages it.
+    pub fn parquet_writer(
+        &mut self,
+        target: &Path,
+        schema: &polars::prelude::Schema,
+    ) -> Result<StagedParquet, LakeError> {
+        let staged = self.staged_path();
+        let file = File::create(&staged).map_err(io(&staged))?;
+        let writer = ParquetWriter::new(file)
+            .with_compression(ParquetCompression::Zstd(None))
+            .with_statistics(StatisticsOptions::full())
+            .batched(schema)
+            .map_err(|source| LakeError::Parquet {
+                path: target.to_path_buf(),
+                source,
+            })?;
+        Ok(StagedParquet {
+            target: target.to_path_buf(),
+            staged,
+            writer,
+            rows: 0,
+        })
     }
 
     pub fn write_bytes(&mut self, target: &Path, bytes: &[u8]) -> Result<(), LakeError> {

@@ -465,3 +465,111 @@ fn the_report_pdfs_read_back_in_both_languages() {
         .count();
     assert!(dark > 500, "page 1 has ink ({dark} dark bytes)");
 }
+
+/// `nqs sql --export-setup` (what `make bench` times as "DuckDB alone"): a plain DuckDB
+/// connection that runs the exported `setup.sql`, then each indicator's SQL as written in
+/// `pipelines/indicators/`, gets every value nqs computed before disclosure control: the same
+/// cells, the same values (nqs's withheld cells have none; all others must be equal).
+#[test]
+fn the_exported_setup_reproduces_every_indicator_in_plain_duckdb() {
+    let dir = output().join("exported-setup");
+    let o = nqs(
+        output(),
+        &[
+            "sql",
+            "--year",
+            "2026",
+            "--as-of",
+            "2026-11-25",
+            "--export-setup",
+            dir.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let script = std::fs::read_to_string(dir.join("setup.sql")).unwrap();
+    assert!(
+        script.contains("insert into support_reviews"),
+        "the deadline SQL runs in the script"
+    );
+    let conn = duckdb::Connection::open_in_memory().unwrap();
+    conn.execute_batch(&script).unwrap();
+    let published = read_parquet(&output().join("2026/indicators.parquet"));
+    let ids = published
+        .column("indicator_id")
+        .unwrap()
+        .str()
+        .unwrap()
+        .clone();
+    let years = published
+        .column("year")
+        .unwrap()
+        .cast(&DataType::Int64)
+        .unwrap();
+    let years = years.i64().unwrap();
+    let breakdowns = published
+        .column("breakdown")
+        .unwrap()
+        .str()
+        .unwrap()
+        .clone();
+    let values_of = published
+        .column("breakdown_value")
+        .unwrap()
+        .str()
+        .unwrap()
+        .clone();
+    let values = published.column("value").unwrap().f64().unwrap().clone();
+    let mut nqs_cells = std::collections::BTreeMap::new();
+    for i in 0..published.height() {
+        nqs_cells.insert(
+            (
+                ids.get(i).unwrap().to_string(),
+                years.get(i).unwrap(),
+                breakdowns.get(i).unwrap().to_string(),
+                values_of.get(i).unwrap().to_string(),
+            ),
+            values.get(i),
+        );
+    }
+    let mut compared = 0;
+    let mut alone_cells = std::collections::BTreeMap::new();
+    let mut sql_files: Vec<PathBuf> =
+        std::fs::read_dir(project_root().join("pipelines/indicators"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "sql"))
+            .collect();
+    sql_files.sort();
+    for path in &sql_files {
+        let id = path.file_stem().unwrap().to_str().unwrap();
+        let sql = std::fs::read_to_string(path).unwrap();
+        let wrapped = format!(
+            "select cast(year as bigint), cast(breakdown as varchar), \
+             coalesce(cast(breakdown_value as varchar), 'total'), cast(value as double) \
+             from ({sql}) where year in (select year from report_years)"
+        );
+        let mut stmt = conn.prepare(&wrapped).unwrap();
+        let mut rows = stmt.query([]).unwrap();
+        while let Some(r) = rows.next().unwrap() {
+            let key: (String, i64, String, String) = (
+                id.to_string(),
+                r.get(0).unwrap(),
+                r.get(1).unwrap(),
+                r.get(2).unwrap(),
+            );
+            let alone: Option<f64> = r.get(3).unwrap();
+            alone_cells.insert(key, alone);
+        }
+    }
+    for (key, published) in &nqs_cells {
+        let Some(alone) = alone_cells.get(key) else {
+            panic!("{key:?}: nqs published a cell DuckDB alone does not compute");
+        };
+        if let (Some(p), Some(a)) = (published, alone) {
+            assert_eq!(p, a, "{key:?}");
+            compared += 1;
+        }
+    }
+    assert!(sql_files.len() > 50);
+    assert!(compared > 1000, "only {compared} values compared");
+}

@@ -180,8 +180,12 @@ pub fn ingest(catalog: &Catalog, opts: &IngestOptions) -> Result<IngestReport, I
             .filter_map(|f| manifest.files.get(f))
             .flat_map(|e| e.partitions.iter().filter_map(|p| PartitionKey::parse(p)))
             .collect();
+        let mut quarantined =
+            open_quarantine(contract, &lake, &mut staging, &replaced, opts.pseudonymiser)?;
         // Files are taken a chunk at a time so that a national-scale source never has to be
-        // held in memory whole; each chunk is merged into the staged partitions.
+        // held in memory whole; each chunk is merged into the staged partitions, and its
+        // quarantined rows appended to the source's quarantine (rewriting it whole for each
+        // chunk made a source whose every row failed cost more than one that passed).
         for chunk in changed.chunks(opts.chunk_files.max(1)) {
             let mut checked: Vec<CheckedFile> = chunk
                 .par_iter()
@@ -201,13 +205,13 @@ pub fn ingest(catalog: &Catalog, opts: &IngestOptions) -> Result<IngestReport, I
                 &old_partitions,
                 &checked,
             )?;
-            write_quarantine(
-                contract,
-                &lake,
-                &mut staging,
-                &replaced,
-                &checked,
-                opts.pseudonymiser,
+            quarantined.write(
+                &quarantine_frame(contract, &checked, opts.pseudonymiser).map_err(|cause| {
+                    IngestError::Table {
+                        source_id: contract.id.clone(),
+                        cause,
+                    }
+                })?,
             )?;
             record_chunk(
                 contract,
@@ -219,6 +223,7 @@ pub fn ingest(catalog: &Catalog, opts: &IngestOptions) -> Result<IngestReport, I
                 opts.pseudonymiser,
             );
         }
+        quarantined.finish(&mut staging)?;
         // Later sources may reference this one: drop what was cached of its old state.
         values_cache.retain(|(s, _), _| *s != contract.id);
         quarantine::sort_reasons(&mut source_report.reasons);
@@ -1405,20 +1410,19 @@ fn write_source(
     Ok(per_file)
 }
 
-fn write_quarantine(
+/// Opens the source's quarantine for this run: a new file, written chunk by chunk, that starts
+/// with the rows the lake's quarantine keeps (those of files not re-read now).
+fn open_quarantine(
     contract: &Contract,
     lake: &Lake,
     staging: &mut Staging,
     replaced: &BTreeSet<String>,
-    files: &[CheckedFile],
     pseudonymiser: &Pseudonymiser,
-) -> Result<(), IngestError> {
+) -> Result<lake::StagedParquet, IngestError> {
     let table_err = |cause| IngestError::Table {
         source_id: contract.id.clone(),
         cause,
     };
-    // Every text the quarantine stores passes the one IIN mask, whichever check produced it.
-    let masked = |text: &str| pseudonymiser.mask_iins(text).into_owned();
     let target = lake.quarantine_path(&contract.id);
     let nothing = BTreeSet::new();
     let replaced = if staging.is_staged(&target) {
@@ -1426,6 +1430,7 @@ fn write_quarantine(
     } else {
         replaced
     };
+    let empty = quarantine_frame(contract, &[], pseudonymiser).map_err(table_err)?;
     let kept = match staging.current(&target) {
         Some(p) => {
             let df = lake::read_parquet(&p)?;
@@ -1456,17 +1461,36 @@ fn write_quarantine(
         }
         None => None,
     };
+    let mut writer = staging.parquet_writer(&target, &empty.schema())?;
+    if let Some(kept) = kept {
+        writer.write(&kept)?;
+    }
+    Ok(writer)
+}
+
+/// One chunk's quarantined rows in the quarantine's columns, sorted by file and row. The
+/// source's quarantine is written chunk after chunk (old rows kept first), so it is sorted by
+/// file and row within each ingest run's part. Every text it stores passes the one IIN mask,
+/// whichever check produced it.
+fn quarantine_frame(
+    contract: &Contract,
+    files: &[CheckedFile],
+    pseudonymiser: &Pseudonymiser,
+) -> PolarsResult<DataFrame> {
+    let masked = |text: &str| pseudonymiser.mask_iins(text).into_owned();
     let rows: Vec<(&str, &RejectedRow)> = files
         .iter()
         .flat_map(|f| f.rejected.iter().map(move |r| (f.input.rel.as_str(), r)))
         .collect();
-    let first = |r: &RejectedRow| r.errors[0].clone();
+    fn first(r: &RejectedRow) -> &CellError {
+        &r.errors[0]
+    }
     let fresh = df!(
         "source" => rows.iter().map(|_| contract.id.as_str()).collect::<Vec<_>>(),
         "file" => rows.iter().map(|(f, _)| *f).collect::<Vec<_>>(),
         "row" => rows.iter().map(|(_, r)| r.number as i64).collect::<Vec<_>>(),
-        "column" => rows.iter().map(|(_, r)| first(r).column).collect::<Vec<_>>(),
-        "value" => rows.iter().map(|(_, r)| first(r).value.as_deref().map(masked)).collect::<Vec<_>>(),
+        "column" => rows.iter().map(|(_, r)| first(r).column.as_str()).collect::<Vec<_>>(),
+        "value" => rows.iter().map(|(_, r)| first(r).value.as_deref().map(masked)).collect::<Vec<Option<String>>>(),
         "reason" => rows.iter().map(|(_, r)| masked(&first(r).reason)).collect::<Vec<_>>(),
         "reason_code" => rows.iter().map(|(_, r)| first(r).code.as_str()).collect::<Vec<_>>(),
         "error_count" => rows.iter().map(|(_, r)| r.errors.len() as i64).collect::<Vec<_>>(),
@@ -1478,26 +1502,8 @@ fn write_quarantine(
                 .join("; "))
         }).collect::<Vec<_>>(),
         "record" => rows.iter().map(|(_, r)| masked(&r.record)).collect::<Vec<_>>(),
-    )
-    .map_err(table_err)?;
-    let mut combined = match kept {
-        Some(mut k) => {
-            k.vstack_mut(&fresh).map_err(table_err)?;
-            k
-        }
-        None => fresh,
-    };
-    if combined.height() == 0 {
-        if staging.current(&target).is_some() {
-            staging.delete(&target);
-        }
-        return Ok(());
-    }
-    combined = combined
-        .sort(["file", "row"], SortMultipleOptions::default())
-        .map_err(table_err)?;
-    staging.write_parquet(&target, &mut combined)?;
-    Ok(())
+    )?;
+    fresh.sort(["file", "row"], SortMultipleOptions::default())
 }
 
 #[cfg(test)]
