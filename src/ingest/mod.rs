@@ -1461,7 +1461,7 @@ fn open_quarantine(
         }
         None => None,
     };
-    let mut writer = staging.parquet_writer(&target, &empty.schema())?;
+    let mut writer = staging.parquet_writer(&target, empty.schema())?;
     if let Some(kept) = kept {
         writer.write(&kept)?;
     }
