@@ -254,35 +254,64 @@ pub fn read_parquet_columns(path: &Path, columns: &[&str]) -> Result<DataFrame, 
 }
 
 /// A staged Parquet file being written batch by batch ([`Staging::parquet_writer`]).
+///
+/// Rows are written in row groups of exactly [`StagedParquet::ROW_GROUP`] rows (the last
+/// shorter), whatever the batches they came in: the same rows make the same bytes however the
+/// ingest was chunked, and no more than one row group waits in memory.
 pub struct StagedParquet {
     target: PathBuf,
     staged: PathBuf,
     writer: polars::io::parquet::write::BatchedWriter<File>,
+    pending: Option<DataFrame>,
     rows: usize,
 }
 
 impl StagedParquet {
+    /// Rows per row group.
+    pub const ROW_GROUP: usize = 65_536;
+
     /// Appends `df`'s rows (its schema must be the writer's).
     pub fn write(&mut self, df: &DataFrame) -> Result<(), LakeError> {
         if df.height() == 0 {
             return Ok(());
         }
         self.rows += df.height();
-        self.writer
-            .write_batch(df)
-            .map_err(|source| LakeError::Parquet {
-                path: self.target.clone(),
-                source,
-            })
+        let parquet = |source| LakeError::Parquet {
+            path: self.target.clone(),
+            source,
+        };
+        let mut pending = match self.pending.take() {
+            Some(mut p) => {
+                p.vstack_mut(df).map_err(parquet)?;
+                p
+            }
+            None => df.clone(),
+        };
+        while pending.height() >= Self::ROW_GROUP {
+            let (group, rest) = pending.split_at(Self::ROW_GROUP as i64);
+            let mut group = group;
+            group.rechunk_mut();
+            self.writer.write_batch(&group).map_err(parquet)?;
+            pending = rest;
+        }
+        self.pending = Some(pending);
+        Ok(())
     }
 
     /// Closes the file and stages it for `target`; a file that got no rows is not kept, and
     /// `target` is deleted instead. Returns the rows written.
-    pub fn finish(self, staging: &mut Staging) -> Result<usize, LakeError> {
-        self.writer.finish().map_err(|source| LakeError::Parquet {
+    pub fn finish(mut self, staging: &mut Staging) -> Result<usize, LakeError> {
+        let parquet = |source| LakeError::Parquet {
             path: self.target.clone(),
             source,
-        })?;
+        };
+        if let Some(mut last) = self.pending.take()
+            && last.height() > 0
+        {
+            last.rechunk_mut();
+            self.writer.write_batch(&last).map_err(parquet)?;
+        }
+        self.writer.finish().map_err(parquet)?;
         if self.rows == 0 {
             let _ = std::fs::remove_file(&self.staged);
             if staging.current(&self.target).is_some() {
@@ -386,6 +415,7 @@ impl Staging {
             target: target.to_path_buf(),
             staged,
             writer,
+            pending: None,
             rows: 0,
         })
     }

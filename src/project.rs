@@ -48,7 +48,15 @@ pub struct Project {
     pub schedule: Schedule,
     /// DuckDB's worker threads (`None`: one per core). Results do not depend on it.
     pub threads: Option<usize>,
+    /// The memory DuckDB may hold while computing (its `memory_limit`, e.g. `1.5GB`); beyond
+    /// it, joins, aggregates and sorts spill to `<output>/.duckdb-tmp`. Results do not depend
+    /// on it.
+    pub memory_limit: String,
 }
+
+/// DuckDB's memory budget unless `--memory-limit` says otherwise: with nqs's own share it keeps
+/// `nqs run` within 2 GiB at national scale.
+pub const DEFAULT_MEMORY_LIMIT: &str = "1.5GB";
 
 impl Project {
     pub fn open(paths: ProjectPaths) -> Result<Project, ProjectError> {
@@ -69,6 +77,7 @@ impl Project {
             calendar,
             schedule,
             threads: None,
+            memory_limit: DEFAULT_MEMORY_LIMIT.to_string(),
         })
     }
 

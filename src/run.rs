@@ -141,6 +141,13 @@ fn prepared(project: &Project, period: &Period) -> Result<Connection, RunError> 
         conn.execute_batch(&format!("set threads = {threads}"))
             .map_err(IndicatorError::Setup)?;
     }
+    let spill = project.output().join(".duckdb-tmp");
+    conn.execute_batch(&format!(
+        "set memory_limit = '{}'; set temp_directory = '{}';",
+        project.memory_limit.replace('\'', ""),
+        spill.to_string_lossy().replace('\'', "''")
+    ))
+    .map_err(IndicatorError::Setup)?;
     indicators::prepare(&conn, &project.catalog, period)?;
     schedule::register_tables(
         &conn,

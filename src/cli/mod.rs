@@ -71,6 +71,11 @@ pub struct Global {
     /// DuckDB worker threads (default: one per core); results do not depend on it.
     #[arg(long, global = true, env = "NQS_THREADS")]
     pub threads: Option<usize>,
+    /// The memory DuckDB may hold while computing indicators (e.g. 1.5GB, 800MB); beyond it,
+    /// joins, aggregates and sorts spill to disk under the output folder. Results do not
+    /// depend on it.
+    #[arg(long, global = true, env = "NQS_MEMORY_LIMIT", default_value = nqs::project::DEFAULT_MEMORY_LIMIT)]
+    pub memory_limit: String,
     /// Print the command's summary as JSON instead of text.
     #[arg(long, global = true)]
     pub json: bool,
@@ -90,6 +95,7 @@ impl Global {
     pub fn project(&self) -> Result<Project> {
         let mut project = Project::open(self.paths())?;
         project.threads = self.threads;
+        project.memory_limit = self.memory_limit.clone();
         Ok(project)
     }
 
