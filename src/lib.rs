@@ -28,6 +28,7 @@ pub mod period;
 pub mod project;
 pub mod pseudonym;
 pub mod quarantine;
+pub mod query;
 pub mod report;
 pub mod run;
 pub mod schedule;

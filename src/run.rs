@@ -33,6 +33,8 @@ pub enum RunError {
     Findings(#[from] FindingsError),
     #[error("writing the indicator tables")]
     Output(#[from] OutputError),
+    #[error("writing the DuckDB catalogue of the published tables")]
+    Catalogue(#[from] crate::query::QueryError),
     #[error("cannot write {}", path.display())]
     Write {
         path: PathBuf,
@@ -322,6 +324,7 @@ pub fn run(
         lake_runs,
     };
     write_json(&dir.join(RECORD_FILE), &record)?;
+    crate::query::write_catalogue(project.output())?;
     Ok(RunSummary {
         period: *period,
         first_year: period.window().first(),

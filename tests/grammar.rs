@@ -6,7 +6,6 @@
 mod common;
 
 use nqs::grammar::{KkForm, kk_number, ru_count};
-use std::path::PathBuf;
 use std::process::Command;
 
 #[test]
@@ -33,17 +32,6 @@ fn kazakh_suffixes_match_the_cited_table() {
     assert!(checked >= 40, "only {checked} rows");
 }
 
-/// The virtual environment `scripts/setup.sh` creates.
-fn python() -> PathBuf {
-    if let Some(p) = std::env::var_os("NQS_TEST_PYTHON") {
-        return p.into();
-    }
-    let cache = std::env::var_os("XDG_CACHE_HOME")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").unwrap()).join(".cache"));
-    cache.join("nqs/venv/bin/python")
-}
-
 #[test]
 fn russian_agreement_matches_pymorphy3() {
     let nouns = [
@@ -60,7 +48,7 @@ fn russian_agreement_matches_pymorphy3() {
         "год",
         "человек",
     ];
-    let py = python();
+    let py = common::python();
     let out = Command::new(&py)
         .arg(common::project_root().join("scripts/ru-agreement.py"))
         .args(nouns)

@@ -5,6 +5,7 @@ mod contract;
 mod generate;
 mod ingest;
 mod publish;
+mod query;
 mod report;
 mod run;
 mod schedule;
@@ -149,6 +150,9 @@ pub enum Command {
     Schedule(schedule::Args),
     /// Run a SQL query (DuckDB) over the lake; every source is a view of its own name.
     Sql(sql::Args),
+    /// Query the published tables (indicators, findings) with SQL and write the result as a
+    /// table, CSV, JSON, Parquet or XLSX; `--lake` adds the lake for analysts.
+    Query(query::Args),
     /// Run the indicators' test cases (`pipelines/indicators/<id>.test.toml`).
     Test(test::Args),
     /// The scheduled yearly run in one command: ingest the inbox, run, report, schedule.
@@ -168,6 +172,7 @@ pub fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Publish(a) => publish::run(g, a),
         Command::Schedule(a) => schedule::run(g, a),
         Command::Sql(a) => sql::run(g, a),
+        Command::Query(a) => query::run(g, a),
         Command::Test(a) => test::run(g, a),
         Command::Yearly(a) => yearly::run(g, a),
     }

@@ -187,3 +187,15 @@ pub fn strs(df: &polars::prelude::DataFrame, column: &str) -> Vec<Option<String>
         .map(|v| v.map(String::from))
         .collect()
 }
+
+/// The Python of the virtual environment `scripts/setup.sh` creates (`NQS_TEST_PYTHON`
+/// overrides it).
+pub fn python() -> PathBuf {
+    if let Some(p) = std::env::var_os("NQS_TEST_PYTHON") {
+        return p.into();
+    }
+    let cache = std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").unwrap()).join(".cache"));
+    cache.join("nqs/venv/bin/python")
+}
