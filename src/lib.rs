@@ -14,6 +14,7 @@ pub mod charts;
 pub mod contract;
 pub mod disclosure;
 pub mod edition;
+pub mod extract;
 pub mod findings;
 pub mod generate;
 pub mod grammar;

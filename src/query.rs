@@ -4,7 +4,9 @@
 //! Two scopes. [`Scope::Published`] (the default) sees only what may leave the office: one view
 //! per published table, `indicators` (every year's `output/<YEAR>/indicators.parquet`, suppressed
 //! cells without a value, with their SDMX `conf_status` and `obs_status` flags) and `findings`
-//! (every year's `findings.parquet`, with a `year` column). [`Scope::Lake`] adds one view per
+//! (every year's `findings.parquet`, with a `year` column), and one per table of the research
+//! extract (`nqs extract`: `recognitions`, every year's `research/recognitions.parquet`, with a
+//! `year` column). [`Scope::Lake`] adds one view per
 //! lake source and `quarantine` ([`crate::sql::open_lake`]): the analysts' own, never for
 //! publication — the lake holds pseudonymised microdata.
 //!
@@ -157,6 +159,45 @@ fn published_views(output: &Path, relative: bool) -> Vec<String> {
             ));
         }
     }
+    // The research extracts (`nqs extract`): one view per table, every year's file with a
+    // `year` column.
+    let mut research: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for (year, dir) in &years {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(dir.join(crate::extract::DIR))
+            .map(|d| d.flatten().map(|e| e.path()).collect())
+            .unwrap_or_default();
+        files.sort();
+        for file in files {
+            let Some(name) = file
+                .file_name()
+                .and_then(|n| n.to_str())
+                .and_then(|n| n.strip_suffix(".parquet"))
+            else {
+                continue;
+            };
+            if name.starts_with('.')
+                || PUBLISHED_TABLES.contains(&name)
+                || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            {
+                continue;
+            }
+            let path = if relative {
+                format!("{year}/{}/{name}.parquet", crate::extract::DIR)
+            } else {
+                file.to_string_lossy().to_string()
+            };
+            research.entry(name.to_string()).or_default().push(format!(
+                "select {year} as year, * from read_parquet({})",
+                sql_text(&path)
+            ));
+        }
+    }
+    for (name, parts) in research {
+        views.push(format!(
+            "create or replace view {name} as {}",
+            parts.join(" union all by name ")
+        ));
+    }
     views
 }
 
@@ -198,7 +239,8 @@ pub fn write_catalogue(output: &Path) -> Result<PathBuf, QueryError> {
     Ok(path)
 }
 
-/// The years with an output folder (`output/<YEAR>/`), oldest first.
+/// The years with an output folder (`output/<YEAR>/`) holding indicators or a research
+/// extract, oldest first.
 fn published_years(output: &Path) -> Vec<(i32, PathBuf)> {
     let mut years: Vec<(i32, PathBuf)> = std::fs::read_dir(output)
         .map(|d| {
@@ -206,10 +248,10 @@ fn published_years(output: &Path) -> Vec<(i32, PathBuf)> {
                 .filter_map(|e| {
                     let name = e.file_name().to_string_lossy().to_string();
                     let year: i32 = name.parse().ok().filter(|_| name.len() == 4)?;
-                    e.path()
-                        .join("indicators.parquet")
-                        .is_file()
-                        .then(|| (year, e.path()))
+                    let dir = e.path();
+                    (dir.join("indicators.parquet").is_file()
+                        || dir.join(crate::extract::DIR).is_dir())
+                    .then_some((year, dir))
                 })
                 .collect()
         })
@@ -372,7 +414,18 @@ fn json_text(batches: &[RecordBatch]) -> Result<(u64, String), QueryError> {
 fn json_column(column: &ArrayRef) -> Result<Vec<serde_json::Value>, QueryError> {
     use duckdb::arrow::datatypes::Int64Type;
     use serde_json::Value;
-    let n = column.len();
+    // Each row's value, or null where the column has none.
+    let each = |value: &dyn Fn(usize) -> Value| {
+        (0..column.len())
+            .map(|i| {
+                if column.is_null(i) {
+                    Value::Null
+                } else {
+                    value(i)
+                }
+            })
+            .collect::<Vec<_>>()
+    };
     let integer = matches!(
         column.data_type(),
         DataType::Int8
@@ -387,27 +440,11 @@ fn json_column(column: &ArrayRef) -> Result<Vec<serde_json::Value>, QueryError> 
         let cast = duckdb::arrow::compute::cast(column, &DataType::Int64)
             .map_err(|e| QueryError::Print(e.to_string()))?;
         let ints = cast.as_primitive::<Int64Type>();
-        return Ok((0..n)
-            .map(|i| {
-                if ints.is_null(i) {
-                    Value::Null
-                } else {
-                    Value::from(ints.value(i))
-                }
-            })
-            .collect());
+        return Ok(each(&|i| Value::from(ints.value(i))));
     }
     if let DataType::Boolean = column.data_type() {
         let b = column.as_boolean();
-        return Ok((0..n)
-            .map(|i| {
-                if b.is_null(i) {
-                    Value::Null
-                } else {
-                    Value::Bool(b.value(i))
-                }
-            })
-            .collect());
+        return Ok(each(&|i| Value::Bool(b.value(i))));
     }
     if let Some(numbers) = number_column(column) {
         // NaN and infinities have no JSON number: null, as pandas writes them.

@@ -9,16 +9,12 @@ use polars::prelude::*;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-/// One ingest and one run of the sample for every test in this file.
+/// One ingest, one run and one research extract of the sample for every test in this file.
 fn output() -> &'static Path {
     static OUT: OnceLock<PathBuf> = OnceLock::new();
     OUT.get_or_init(|| {
-        let dir = std::env::temp_dir().join(format!("nqs-query-test-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        let sample = project_root().join("datasets/sample");
-        let o = nqs(&dir, &["ingest", sample.to_str().unwrap(), "--sample"]);
-        assert!(o.status.success(), "{}", stderr(&o));
-        let o = nqs(&dir, &["run", "--year", "2026", "--as-of", "2026-11-25"]);
+        let dir = sample_output("query-test", &[2026]);
+        let o = nqs(&dir, &["extract", "--year", "2026"]);
         assert!(o.status.success(), "{}", stderr(&o));
         dir
     })
@@ -238,7 +234,7 @@ print(json.dumps({"views": counts, "candidates_assessed": total}))
     let views = v["views"].as_object().unwrap();
     assert_eq!(
         views.keys().collect::<Vec<_>>(),
-        ["findings", "indicators"],
+        ["findings", "indicators", "recognitions"],
         "{v}"
     );
     assert!(views.values().all(|n| n.as_u64().unwrap() > 0), "{v}");

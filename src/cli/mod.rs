@@ -2,6 +2,7 @@
 
 mod calendar;
 mod contract;
+mod extract;
 mod generate;
 mod ingest;
 mod publish;
@@ -153,6 +154,10 @@ pub enum Command {
     /// Query the published tables (indicators, findings) with SQL and write the result as a
     /// table, CSV, JSON, Parquet or XLSX; `--lake` adds the lake for analysts.
     Query(query::Args),
+    /// Write the year's research extract: recognition microdata under statistical disclosure
+    /// control (declared quasi-identifiers recoded until every combination is shared by at
+    /// least k persons; a pseudonym key of its own) in output/<YEAR>/research/.
+    Extract(extract::Args),
     /// Run the indicators' test cases (`pipelines/indicators/<id>.test.toml`).
     Test(test::Args),
     /// The scheduled yearly run in one command: ingest the inbox, run, report, schedule.
@@ -173,6 +178,7 @@ pub fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Schedule(a) => schedule::run(g, a),
         Command::Sql(a) => sql::run(g, a),
         Command::Query(a) => query::run(g, a),
+        Command::Extract(a) => extract::run(g, a),
         Command::Test(a) => test::run(g, a),
         Command::Yearly(a) => yearly::run(g, a),
     }

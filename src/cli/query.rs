@@ -10,7 +10,8 @@ use std::process::ExitCode;
 #[derive(clap::Args)]
 pub struct Args {
     /// The query, e.g. "select year, value from indicators where indicator_id = 'pass_rate'
-    /// and breakdown = 'total'". Views: indicators, findings; with --lake, every lake source
+    /// and breakdown = 'total'". Views: indicators, findings, the research extract's tables
+    /// (recognitions, after `nqs extract`); with --lake, every lake source
     /// and quarantine too.
     pub query: String,
     /// How to write the result.

@@ -59,6 +59,23 @@ pub fn pipelines_with(dir: &Path, contracts: &[(&str, &str)]) -> PathBuf {
     p
 }
 
+/// A fresh output folder `<temp>/nqs-<tag>-<pid>`: the committed sample ingested (under the
+/// public sample key) and `nqs run` for each of `years`, judged as of 2026-11-25 as
+/// `make report` does.
+pub fn sample_output(tag: &str, years: &[i32]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("nqs-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let sample = project_root().join("datasets/sample");
+    let o = nqs(&dir, &["ingest", sample.to_str().unwrap(), "--sample"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    for year in years {
+        let year = year.to_string();
+        let o = nqs(&dir, &["run", "--year", &year, "--as-of", "2026-11-25"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    dir
+}
+
 pub fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
