@@ -32,5 +32,6 @@ pub mod query;
 pub mod report;
 pub mod run;
 pub mod schedule;
+pub mod sdmx;
 pub mod sql;
 pub mod validate;
