@@ -310,8 +310,7 @@ const RESERVED: [&str; 6] = [
 /// Whether `s` is an SDMX 2.1 IDType (`[A-Za-z0-9_@$\-]+`).
 fn is_id(s: &str) -> bool {
     !s.is_empty()
-        && s
-            .chars()
+        && s.chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '@' | '$' | '-'))
 }
 
@@ -733,7 +732,12 @@ impl Structure {
         for (id, en, ru, kk) in [
             ("TIME_PERIOD", "Time period", "Период", "Кезең"),
             ("OBS_VALUE", "Observation value", "Значение", "Мәні"),
-            ("UNIT_MEASURE", "Unit of measure", "Единица измерения", "Өлшем бірлігі"),
+            (
+                "UNIT_MEASURE",
+                "Unit of measure",
+                "Единица измерения",
+                "Өлшем бірлігі",
+            ),
             (
                 "CONF_STATUS",
                 "Confidentiality status",
@@ -985,7 +989,12 @@ mod tests {
         // Two values that would share an id keep apart, and each keeps its value.
         assert_eq!(age.code_of("55+"), "55_PLUS");
         assert_eq!(age.code_of("55_PLUS"), "55_PLUS_2");
-        let plus = age.codelist.codes.iter().find(|c| c.id == "55_PLUS").unwrap();
+        let plus = age
+            .codelist
+            .codes
+            .iter()
+            .find(|c| c.id == "55_PLUS")
+            .unwrap();
         assert_eq!(plus.value.as_deref(), Some("55+"));
         // South Kazakhstan region, of the vintage before 2018, is a code of REF_AREA.
         let area = &s.dimensions[0];

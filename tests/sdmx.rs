@@ -54,12 +54,7 @@ fn tampered(name: &str, file: &str, edit: impl Fn(String) -> String) -> PathBuf 
 #[test]
 fn sdmx1_reads_the_structure_and_the_data_as_the_parquet_has_them() {
     let o = check(&output().join("2026"));
-    assert!(
-        o.status.success(),
-        "{}\n{}",
-        stdout(&o),
-        stderr(&o)
-    );
+    assert!(o.status.success(), "{}\n{}", stdout(&o), stderr(&o));
     assert!(stdout(&o).starts_with("ok: "), "{}", stdout(&o));
 }
 
@@ -82,7 +77,11 @@ fn the_csv_is_sdmx_csv_1_0_with_withheld_cells_empty() {
     let col = |name: &str| head.iter().position(|h| h == name).unwrap();
     let (value, conf) = (col("OBS_VALUE"), col("CONF_STATUS"));
     let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
-    assert!(records.iter().all(|r| &r[0] == "KZ_NQS:NQS_INDICATORS(1.0)"));
+    assert!(
+        records
+            .iter()
+            .all(|r| &r[0] == "KZ_NQS:NQS_INDICATORS(1.0)")
+    );
     let withheld: Vec<&csv::StringRecord> = records
         .iter()
         .filter(|r| matches!(&r[conf], "C" | "D"))
@@ -121,10 +120,9 @@ fn the_check_fails_when_a_value_differs_from_the_parquet() {
         let mut lines: Vec<String> = text.lines().map(String::from).collect();
         let head: Vec<&str> = lines[0].split(',').collect();
         let value = head.iter().position(|h| *h == "OBS_VALUE").unwrap();
-        let row = lines
+        let row = 1 + lines[1..]
             .iter()
             .position(|l| l.split(',').nth(value).is_some_and(|v| !v.is_empty()))
-            .filter(|&i| i > 0)
             .unwrap();
         let mut cells: Vec<String> = lines[row].split(',').map(String::from).collect();
         let v: f64 = cells[value].parse().unwrap();
