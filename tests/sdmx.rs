@@ -60,6 +60,10 @@ fn sdmx1_reads_the_structure_and_the_data_as_the_parquet_has_them() {
 
 #[test]
 fn the_csv_is_sdmx_csv_1_0_with_withheld_cells_empty() {
+    // Written to a temporary file and renamed: none is left behind.
+    for tmp in [".indicators.sdmx.csv.tmp", ".structure.xml.tmp"] {
+        assert!(!output().join("2026").join(tmp).exists(), "{tmp}");
+    }
     let text = std::fs::read_to_string(output().join("2026/indicators.sdmx.csv")).unwrap();
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     let head: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();

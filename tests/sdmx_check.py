@@ -16,6 +16,8 @@ Usage: sdmx_check.py YEAR_DIR PIPELINES_DIR
 - The observations must be indicators.parquet's rows, one for one: same count, same cells
   (rebuilt from the dimensions' NQS_BREAKDOWN and the codes' NQS_VALUE annotations), equal
   values, no value where the parquet has none, the same CONF_STATUS and OBS_STATUS.
+- sdmx1's own SDMX-CSV 1.0 writer, given the observations it read, writes the same columns in
+  the same order and the same codes and flags row for row.
 
 Exits 1 listing the problems found, 0 when there are none.
 """
@@ -29,7 +31,9 @@ import tomllib
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import sdmx
+from sdmx.format.csv.v1 import FormatOptions as FormatOptions1
 from sdmx.model.common import Codelist
 
 LANGS = {"en", "ru", "kk"}
@@ -190,6 +194,26 @@ def main() -> int:
         if k in published:
             fail(f"{where}: a second observation of {k}")
         published[k] = (value, attributes.get("CONF_STATUS"), attributes.get("OBS_STATUS"))
+
+    # --- sdmx1's own SDMX-CSV 1.0 writer lays the same observations out as nqs did ------------
+    # (OBS_VALUE aside: the writer formats numbers its own way, and needs NaN for no value.)
+    for ds in data.data:
+        for o in ds.obs:
+            o.value = float(o.value) if o.value not in (None, "") else math.nan
+    written = pd.concat(
+        [
+            sdmx.to_csv(ds, format_options=FormatOptions1(), attributes="o", rtype=pd.DataFrame)
+            for ds in data.data
+        ]
+    )
+    if list(written.columns) != header:
+        fail(f"sdmx1 writes SDMX-CSV 1.0 with columns {list(written.columns)}, nqs wrote {header}")
+    else:
+        keep = [c for c in header if c != "OBS_VALUE"]
+        ours = sorted(tuple(r[header.index(c)] for c in keep) for r in body)
+        theirs = sorted(tuple(str(v) for v in t) for t in written[keep].itertuples(index=False))
+        if ours != theirs:
+            fail("sdmx1's SDMX-CSV 1.0 of the observations differs from the file in codes or flags")
 
     # --- Against indicators.parquet ----------------------------------------------------------
     table = duckdb.sql(
