@@ -2,30 +2,38 @@
 //! SDMX-CSV 1.0 (`indicators.sdmx.csv`) and their structure as an SDMX-ML 2.1 Structure message
 //! (`structure.xml`), both beside `indicators.parquet` in `output/<YEAR>/`.
 //!
-//! Sections of the standard used:
-//! - SDMX 2.1, Section 2 (Information Model): a Data Structure Definition (§5 *Data Structure
-//!   Definition and Dataset*) with a DimensionDescriptor, a TimeDimension `TIME_PERIOD`, a
-//!   PrimaryMeasure `OBS_VALUE` and DataAttributes; Codelists and a ConceptScheme (§8 *Item
-//!   Scheme*, §9 *Concept Scheme*); a Dataflow (§5.2).
-//! - SDMX 2.1, Section 3A (SDMX-ML): the Structure message (`mes:Structure`, namespaces
-//!   `…/schemas/v2_1/message`, `…/structure`, `…/common`), names in several languages by
-//!   `xml:lang`, references by `<Ref>`.
-//! - Section 6 (Technical Notes), the Content-Oriented Guidelines' cross-domain concepts
-//!   `REF_AREA`, `SEX`, `AGE`, `UNIT_MEASURE`, `CONF_STATUS`, `OBS_STATUS`, with the codes of the
-//!   cross-domain code lists CL_CONF_STATUS (`F`, `C`, `D`) and CL_OBS_STATUS (`A`, `P`), and `_T`
-//!   for a total.
-//! - SDMX-CSV 1.0 (the CSV format added to SDMX 2.1 in 2017): first column `DATAFLOW`
+//! Parts of the standard used:
+//! - SDMX 2.1 Section 2 (Information Model): the Data Structure Definition (a
+//!   DimensionDescriptor with a TimeDimension `TIME_PERIOD`, a MeasureDescriptor with the
+//!   PrimaryMeasure `OBS_VALUE`, an AttributeDescriptor whose attributes relate to a dimension or
+//!   to the primary measure), the item schemes Codelist and ConceptScheme, and the Dataflow.
+//! - SDMX 2.1 Section 3A (SDMX-ML): the Structure message (`mes:Structure`, namespaces
+//!   `…/schemas/v2_1/message`, `…/structure`, `…/common`), its artefacts in the order of
+//!   `StructuresType`, names in several languages by `xml:lang`, references by `<Ref>`. The
+//!   message validates against the SDMX-ML 2.1 XSD (`SDMXMessage.xsd`).
+//! - SDMX 2.1 Section 6 (Technical Notes): `ObservationalTimePeriod` for `TIME_PERIOD` (a year,
+//!   `2026`).
+//! - The SDMX Content-Oriented Guidelines: the cross-domain concepts `REF_AREA`, `SEX`, `AGE`,
+//!   `UNIT_MEASURE`, `CONF_STATUS`, `OBS_STATUS`, the codes of the cross-domain code lists
+//!   CL_CONF_STATUS (`F`, `C`, `D`) and CL_OBS_STATUS (`A`, `P`) that nqs uses, and `_T` for a
+//!   total.
+//! - SDMX-CSV 1.0 (the CSV format for SDMX 2.1): first column `DATAFLOW`
 //!   (`AGENCY:ID(VERSION)`), then the dimensions in the DSD's order, `TIME_PERIOD`, `OBS_VALUE`
-//!   and the attributes, one observation a row.
+//!   and the attributes, one observation a row, an empty field for no value.
 //!
 //! The design: one dimension per breakdown the indicators declare (`region` is `REF_AREA`, coded
-//! by KATO; `sex`, `nqf_level`, `sector`, `age_band` as `AGE`, and the others by their name in
-//! capitals), each with a code list and `_T` for "all". A row of the tidy table has `_T` in every
+//! by KATO; `sex`, `nqf_level`, `sector`, `age_band` as `AGE`, `level` as `EDU_LEVEL`, `source`
+//! as `DATA_KIND`, any other by its name in capitals), each with a code list and `_T` for "all". A row of the tidy table has `_T` in every
 //! breakdown dimension but its own, so every published cell is one observation. A code is the
 //! value as published when it is a valid SDMX id; otherwise (`55+`) it is made one (`55_PLUS`)
 //! and the original value is kept in an annotation `NQS_VALUE`; each breakdown dimension names
 //! its breakdown in an annotation `NQS_BREAKDOWN`, so the tidy table can be rebuilt from SDMX.
 //! A withheld cell is an observation without a value whose `CONF_STATUS` says why.
+//!
+//! A breakdown's code list holds its declared codes (every KATO vintage of the regions, the
+//! sectors, the providers, NQF levels 1–8, both sexes) and the values the year's rows use, so two
+//! years' structures may differ by a value first used in a later year (e.g. a new category): the
+//! structure travels with the data, in the same folder.
 
 use crate::contract::Catalog;
 use crate::indicators::{Confidentiality, Indicator, Row, Unit};
