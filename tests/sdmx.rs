@@ -1,8 +1,8 @@
 //! The SDMX that `nqs run` publishes (`indicators.sdmx.csv`, `structure.xml`) on the committed
 //! sample, read back by sdmx1 (`tests/sdmx_check.py`, the venv of `scripts/setup.sh`): the
 //! structure parses, every observation's codes are in their code lists, and the observations
-//! are `indicators.parquet`'s rows. The check is shown to fail on a structure missing a code and
-//! on a changed value.
+//! are `indicators.parquet`'s rows. The check is shown to fail on a structure missing a code, on
+//! a code without a Kazakh name and on a changed value.
 
 mod common;
 
@@ -137,4 +137,21 @@ fn the_check_fails_when_a_value_differs_from_the_parquet() {
     let o = check(&dir);
     assert!(!o.status.success());
     assert!(stderr(&o).contains("SDMX ("), "{}", stderr(&o));
+}
+
+#[test]
+fn the_check_fails_when_a_code_has_no_kazakh_name() {
+    let dir = tampered("name", "structure.xml", |xml| {
+        xml.replace(
+            "<com:Name xml:lang=\"kk\">Барлығы</com:Name>",
+            "<com:Name xml:lang=\"en\">Total</com:Name>",
+        )
+    });
+    let o = check(&dir);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("code CL_SEX._T has no name in kk"),
+        "{}",
+        stderr(&o)
+    );
 }
