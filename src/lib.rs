@@ -33,5 +33,6 @@ pub mod query;
 pub mod report;
 pub mod run;
 pub mod schedule;
+pub mod sdmx;
 pub mod sql;
 pub mod validate;

@@ -33,6 +33,8 @@ pub enum RunError {
     Findings(#[from] FindingsError),
     #[error("writing the indicator tables")]
     Output(#[from] OutputError),
+    #[error("writing the indicators as SDMX")]
+    Sdmx(#[from] crate::sdmx::SdmxError),
     #[error("writing the DuckDB catalogue of the published tables")]
     Catalogue(#[from] crate::query::QueryError),
     #[error("cannot write {}", path.display())]
@@ -325,6 +327,7 @@ pub fn run(
     };
     write_json(&dir.join(RECORD_FILE), &record)?;
     crate::query::write_catalogue(project.output())?;
+    crate::sdmx::write(project, period, &dir, &rows, &indicators)?;
     Ok(RunSummary {
         period: *period,
         first_year: period.window().first(),
