@@ -35,6 +35,8 @@ pub enum RunError {
     Output(#[from] OutputError),
     #[error("writing the DuckDB catalogue of the published tables")]
     Catalogue(#[from] crate::query::QueryError),
+    #[error("writing the data dictionary")]
+    Dictionary(#[from] crate::dictionary::DictionaryError),
     #[error("cannot write {}", path.display())]
     Write {
         path: PathBuf,
@@ -325,6 +327,7 @@ pub fn run(
     };
     write_json(&dir.join(RECORD_FILE), &record)?;
     crate::query::write_catalogue(project.output())?;
+    crate::dictionary::write_all(project, period.year)?;
     Ok(RunSummary {
         period: *period,
         first_year: period.window().first(),
