@@ -876,3 +876,225 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), DictionaryError> {
     std::fs::write(&tmp, bytes).map_err(err)?;
     std::fs::rename(&tmp, path).map_err(err)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::project::{Project, ProjectPaths};
+
+    fn root() -> PathBuf {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    }
+
+    fn project(output: &Path) -> Project {
+        Project::open(ProjectPaths {
+            pipelines: root().join("pipelines"),
+            output: output.to_path_buf(),
+            templates: root().join("report-templates"),
+            calendar: None,
+        })
+        .unwrap()
+    }
+
+    /// The year's published tables as `nqs run` writes them, with no rows.
+    fn published(project: &Project, year: i32) {
+        let dir = project.year_dir(year);
+        let indicators = project.indicators().unwrap();
+        crate::indicators::write_outputs(&[], &indicators, &dir).unwrap();
+        let findings = crate::findings::Findings {
+            year,
+            state: Default::default(),
+            problems: Vec::new(),
+        };
+        crate::findings::write_outputs(&findings, &dir).unwrap();
+    }
+
+    fn write_parquet(path: &Path, mut df: polars::prelude::DataFrame) {
+        use polars::prelude::*;
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        ParquetWriter::new(std::fs::File::create(path).unwrap())
+            .finish(&mut df)
+            .unwrap();
+    }
+
+    /// The research extract's columns as the brief of `nqs extract` gives them.
+    fn extract_frame(extra: bool) -> polars::prelude::DataFrame {
+        use polars::prelude::*;
+        let mut df = df!(
+            "person" => ["a", "b"],
+            "sex" => [Some("M"), None],
+            "age_band" => ["18-34", "35-54"],
+            "region" => ["710000000", "other"],
+            "nco_group" => ["2512", "25"],
+            "nqf_level" => ["4", "5-8"],
+            "decision_month" => ["2026-01", "2026-Q1"],
+            "referral" => ["voluntary", "employer"],
+            "result" => ["passed", "absent"],
+            "score" => [Some(80i32), None],
+            "weeks_to_decision" => [3i32, 5],
+        )
+        .unwrap();
+        if extra {
+            df.with_column(Series::new("birth_year".into(), [1980i32, 1990]))
+                .unwrap();
+        }
+        df
+    }
+
+    #[test]
+    fn the_published_tables_are_worded_for_an_official_document() {
+        let project = project(Path::new("/nonexistent"));
+        let indicators = project.indicators().unwrap();
+        let d = Dictionary::load(project.pipelines(), &project.catalog, &indicators).unwrap();
+        let names: Vec<&str> = d.published().map(|t| t.name.as_str()).collect();
+        assert_eq!(names, ["indicators", "findings"]);
+        assert_eq!(d.indicators.len(), indicators.len());
+        // Printed in the report: no Latin words (SDMX, a cited standard, excepted), no
+        // column names, in Kazakh and Russian.
+        let latin = regex::Regex::new(r"[A-Za-z][A-Za-z0-9_]*").unwrap();
+        for t in d.published() {
+            for lang in ["kk", "ru"] {
+                let mut texts = vec![t.title.get(lang), t.description.get(lang)];
+                for c in &t.columns {
+                    texts.push(c.description.get(lang));
+                    texts.push(d.type_text(c.kind, lang));
+                    texts.push(d.unit_text(c.unit.as_deref(), lang));
+                    texts.push(d.personal_text(&c.personal, lang));
+                    assert!(!d.type_text(c.kind, lang).is_empty());
+                }
+                for text in texts {
+                    let words: Vec<&str> = latin
+                        .find_iter(text)
+                        .map(|m| m.as_str())
+                        .filter(|w| *w != "SDMX")
+                        .collect();
+                    assert!(words.is_empty(), "{lang}: {text:?} has {words:?}");
+                }
+            }
+        }
+        // Code lists are resolved from where they are declared.
+        let ind = d.published().next().unwrap();
+        let col = |n: &str| ind.columns.iter().find(|c| c.name == n).unwrap();
+        assert_eq!(col("indicator_id").codes.len(), indicators.len());
+        assert!(col("breakdown").codes.contains(&"total".to_string()));
+        assert_eq!(col("conf_status").codes, ["F", "C", "D"]);
+    }
+
+    #[test]
+    fn a_file_that_differs_from_the_declaration_is_refused() {
+        let table = Table {
+            name: "t".into(),
+            path: "t.parquet".into(),
+            published: true,
+            title: Text::default(),
+            description: Text::default(),
+            rows: None,
+            columns: ["a", "b"]
+                .iter()
+                .map(|n| Column {
+                    name: n.to_string(),
+                    kind: FieldType::Integer,
+                    unit: None,
+                    codes: Vec::new(),
+                    codes_from: None,
+                    personal: "none".into(),
+                    description: Text::default(),
+                })
+                .collect(),
+        };
+        let int = Some(FieldType::Integer);
+        let s = |cols: &[(&str, Option<FieldType>)]| -> Vec<(String, Option<FieldType>)> {
+            cols.iter().map(|(n, t)| (n.to_string(), *t)).collect()
+        };
+        assert!(check_schema(&table, &s(&[("a", int), ("b", int)])).is_ok());
+        let e = check_schema(&table, &s(&[("a", int), ("b", int), ("c", int)])).unwrap_err();
+        assert!(e.contains("not declared: c"), "{e}");
+        let e = check_schema(&table, &s(&[("a", int)])).unwrap_err();
+        assert!(e.contains("not in the file: b"), "{e}");
+        let e = check_schema(&table, &s(&[("b", int), ("a", int)])).unwrap_err();
+        assert!(e.contains("the order differs"), "{e}");
+        let e =
+            check_schema(&table, &s(&[("a", int), ("b", Some(FieldType::String))])).unwrap_err();
+        assert!(
+            e.contains("`t.b` is declared integer but the file holds string"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn markdown_cells_stay_in_their_column() {
+        assert_eq!(cell("a | b\nc"), "a \\| b c");
+    }
+
+    #[test]
+    fn write_all_documents_the_files_there_and_the_extract_once_it_exists() {
+        let out = tempfile::tempdir().unwrap();
+        let project = project(out.path());
+        let dir = project.year_dir(2026);
+        // Before `nqs run`: nothing to document.
+        let e = write_all(&project, 2026).unwrap_err();
+        assert!(matches!(e, DictionaryError::NotRun { .. }), "{e}");
+        published(&project, 2026);
+        let [md, package] = write_all(&project, 2026).unwrap();
+        let text = std::fs::read_to_string(&md).unwrap();
+        for c in [
+            "indicator_id",
+            "conf_status",
+            "obs_status",
+            "suppressed",
+            "evidence",
+        ] {
+            assert!(text.contains(&format!("| `{c}` |")), "{c}");
+        }
+        assert!(!text.contains("research/"));
+        let p: Json = serde_json::from_str(&std::fs::read_to_string(&package).unwrap()).unwrap();
+        let names: Vec<&str> = p["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(names, ["indicators", "findings"]);
+        let fields = &p["resources"][0]["schema"]["fields"];
+        assert_eq!(fields[1]["name"], "year");
+        assert_eq!(fields[1]["type"], "integer");
+        assert_eq!(fields[8]["constraints"]["enum"], json!(["F", "C", "D"]));
+        // No temporary file is left beside them.
+        let names: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert!(names.iter().all(|n| !n.ends_with(".tmp")), "{names:?}");
+
+        // `nqs extract` wrote its file: it is documented from extract.toml, typed as written.
+        let extract = dir.join("research/recognitions.parquet");
+        write_parquet(&extract, extract_frame(false));
+        write_all(&project, 2026).unwrap();
+        let text = std::fs::read_to_string(&md).unwrap();
+        assert!(text.contains("## recognitions (`research/recognitions.parquet`)"));
+        assert!(text.contains("at least 5 persons"), "k filled in");
+        let p: Json = serde_json::from_str(&std::fs::read_to_string(&package).unwrap()).unwrap();
+        let r = &p["resources"][2];
+        assert_eq!(r["path"], "research/recognitions.parquet");
+        let fields = r["schema"]["fields"].as_array().unwrap();
+        assert_eq!(fields.len(), 11);
+        let field = |n: &str| fields.iter().find(|f| f["name"] == n).unwrap();
+        assert_eq!(field("score")["type"], "integer");
+        assert_eq!(field("sex")["type"], "string");
+        // A kept column's codes constrain it; a recoded quasi-identifier's do not.
+        assert_eq!(
+            field("result")["constraints"]["enum"],
+            json!(["passed", "failed", "absent"])
+        );
+        assert!(field("sex").get("constraints").is_none());
+
+        // A column extract.toml does not declare is refused, naming it.
+        write_parquet(&extract, extract_frame(true));
+        let e = write_all(&project, 2026).unwrap_err();
+        assert!(e.to_string().contains("extract.toml"), "{e}");
+        let DictionaryError::Mismatch { message, .. } = e else {
+            panic!("{e}")
+        };
+        assert!(message.contains("not declared: birth_year"), "{message}");
+    }
+}
