@@ -570,13 +570,13 @@ impl Dictionary {
                 ));
             }
         }
-        md.push_str(&format!(
+        md.push_str(
             "\n## Indicators\n\nThe values of `indicator_id`, with the unit of `value`. Titles \
              from `pipelines/indicators/<id>.toml`; an indicator's definition, formula and \
              sources are in the report's methodology annex.\n\n\
              | indicator_id | unit | breakdowns | title (kk) | title (ru) | title (en) |\n\
-             |---|---|---|---|---|---|\n"
-        ));
+             |---|---|---|---|---|---|\n",
+        );
         for i in &self.indicators {
             md.push_str(&format!(
                 "| `{}` | {} | {} | {} | {} | {} |\n",
@@ -687,11 +687,13 @@ fn cell(text: &str) -> String {
     text.replace('\n', " ").replace('|', "\\|")
 }
 
+/// A column of a Parquet file: its name and type (`None`: a type the dictionary does not
+/// describe).
+type FileColumn = (String, Option<FieldType>);
+
 /// A Parquet file's columns (name and type, `None` for a type the dictionary does not
 /// describe) and its row count, from its footer.
-fn parquet_schema(
-    path: &Path,
-) -> Result<(Vec<(String, Option<FieldType>)>, usize), DictionaryError> {
+fn parquet_schema(path: &Path) -> Result<(Vec<FileColumn>, usize), DictionaryError> {
     use polars::prelude::*;
     let bad = |message: String| DictionaryError::Parquet {
         path: path.to_path_buf(),
@@ -712,7 +714,7 @@ fn parquet_schema(
 }
 
 /// The file's columns are the declared ones, in order, with the declared types.
-fn check_schema(table: &Table, schema: &[(String, Option<FieldType>)]) -> Result<(), String> {
+fn check_schema(table: &Table, schema: &[FileColumn]) -> Result<(), String> {
     let declared: Vec<&str> = table.columns.iter().map(|c| c.name.as_str()).collect();
     let found: Vec<&str> = schema.iter().map(|(n, _)| n.as_str()).collect();
     if declared != found {
@@ -763,48 +765,39 @@ fn check_schema(table: &Table, schema: &[(String, Option<FieldType>)]) -> Result
 fn extract_table(
     extract: &ExtractFile,
     path: String,
-    schema: &[(String, Option<FieldType>)],
+    schema: &[FileColumn],
     rows: usize,
 ) -> Result<Table, String> {
-    let mut declared: Vec<(
-        &str,
-        &[String],
-        Option<&String>,
-        Option<&String>,
-        &str,
-        &Text,
-    )> = vec![(
-        extract.person.name.as_str(),
-        &[],
-        None,
-        None,
-        "pseudonymised",
-        &extract.person.description,
-    )];
-    for q in &extract.quasi_identifier {
-        declared.push((
-            &q.name,
-            &q.codes,
-            q.codes_from.as_ref(),
-            q.unit.as_ref(),
-            "quasi_identifier",
-            &q.description,
-        ));
-    }
-    for c in &extract.column {
-        declared.push((
-            &c.name,
-            &c.codes,
-            c.codes_from.as_ref(),
-            c.unit.as_ref(),
-            "kept",
-            &c.description,
-        ));
-    }
+    let column = |c: &ExtractColumn, personal: &str| Column {
+        name: c.name.clone(),
+        kind: FieldType::String,
+        unit: c.unit.clone(),
+        codes: c.codes.clone(),
+        codes_from: c.codes_from.clone(),
+        personal: personal.to_string(),
+        description: c.description.clone(),
+    };
+    // The declared columns; each takes its type from the file.
+    let mut declared = vec![Column {
+        name: extract.person.name.clone(),
+        kind: FieldType::String,
+        unit: None,
+        codes: Vec::new(),
+        codes_from: None,
+        personal: "pseudonymised".into(),
+        description: extract.person.description.clone(),
+    }];
+    declared.extend(
+        extract
+            .quasi_identifier
+            .iter()
+            .map(|q| column(q, "quasi_identifier")),
+    );
+    declared.extend(extract.column.iter().map(|c| column(c, "kept")));
     let mut columns = Vec::new();
     let mut undeclared = Vec::new();
     for (name, kind) in schema {
-        let Some(d) = declared.iter().find(|d| d.0 == name) else {
+        let Some(d) = declared.iter().find(|d| &d.name == name) else {
             undeclared.push(name.as_str());
             continue;
         };
@@ -814,18 +807,13 @@ fn extract_table(
             ));
         };
         columns.push(Column {
-            name: name.clone(),
             kind: *kind,
-            unit: d.3.cloned(),
-            codes: d.1.to_vec(),
-            codes_from: d.2.cloned(),
-            personal: d.4.to_string(),
-            description: d.5.clone(),
+            ..d.clone()
         });
     }
     let absent: Vec<&str> = declared
         .iter()
-        .map(|d| d.0)
+        .map(|d| d.name.as_str())
         .filter(|n| !schema.iter().any(|(s, _)| s == n))
         .collect();
     if !undeclared.is_empty() || !absent.is_empty() {
