@@ -521,7 +521,10 @@ impl Dictionary {
             "The tables of this folder (`output/{year}/`), as `nqs` wrote them. Generated from \
              `pipelines/{WORDING_FILE}`, `pipelines/{EXTRACT_FILE}` and the indicators' headers \
              (`pipelines/indicators/*.toml`): change the wording there, not here. \
-             `{PACKAGE_FILE}` describes the same tables as a Frictionless Data Package.\n\n"
+             `{PACKAGE_FILE}` describes the same tables as a Frictionless Data Package. \
+             `indicators.xlsx` holds the rows of `indicators.parquet` (with the definitions and \
+             the flags' meanings on two more sheets), `findings.json` the problems of \
+             `findings.parquet` with the current-state sentences.\n\n"
         ));
         md.push_str("| table | file | rows | published | title (kk / ru / en) |\n");
         md.push_str("|---|---|---:|---|---|\n");

@@ -1064,7 +1064,10 @@ pub fn render_into(
         .schedule
         .report_deadline(year)
         .ok_or_else(|| ReportError::Context("the report deadline in schedule.toml".into()))?;
-    let dictionary = crate::dictionary::Dictionary::build(project, year)?;
+    // The published tables as declared: `nqs run` checked its files against them, and a research
+    // extract (not part of the report) never stops the report.
+    let dictionary =
+        crate::dictionary::Dictionary::load(project.pipelines(), &project.catalog, &indicators)?;
     let inputs = context::Inputs {
         period,
         deadline,
