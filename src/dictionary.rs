@@ -842,6 +842,10 @@ fn extract_table(
 /// is: `nqs run` calls it after writing the published tables, `nqs extract` after writing the
 /// research extract (which then appears in both). Each file is written beside its place and
 /// renamed into it, so a reader never sees half of one. Returns the two paths.
+///
+/// Errs with [`DictionaryError::NotRun`] when the year's published tables are not there yet
+/// (an extract made before `nqs run`: the run then documents it), and with
+/// [`DictionaryError::Mismatch`] when a file's columns or types are not the declared ones.
 pub fn write_all(project: &Project, year: i32) -> Result<[PathBuf; 2], DictionaryError> {
     let dictionary = Dictionary::build(project, year)?;
     let dir = project.year_dir(year);
