@@ -12,6 +12,7 @@
 pub mod calendar;
 pub mod charts;
 pub mod contract;
+pub mod dictionary;
 pub mod disclosure;
 pub mod edition;
 pub mod extract;

@@ -37,6 +37,8 @@ pub enum RunError {
     Sdmx(#[from] crate::sdmx::SdmxError),
     #[error("writing the DuckDB catalogue of the published tables")]
     Catalogue(#[from] crate::query::QueryError),
+    #[error("writing the data dictionary")]
+    Dictionary(#[from] crate::dictionary::DictionaryError),
     #[error("cannot write {}", path.display())]
     Write {
         path: PathBuf,
@@ -328,6 +330,7 @@ pub fn run(
     write_json(&dir.join(RECORD_FILE), &record)?;
     crate::query::write_catalogue(project.output())?;
     crate::sdmx::write(project, period, &dir, &rows, &indicators)?;
+    crate::dictionary::write_all(project, period.year)?;
     Ok(RunSummary {
         period: *period,
         first_year: period.window().first(),

@@ -32,6 +32,8 @@ pub struct Inputs<'a> {
     pub labels: &'a dyn Fn(&str, &str, &str) -> String,
     /// `None`: a draft (every page marked); `Some(n)`: edition `n` as published.
     pub edition: Option<u32>,
+    /// The published tables' columns, for the annex describing them.
+    pub dictionary: &'a crate::dictionary::Dictionary,
     /// The requisites, the analysts' commentary and the Ministry's decisions.
     pub notes: &'a super::notes::YearNotes,
     /// Published figures the current run gives otherwise.
@@ -61,6 +63,7 @@ pub struct Context {
     pub methodology: Methodology,
     pub sources: Sources,
     pub quality: Quality,
+    pub dictionary: DataDictionary,
     /// Every page carries the draft mark until `nqs publish`.
     pub draft: bool,
     pub edition: Option<u32>,
@@ -298,6 +301,32 @@ pub struct MethodologyItem {
     pub unit: String,
     pub source: String,
     pub breakdowns: String,
+}
+
+/// Annex: the published tables described column by column, in words (the data dictionary's
+/// published part, without column names, file names or codes).
+#[derive(Debug, Clone, Serialize)]
+pub struct DataDictionary {
+    pub intro: Vec<String>,
+    pub tables: Vec<DictionaryTable>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DictionaryTable {
+    pub title: String,
+    pub caption: String,
+    pub description: String,
+    pub columns: Vec<DictionaryColumn>,
+}
+
+/// A column: what it holds (the row's label), its type and unit in words (`unit` empty: none)
+/// and how it handles personal data.
+#[derive(Debug, Clone, Serialize)]
+pub struct DictionaryColumn {
+    pub label: String,
+    pub kind: String,
+    pub unit: String,
+    pub personal: String,
 }
 
 /// Annex: the data sources (para. 7, para. 19) and the files read.
@@ -878,6 +907,7 @@ pub fn build(inp: &Inputs, lang: &str, wording: &Json) -> Result<Context, String
         methodology: methodology(&c),
         sources: sources(&c),
         quality: quality(&c),
+        dictionary: dictionary(&c),
         draft: inp.edition.is_none(),
         edition: inp.edition,
         requisites: requisites(&c),
@@ -1286,6 +1316,35 @@ fn methodology(c: &Ctx) -> Methodology {
             c.word("methodology_disclosure"),
         ],
         indicators,
+    }
+}
+
+fn dictionary(c: &Ctx) -> DataDictionary {
+    let d = c.inp.dictionary;
+    let caption = c.w["dictionary"]["caption"].as_str().unwrap_or("{table}");
+    DataDictionary {
+        intro: vec![c.word("dictionary_intro")],
+        tables: d
+            .published()
+            .map(|t| {
+                let title = t.title.get(c.lang).to_string();
+                DictionaryTable {
+                    caption: caption.replace("{table}", &title),
+                    title,
+                    description: t.description.get(c.lang).to_string(),
+                    columns: t
+                        .columns
+                        .iter()
+                        .map(|col| DictionaryColumn {
+                            label: col.description.get(c.lang).to_string(),
+                            kind: d.type_text(col.kind, c.lang).to_string(),
+                            unit: d.unit_text(col.unit.as_deref(), c.lang).to_string(),
+                            personal: d.personal_text(&col.personal, c.lang).to_string(),
+                        })
+                        .collect(),
+                }
+            })
+            .collect(),
     }
 }
 

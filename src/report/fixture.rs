@@ -229,6 +229,8 @@ pub struct Fixture {
     pub follow_up: Vec<crate::edition::FollowUp>,
     /// Two monthly results submissions of the report year never received.
     pub missing: Vec<crate::schedule::Expected>,
+    /// The published tables as `pipelines/dictionary.toml` declares them.
+    pub dictionary: crate::dictionary::Dictionary,
     book: Rulebook,
 }
 
@@ -265,7 +267,10 @@ impl Fixture {
         let findings = findings(&book, &rows, &indicators);
         let (manifest, reasons) = lake(&catalog, &period);
         let (notes, revisions, last_edition, follow_up) = editions(&rows, &findings);
+        let dictionary =
+            crate::dictionary::Dictionary::load(&pipelines, &catalog, &indicators).unwrap();
         Fixture {
+            dictionary,
             period,
             deadline: schedule.report_deadline(YEAR).unwrap(),
             catalog,
@@ -313,6 +318,7 @@ impl Fixture {
             reasons: &self.reasons,
             labels: &labels,
             edition: None,
+            dictionary: &self.dictionary,
             notes: &self.notes,
             revisions: &self.revisions,
             follow_up: Some((&self.last_edition, &self.follow_up)),

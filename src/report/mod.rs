@@ -86,6 +86,8 @@ pub enum ReportError {
     Outputs(#[from] crate::indicators::OutputError),
     #[error("reading the findings")]
     Findings(#[from] crate::findings::FindingsError),
+    #[error("the data dictionary")]
+    Dictionary(#[from] crate::dictionary::DictionaryError),
     #[error("reading the lake's manifest")]
     Lake(#[from] crate::lake::LakeError),
     #[error("cannot write {}", path.display())]
@@ -1062,6 +1064,10 @@ pub fn render_into(
         .schedule
         .report_deadline(year)
         .ok_or_else(|| ReportError::Context("the report deadline in schedule.toml".into()))?;
+    // The published tables as declared: `nqs run` checked its files against them, and a research
+    // extract (not part of the report) never stops the report.
+    let dictionary =
+        crate::dictionary::Dictionary::load(project.pipelines(), &project.catalog, &indicators)?;
     let inputs = context::Inputs {
         period,
         deadline,
@@ -1074,6 +1080,7 @@ pub fn render_into(
         reasons: &reasons,
         labels: &labels,
         edition,
+        dictionary: &dictionary,
         notes: &notes,
         revisions: &revisions,
         follow_up: follow_up.as_ref().map(|(e, items)| (e, items.as_slice())),

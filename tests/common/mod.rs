@@ -216,3 +216,23 @@ pub fn python() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").unwrap()).join(".cache"));
     cache.join("nqs/venv/bin/python")
 }
+
+/// A PDF's text in reading order (`pdftotext`, from poppler-utils, which `scripts/setup.sh`
+/// installs): soft hyphens and words broken at line ends joined, no-break spaces and line
+/// breaks read as spaces, runs of spaces squeezed.
+pub fn pdf_text(path: &Path) -> String {
+    let o = Command::new("pdftotext")
+        .arg(path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is installed by scripts/setup.sh");
+    assert!(o.status.success(), "pdftotext {}", path.display());
+    String::from_utf8_lossy(&o.stdout)
+        .replace("\u{ad}\n", "")
+        .replace('\u{ad}', "")
+        .replace("-\n", "")
+        .replace('\u{a0}', " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
