@@ -12,16 +12,7 @@ use std::sync::OnceLock;
 /// One ingest and one run of the sample for every test in this file.
 fn output() -> &'static Path {
     static OUT: OnceLock<PathBuf> = OnceLock::new();
-    OUT.get_or_init(|| {
-        let dir = std::env::temp_dir().join(format!("nqs-query-test-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        let sample = project_root().join("datasets/sample");
-        let o = nqs(&dir, &["ingest", sample.to_str().unwrap(), "--sample"]);
-        assert!(o.status.success(), "{}", stderr(&o));
-        let o = nqs(&dir, &["run", "--year", "2026", "--as-of", "2026-11-25"]);
-        assert!(o.status.success(), "{}", stderr(&o));
-        dir
-    })
+    OUT.get_or_init(|| sample_output("query", &[2026]))
 }
 
 const TOTALS: &str = "select indicator_id, year, value, conf_status from indicators \

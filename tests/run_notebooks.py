@@ -1,0 +1,49 @@
+"""Executes Jupyter notebooks with nbclient, as tests/notebooks.rs does, and fails if a cell raises.
+
+    python tests/run_notebooks.py notebooks/1_regional_pass_rates.ipynb ...
+
+Each notebook runs in a fresh python3 kernel (ipykernel of the interpreter running this script)
+with the notebook's own folder as the working directory, and inherits the environment (NQS_OUTPUT,
+NQS_EXTRACT, ...). The executed copies are not written back: the committed notebooks stay without
+outputs. Prints one line per notebook and exits with 1 if any failed, with the failing cell's
+traceback on stderr.
+"""
+
+import pathlib
+import sys
+import time
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+
+
+def run(path: pathlib.Path) -> bool:
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        nb,
+        kernel_name="python3",
+        timeout=600,
+        resources={"metadata": {"path": str(path.parent)}},
+    )
+    start = time.monotonic()
+    try:
+        client.execute()
+    except CellExecutionError as e:
+        print(f"FAILED {path} ({time.monotonic() - start:.1f} s)\n{e}", file=sys.stderr)
+        return False
+    cells = sum(1 for c in nb.cells if c.cell_type == "code")
+    print(f"ok {path}: {cells} code cells in {time.monotonic() - start:.1f} s")
+    return True
+
+
+def main(args: list[str]) -> int:
+    if not args:
+        print("usage: run_notebooks.py NOTEBOOK.ipynb...", file=sys.stderr)
+        return 2
+    results = [run(pathlib.Path(a).resolve()) for a in args]
+    return 0 if all(results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
