@@ -85,7 +85,10 @@ fn committed_notebooks_have_no_outputs() {
         "3_certificates_trend.ipynb",
         "lake_quickstart.ipynb",
     ] {
-        assert!(names.iter().any(|n| n == expected), "{expected} in {names:?}");
+        assert!(
+            names.iter().any(|n| n == expected),
+            "{expected} in {names:?}"
+        );
     }
     let mut dirty = Vec::new();
     for path in &found {
