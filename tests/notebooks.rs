@@ -39,14 +39,17 @@ fn notebook(name: &str) -> PathBuf {
 }
 
 /// Runs `tests/run_notebooks.py` on `notebooks` with `NQS_OUTPUT` at the sample's output, the
-/// charts written to `figures`, and `env` on top (the notebooks' other variables unset).
-fn execute(notebooks: &[PathBuf], figures: &Path, env: &[(&str, &str)]) -> Output {
+/// charts written to `to/figures` and the executed notebooks to `to/executed`, and `env` on top
+/// (the notebooks' other variables unset).
+fn execute(notebooks: &[PathBuf], to: &Path, env: &[(&str, &str)]) -> Output {
     let py = python();
     let mut cmd = std::process::Command::new(&py);
     cmd.arg(project_root().join("tests/run_notebooks.py"))
+        .arg("--executed")
+        .arg(to.join("executed"))
         .args(notebooks)
         .env("NQS_OUTPUT", output())
-        .env("NQS_FIGURES", figures)
+        .env("NQS_FIGURES", to.join("figures"))
         .env_remove("NQS_YEAR")
         .env_remove("NQS_EXTRACT")
         .env_remove("NQS_PIPELINES");
@@ -59,6 +62,28 @@ fn execute(notebooks: &[PathBuf], figures: &Path, env: &[(&str, &str)]) -> Outpu
 
 fn report(o: &Output) -> String {
     format!("stdout:\n{}\nstderr:\n{}", stdout(o), stderr(o))
+}
+
+/// What an executed notebook printed and showed (streams and plain-text results), cell by cell.
+fn printed(executed: &Path) -> String {
+    let nb: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(executed)
+            .unwrap_or_else(|e| panic!("{}: {e}", executed.display())),
+    )
+    .unwrap();
+    let text = |v: &serde_json::Value| match v {
+        serde_json::Value::Array(lines) => lines.iter().filter_map(|l| l.as_str()).collect(),
+        v => v.as_str().unwrap_or_default().to_string(),
+    };
+    let mut out = String::new();
+    for cell in nb["cells"].as_array().unwrap() {
+        for o in cell["outputs"].as_array().into_iter().flatten() {
+            out += &text(&o["text"]);
+            out += &text(&o["data"]["text/plain"]);
+            out.push('\n');
+        }
+    }
+    out
 }
 
 /// A PNG file of some size.
@@ -122,9 +147,9 @@ fn committed_notebooks_have_no_outputs() {
 /// out explicitly (`NQS_EXTRACT` empty) — `notebook_1_compares_the_research_extract` runs it.
 #[test]
 fn notebooks_run_on_fresh_outputs_of_the_sample() {
-    let figures = output().join("figures-published");
+    let to = output().join("published-only");
     let all = notebooks();
-    let o = execute(&all, &figures, &[("NQS_EXTRACT", "")]);
+    let o = execute(&all, &to, &[("NQS_EXTRACT", "")]);
     assert!(o.status.success(), "{}", report(&o));
     let ok = stdout(&o).lines().filter(|l| l.starts_with("ok ")).count();
     assert_eq!(ok, all.len(), "{}", report(&o));
@@ -133,8 +158,15 @@ fn notebooks_run_on_fresh_outputs_of_the_sample() {
         "2_occupations_in_demand_2026.png",
         "3_certificates_trend_2026.png",
     ] {
-        assert_png(&figures.join(chart));
+        assert_png(&to.join("figures").join(chart));
     }
+    // The answers are those of the 2026 edition, the trend over its five years.
+    let executed = to.join("executed");
+    let one = printed(&executed.join("1_regional_pass_rates.ipynb"));
+    assert!(one.contains("2026: national pass rate"), "{one}");
+    assert!(one.contains("the extract part is left out"), "{one}");
+    let three = printed(&executed.join("3_certificates_trend.ipynb"));
+    assert!(three.contains("5 years: 2022..2026"), "{three}");
 }
 
 /// The runner does fail: a notebook whose cell raises is reported with its traceback.
@@ -176,9 +208,12 @@ fn notebook_1_compares_the_research_extract() {
             .join("2026/research/recognitions.parquet")
             .is_file()
     );
-    let figures = output().join("figures-extract");
-    let o = execute(&[notebook("1_regional_pass_rates.ipynb")], &figures, &[]);
+    let to = output().join("with-extract");
+    let o = execute(&[notebook("1_regional_pass_rates.ipynb")], &to, &[]);
     assert!(o.status.success(), "{}", report(&o));
     assert!(stdout(&o).contains("ok "), "{}", report(&o));
-    assert_png(&figures.join("1_regional_pass_rates_2026.png"));
+    assert_png(&to.join("figures/1_regional_pass_rates_2026.png"));
+    let one = printed(&to.join("executed/1_regional_pass_rates.ipynb"));
+    assert!(one.contains("regions in both"), "{one}");
+    assert!(!one.contains("the extract part is left out"), "{one}");
 }

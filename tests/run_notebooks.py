@@ -1,12 +1,13 @@
 """Executes Jupyter notebooks with nbclient, as tests/notebooks.rs does, and fails if a cell raises.
 
-    python tests/run_notebooks.py notebooks/1_regional_pass_rates.ipynb ...
+    python tests/run_notebooks.py [--executed DIR] notebooks/1_regional_pass_rates.ipynb ...
 
 Each notebook runs in a fresh python3 kernel (ipykernel of the interpreter running this script)
 with the notebook's own folder as the working directory, and inherits the environment (NQS_OUTPUT,
-NQS_EXTRACT, ...). The executed copies are not written back: the committed notebooks stay without
-outputs. Prints one line per notebook and exits with 1 if any failed, with the failing cell's
-traceback on stderr.
+NQS_EXTRACT, ...). The executed copies are not written back (the committed notebooks stay without
+outputs); with `--executed DIR` they are written to DIR, a failed one too, as far as it ran.
+Prints one line per notebook and exits with 1 if any failed, with the failing cell's traceback on
+stderr.
 """
 
 import pathlib
@@ -19,7 +20,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 
-def run(path: pathlib.Path) -> bool:
+def run(path: pathlib.Path, executed: pathlib.Path | None) -> bool:
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(
         nb,
@@ -35,16 +36,23 @@ def run(path: pathlib.Path) -> bool:
         text = re.sub(r"\x1b\[[0-9;]*m", "", str(e))
         print(f"FAILED {path} ({time.monotonic() - start:.1f} s)\n{text}", file=sys.stderr)
         return False
+    finally:
+        if executed is not None:
+            executed.mkdir(parents=True, exist_ok=True)
+            nbformat.write(nb, executed / path.name)
     cells = sum(1 for c in nb.cells if c.cell_type == "code")
     print(f"ok {path}: {cells} code cells in {time.monotonic() - start:.1f} s")
     return True
 
 
 def main(args: list[str]) -> int:
+    executed = None
+    if args[:1] == ["--executed"] and len(args) >= 2:
+        executed, args = pathlib.Path(args[1]).resolve(), args[2:]
     if not args:
-        print("usage: run_notebooks.py NOTEBOOK.ipynb...", file=sys.stderr)
+        print("usage: run_notebooks.py [--executed DIR] NOTEBOOK.ipynb...", file=sys.stderr)
         return 2
-    results = [run(pathlib.Path(a).resolve()) for a in args]
+    results = [run(pathlib.Path(a).resolve(), executed) for a in args]
     return 0 if all(results) else 1
 
 
