@@ -24,7 +24,7 @@ struct Extracts {
 fn extracts() -> &'static Extracts {
     static OUT: OnceLock<Extracts> = OnceLock::new();
     OUT.get_or_init(|| {
-        let output = sample_output("extract-test", &[2026]);
+        let output = sample_output("extract", &[2026]);
         let o = nqs(&output, &["extract", "--year", YEAR]);
         assert!(o.status.success(), "{}", stderr(&o));
         let second = output.join(YEAR).join("research/recognitions.parquet");

@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 fn output() -> &'static Path {
     static OUT: OnceLock<PathBuf> = OnceLock::new();
     OUT.get_or_init(|| {
-        let dir = sample_output("query-test", &[2026]);
+        let dir = sample_output("query", &[2026]);
         let o = nqs(&dir, &["extract", "--year", "2026"]);
         assert!(o.status.success(), "{}", stderr(&o));
         dir

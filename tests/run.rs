@@ -13,7 +13,7 @@ const YEAR: i32 = 2026;
 /// One ingest and one run of the sample for every test in this file.
 fn output() -> &'static Path {
     static OUT: OnceLock<PathBuf> = OnceLock::new();
-    OUT.get_or_init(|| sample_output("run-test", &[2026]))
+    OUT.get_or_init(|| sample_output("run", &[YEAR]))
 }
 
 fn source(name: &str) -> DataFrame {

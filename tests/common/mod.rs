@@ -41,6 +41,27 @@ pub fn nqs_with(pipelines: &Path, templates: &Path, output: &Path, args: &[&str]
         .expect("the nqs binary runs")
 }
 
+/// The judging day of the sample runs, as the Makefile's `AS_OF`: the sample was generated as
+/// of 20 November 2026, and a fixed day keeps its outputs the same whenever they are made.
+pub const SAMPLE_AS_OF: &str = "2026-11-25";
+
+/// A fresh output folder `nqs-<name>-test-<pid>` in the temp dir: the committed sample
+/// ingested, then `nqs run` for each of `years` in turn (each run publishes its year's five-year
+/// window and rewrites `nqs.duckdb` over every year run so far), as of [`SAMPLE_AS_OF`].
+pub fn sample_output(name: &str, years: &[i32]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("nqs-{name}-test-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let sample = project_root().join("datasets/sample");
+    let o = nqs(&dir, &["ingest", sample.to_str().unwrap(), "--sample"]);
+    assert!(o.status.success(), "ingest: {}", stderr(&o));
+    for year in years {
+        let year = year.to_string();
+        let o = nqs(&dir, &["run", "--year", &year, "--as-of", SAMPLE_AS_OF]);
+        assert!(o.status.success(), "run --year {year}: {}", stderr(&o));
+    }
+    dir
+}
+
 /// A pipelines folder under `dir` with the project's providers, code lists and shared SQL and,
 /// as its only sources, the given contracts (id, TOML text).
 pub fn pipelines_with(dir: &Path, contracts: &[(&str, &str)]) -> PathBuf {
@@ -57,23 +78,6 @@ pub fn pipelines_with(dir: &Path, contracts: &[(&str, &str)]) -> PathBuf {
         std::fs::write(p.join(format!("sources/{id}.toml")), text).unwrap();
     }
     p
-}
-
-/// A fresh output folder `<temp>/nqs-<tag>-<pid>`: the committed sample ingested (under the
-/// public sample key) and `nqs run` for each of `years`, judged as of 2026-11-25 as
-/// `make report` does.
-pub fn sample_output(tag: &str, years: &[i32]) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("nqs-{tag}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    let sample = project_root().join("datasets/sample");
-    let o = nqs(&dir, &["ingest", sample.to_str().unwrap(), "--sample"]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    for year in years {
-        let year = year.to_string();
-        let o = nqs(&dir, &["run", "--year", &year, "--as-of", "2026-11-25"]);
-        assert!(o.status.success(), "{}", stderr(&o));
-    }
-    dir
 }
 
 pub fn stdout(o: &Output) -> String {
