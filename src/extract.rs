@@ -124,6 +124,8 @@ pub enum ExtractError {
     Disclosure(#[from] crate::disclosure::DisclosureError),
     #[error(transparent)]
     Run(#[from] crate::run::RunError),
+    #[error("describing the extract in the data dictionary")]
+    Dictionary(#[from] crate::dictionary::DictionaryError),
     /// DuckDB refused a step; `step` says which (the rows' SQL, a level's expression, ...).
     #[error("{step}: {message}")]
     Duck { step: String, message: String },
@@ -253,7 +255,8 @@ impl Spec {
 }
 
 /// Writes the research extract of `period.year`: `output/<YEAR>/research/<table>.parquet` and
-/// `extract.json`, then refreshes the catalogue (`output/nqs.duckdb`) so it has a view of it.
+/// `extract.json`, then refreshes the catalogue (`output/nqs.duckdb`) so it has a view of it,
+/// and the year's data dictionary and `datapackage.json` so they describe it.
 ///
 /// Errors: the declaration's ([`Spec::load`]); the lake's ([`crate::run::connect`]); DuckDB's
 /// for a step of the declared SQL ([`ExtractError::Duck`]); [`ExtractError::Identifying`] when a
@@ -402,6 +405,12 @@ pub fn extract(project: &Project, period: &Period) -> Result<ExtractSummary, Ext
         step: "refreshing the catalogue".into(),
         message: e.to_string(),
     })?;
+    // The dictionary and the data package describe the extract from now on; before the year's
+    // `nqs run` there is nothing to describe yet, and that run will include it.
+    match crate::dictionary::write_all(project, period.year) {
+        Ok(_) | Err(crate::dictionary::DictionaryError::NotRun { .. }) => {}
+        Err(e) => return Err(e.into()),
+    }
     Ok(summary)
 }
 

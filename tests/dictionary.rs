@@ -192,35 +192,14 @@ fn the_data_package_validates_with_frictionless() {
 
 #[test]
 fn a_research_extract_is_documented_once_it_exists() {
-    use polars::prelude::*;
-    // A copy of the output, with an extract as `nqs extract` writes it (its columns and types).
+    // A copy of the output in which `nqs extract` writes the year's research extract: the
+    // dictionary and the data package describe it from then on.
     let copy = tempfile::tempdir().unwrap();
     copy_tree(output(), copy.path());
-    let extract = copy.path().join(YEAR).join("research/recognitions.parquet");
-    std::fs::create_dir_all(extract.parent().unwrap()).unwrap();
-    let mut df = df!(
-        "person" => ["qa", "qb", "qc"],
-        "sex" => [Some("M"), None, Some("F")],
-        "age_band" => [Some("18-34"), Some("35-54"), None],
-        "region" => ["710000000", "other", "750000000"],
-        "nco_group" => ["2512", "25", "7"],
-        "nqf_level" => ["4", "5-8", "1-4"],
-        "decision_month" => ["2026-01", "2026-Q1", "2026-03"],
-        "referral" => ["voluntary", "employer", "voluntary"],
-        "result" => ["passed", "absent", "failed"],
-        "score" => [Some(80i32), None, Some(41)],
-        "weeks_to_decision" => [Some(3i32), Some(5), None],
-    )
-    .unwrap();
-    ParquetWriter::new(std::fs::File::create(&extract).unwrap())
-        .finish(&mut df)
-        .unwrap();
-    let o = nqs(
-        copy.path(),
-        &["run", "--year", YEAR, "--as-of", "2026-11-25"],
-    );
+    let o = nqs(copy.path(), &["extract", "--year", YEAR]);
     assert!(o.status.success(), "{}", stderr(&o));
     let dir = copy.path().join(YEAR);
+    let extract = dir.join("research/recognitions.parquet");
     let md = std::fs::read_to_string(dir.join("dictionary.md")).unwrap();
     let s = section(&md, "recognitions");
     assert_eq!(documented_columns(s), parquet_columns(&extract));
@@ -229,7 +208,22 @@ fn a_research_extract_is_documented_once_it_exists() {
     assert_eq!(p["resources"][2]["path"], "research/recognitions.parquet");
     let (valid, report) = frictionless(&dir);
     assert!(valid, "{report:#}");
-    assert_eq!(report["tasks"][2]["stats"]["rows"], 3);
+    let record: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("research/extract.json")).unwrap())
+            .unwrap();
+    assert_eq!(
+        report["tasks"][2]["stats"]["rows"],
+        record["records_written"]
+    );
+    // The next run keeps documenting it.
+    let o = nqs(
+        copy.path(),
+        &["run", "--year", YEAR, "--as-of", "2026-11-25"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let (valid, report) = frictionless(&dir);
+    assert!(valid, "{report:#}");
+    assert_eq!(package(&dir)["resources"].as_array().unwrap().len(), 3);
 }
 
 #[test]
