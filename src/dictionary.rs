@@ -30,13 +30,13 @@ use std::path::{Path, PathBuf};
 /// The published tables' wording, in the pipelines folder.
 pub const WORDING_FILE: &str = "dictionary.toml";
 /// The research extract's declaration, in the pipelines folder.
-pub const EXTRACT_FILE: &str = "extract.toml";
+pub const EXTRACT_FILE: &str = crate::extract::SPEC_FILE;
 /// The dictionary for people, in the year's folder.
 pub const MARKDOWN_FILE: &str = "dictionary.md";
 /// The Frictionless Data Package descriptor, in the year's folder.
 pub const PACKAGE_FILE: &str = "datapackage.json";
 /// The folder of the research extract, in the year's folder.
-pub const RESEARCH_DIR: &str = "research";
+pub const RESEARCH_DIR: &str = crate::extract::DIR;
 
 /// Why the dictionary could not be made.
 #[derive(Debug, thiserror::Error)]
@@ -229,39 +229,49 @@ struct ColumnWording {
     description: Text,
 }
 
-/// What the dictionary reads of `extract.toml` (the extract command reads the rest).
-#[derive(Debug, Deserialize)]
-struct ExtractFile {
-    k: u32,
-    table: ExtractTable,
-    person: ExtractPerson,
-    #[serde(default)]
-    quasi_identifier: Vec<ExtractColumn>,
-    #[serde(default)]
-    column: Vec<ExtractColumn>,
-}
-
-#[derive(Debug, Deserialize)]
-struct ExtractTable {
-    name: String,
-    title: Text,
-    description: Text,
-}
-
-#[derive(Debug, Deserialize)]
-struct ExtractPerson {
-    name: String,
-    description: Text,
-}
-
-#[derive(Debug, Deserialize)]
+/// A column of the research extract as the dictionary describes it (a quasi-identifier or a
+/// kept column of [`crate::extract::Spec`]).
+#[derive(Debug)]
 struct ExtractColumn {
     name: String,
-    #[serde(default)]
     codes: Vec<String>,
     codes_from: Option<String>,
     unit: Option<String>,
     description: Text,
+}
+
+impl From<&crate::contract::Titles> for Text {
+    fn from(t: &crate::contract::Titles) -> Text {
+        Text {
+            kk: t.kk.clone(),
+            ru: t.ru.clone(),
+            en: t.en.clone(),
+        }
+    }
+}
+
+impl From<&crate::extract::QuasiIdentifier> for ExtractColumn {
+    fn from(q: &crate::extract::QuasiIdentifier) -> ExtractColumn {
+        ExtractColumn {
+            name: q.name.clone(),
+            codes: q.codes.clone(),
+            codes_from: q.codes_from.clone(),
+            unit: q.unit.clone(),
+            description: (&q.description).into(),
+        }
+    }
+}
+
+impl From<&crate::extract::Column> for ExtractColumn {
+    fn from(c: &crate::extract::Column) -> ExtractColumn {
+        ExtractColumn {
+            name: c.name.clone(),
+            codes: c.codes.clone(),
+            codes_from: None,
+            unit: c.unit.clone(),
+            description: (&c.description).into(),
+        }
+    }
 }
 
 fn read(path: &Path) -> Result<String, DictionaryError> {
@@ -410,7 +420,8 @@ impl Dictionary {
                 path: extract_toml.clone(),
                 message,
             };
-            let extract: ExtractFile = toml::from_str(&text).map_err(|e| invalid(e.to_string()))?;
+            let extract: crate::extract::Spec =
+                toml::from_str(&text).map_err(|e| invalid(e.to_string()))?;
             let k = extract.k.to_string();
             for t in dictionary.personal.values_mut() {
                 *t = t.replace("{k}", &k);
@@ -766,7 +777,7 @@ fn check_schema(table: &Table, schema: &[FileColumn]) -> Result<(), String> {
 /// The research extract's table: its columns as `extract.toml` declares them (the person, the
 /// quasi-identifiers, the kept columns), typed as its file holds them.
 fn extract_table(
-    extract: &ExtractFile,
+    extract: &crate::extract::Spec,
     path: String,
     schema: &[FileColumn],
     rows: usize,
@@ -788,15 +799,15 @@ fn extract_table(
         codes: Vec::new(),
         codes_from: None,
         personal: "pseudonymised".into(),
-        description: extract.person.description.clone(),
+        description: (&extract.person.description).into(),
     }];
     declared.extend(
         extract
-            .quasi_identifier
+            .quasi_identifiers
             .iter()
-            .map(|q| column(q, "quasi_identifier")),
+            .map(|q| column(&q.into(), "quasi_identifier")),
     );
-    declared.extend(extract.column.iter().map(|c| column(c, "kept")));
+    declared.extend(extract.columns.iter().map(|c| column(&c.into(), "kept")));
     let mut columns = Vec::new();
     let mut undeclared = Vec::new();
     for (name, kind) in schema {
@@ -831,8 +842,8 @@ fn extract_table(
         name: extract.table.name.clone(),
         path,
         published: false,
-        title: extract.table.title.clone(),
-        description: extract.table.description.clone(),
+        title: (&extract.table.title).into(),
+        description: (&extract.table.description).into(),
         rows: Some(rows),
         columns,
     })

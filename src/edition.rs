@@ -24,11 +24,16 @@ pub const EDITIONS_DIR: &str = "editions";
 pub const RECORD_FILE: &str = "edition.json";
 /// The lake's manifest as it stood at publication (its file name inside an edition).
 pub const MANIFEST_FILE: &str = "manifest.json";
-/// The year folder's files an edition keeps besides the PDFs.
-const KEPT: [&str; 3] = [
+/// The year folder's files an edition keeps besides the PDFs: the figures and findings first
+/// (what makes an edition new), then the run record, the figures in SDMX and the dictionary
+/// that describes them.
+const KEPT: [&str; 6] = [
     "indicators.parquet",
     "findings.json",
     crate::run::RECORD_FILE,
+    crate::sdmx::DATA_FILE,
+    crate::sdmx::STRUCTURE_FILE,
+    crate::dictionary::MARKDOWN_FILE,
 ];
 
 #[derive(Debug, thiserror::Error)]

@@ -59,6 +59,10 @@ pub struct Spec {
     pub quasi_identifiers: Vec<QuasiIdentifier>,
     #[serde(rename = "column", default)]
     pub columns: Vec<Column>,
+    /// Kept columns whose value an outsider must not learn from a person's combination
+    /// (l-diversity, measured: see [`ExtractSummary::homogeneous_combinations`]).
+    #[serde(default)]
+    pub sensitive: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -163,6 +167,10 @@ pub struct ExtractSummary {
     pub smallest_combination: u64,
     /// The level each quasi-identifier was recoded to, and its local suppressions.
     pub quasi_identifiers: Vec<LevelChosen>,
+    /// Per sensitive column, the combinations written in which every record has the same value
+    /// (distinct l-diversity of 1: an outsider who places a person in one learns the value).
+    /// Measured, for the decision to release, not enforced.
+    pub homogeneous_combinations: std::collections::BTreeMap<String, u64>,
     /// The table, relative to the output folder.
     pub file: String,
 }
@@ -214,6 +222,11 @@ impl Spec {
         for q in &spec.quasi_identifiers {
             if q.levels.is_empty() {
                 return Err(bad(format!("quasi-identifier `{}` has no levels", q.name)));
+            }
+        }
+        for name in &spec.sensitive {
+            if !spec.columns.iter().any(|c| &c.name == name) {
+                return Err(bad(format!("sensitive = [\"{name}\"] names no [[column]]")));
             }
         }
         let columns = spec.output_columns();
@@ -353,6 +366,19 @@ pub fn extract(project: &Project, period: &Period) -> Result<ExtractSummary, Ext
         })
         .map_err(duck("counting the extract"))?;
 
+    let mut homogeneous = std::collections::BTreeMap::new();
+    for name in &spec.sensitive {
+        let n = count(
+            &conn,
+            &format!(
+                "select count(*)::ubigint from (select 1 from extract_out group by {qis}
+                 having count(distinct \"{name}\") = 1 and count(\"{name}\") = count(*))"
+            ),
+        )
+        .map_err(duck("measuring l-diversity"))?;
+        homogeneous.insert(name.clone(), n);
+    }
+
     let dir = project.year_dir(period.year).join(DIR);
     std::fs::create_dir_all(&dir).map_err(|source| ExtractError::Write {
         path: dir.clone(),
@@ -391,6 +417,7 @@ pub fn extract(project: &Project, period: &Period) -> Result<ExtractSummary, Ext
                 withheld: w,
             })
             .collect(),
+        homogeneous_combinations: homogeneous,
         file: format!("{}/{DIR}/{}.parquet", period.year, spec.table.name),
     };
     let record = dir.join(RECORD_FILE);

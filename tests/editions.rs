@@ -133,6 +133,9 @@ fn publish_freezes_revisions_are_flagged_and_the_next_year_follows_up() {
         "indicators.parquet",
         "findings.json",
         "run.json",
+        "indicators.sdmx.csv",
+        "structure.xml",
+        "dictionary.md",
         "manifest.json",
         "edition.json",
     ] {

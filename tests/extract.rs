@@ -146,6 +146,20 @@ fn every_selected_record_is_written_or_counted_as_suppressed() {
     // Local suppression leaves few records to drop: fewer than k persons' in all.
     assert!(r["records_suppressed"].as_u64().unwrap() < 5 * 3);
     assert!(r["smallest_combination"].as_u64().unwrap() >= declared().1);
+    // The l-diversity measure of the record, recounted from the file.
+    let qis = declared().0.join(", ");
+    let homogeneous = count(
+        &conn,
+        &format!(
+            "select count(*) from (select 1 from {} group by {qis} \
+             having count(distinct result) = 1)",
+            parquet(&e.second)
+        ),
+    );
+    assert_eq!(
+        r["homogeneous_combinations"]["result"].as_u64(),
+        Some(homogeneous)
+    );
 }
 
 #[test]

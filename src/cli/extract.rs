@@ -45,5 +45,11 @@ fn print(s: &ExtractSummary, output: &str) {
             q.name, q.level, q.levels, q.withheld
         );
     }
+    for (column, n) in &s.homogeneous_combinations {
+        println!(
+            "  {n} of {} combinations have a single {column} for all their records (l-diversity 1)",
+            s.combinations
+        );
+    }
     println!("the pseudonyms are this extract's own: its key was not kept");
 }
