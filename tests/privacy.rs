@@ -1,6 +1,7 @@
 //! Personal data never leaves ingest. The input cases that once leaked (`tests/cases`) are laid
 //! over a copy of the sample as a provider would send them, the whole pipeline runs (ingest,
-//! run, report), and then the real outputs are read back: the case rows in the lake and the
+//! run, the research extract, report), and then the real outputs are read back: the case rows
+//! in the lake and the
 //! quarantine, and every file written and every line printed, scanned for IINs, phone
 //! numbers, e-mails and the input's names.
 
@@ -41,9 +42,10 @@ fn pipeline() -> &'static Pipeline {
         }
         let out = root.join("out");
         let templates = project_root().join("report-templates");
-        let commands: [Vec<&str>; 3] = [
+        let commands: [Vec<&str>; 4] = [
             vec!["ingest", input.to_str().unwrap(), "--sample"],
             vec!["run", "--year", "2026", "--as-of", "2026-11-25"],
+            vec!["extract", "--year", "2026"],
             vec![
                 "report",
                 "--year",
