@@ -1,9 +1,8 @@
 //! Personal data never leaves ingest. The input cases that once leaked (`tests/cases`) are laid
 //! over a copy of the sample as a provider would send them, the whole pipeline runs (ingest,
 //! run, the research extract, report), and then the real outputs are read back: the case rows
-//! in the lake and the
-//! quarantine, and every file written and every line printed, scanned for IINs, phone
-//! numbers, e-mails and the input's names.
+//! in the lake and the quarantine, and every file written and every line printed, scanned for
+//! IINs, phone numbers, e-mails and the input's names.
 
 mod common;
 
