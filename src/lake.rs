@@ -380,6 +380,9 @@ impl Staging {
     }
 
     pub fn write_parquet(&mut self, target: &Path, df: &mut DataFrame) -> Result<(), LakeError> {
+        // Polars ends a row group at a chunk's end: in one chunk, the row groups follow the
+        // rows alone, not how the frame was put together (files per chunk, earlier runs).
+        df.rechunk_mut();
         let staged = self.staged_path();
         let file = File::create(&staged).map_err(io(&staged))?;
         ParquetWriter::new(file)

@@ -138,7 +138,8 @@ pub fn ingest(catalog: &Catalog, opts: &IngestOptions) -> Result<IngestReport, I
     manifest.key_fingerprint = fingerprint;
 
     let (by_source, unmatched) = discover(catalog, opts.input, opts.pseudonymiser)?;
-    let run_id = run_id();
+    let started_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let run_id = run_id(&manifest, catalog, &by_source);
     let mut staging = Staging::new(&lake)?;
     let mut report = IngestReport {
         run_id: run_id.clone(),
@@ -232,6 +233,7 @@ pub fn ingest(catalog: &Catalog, opts: &IngestOptions) -> Result<IngestReport, I
     lake.write_manifest(&mut staging, &manifest)?;
     let run_record = serde_json::to_string_pretty(&serde_json::json!({
         "run_id": run_id,
+        "started_at": started_at,
         "input": opts.input.display().to_string(),
         "report": &report,
     }))
@@ -502,12 +504,34 @@ fn example_of(r: &RejectedRow) -> String {
     format!("row {}{column}: {}", r.number, first.reason)
 }
 
-fn run_id() -> String {
-    format!(
-        "{}-{}",
-        chrono::Utc::now().format("%Y%m%dT%H%M%SZ"),
-        std::process::id()
-    )
+/// The run's id, from what the run starts from and is given: the lake's manifest before it
+/// (which holds the key's fingerprint), the contracts' versions and every input file's path,
+/// source and SHA-256. Ingest decides from nothing else which files to read, so the same
+/// extracts ingested into the same lake get the same id, and the same manifest, whenever the
+/// run and however the files are listed; a different lake or input gets another id, which
+/// `run.json`'s `lake_runs` shows. When the run happened is in its record (`started_at`).
+fn run_id(
+    before: &lake::Manifest,
+    catalog: &Catalog,
+    inputs: &BTreeMap<String, Vec<InputFile>>,
+) -> String {
+    let mut h = sha2::Sha256::new();
+    h.update(serde_json::to_vec(before).expect("manifest serialises"));
+    for c in &catalog.contracts {
+        h.update(format!("\ncontract {} {}", c.id, c.version));
+    }
+    for (source, files) in inputs {
+        for f in files {
+            h.update(format!("\nfile {source} {} {}", f.sha256, f.rel));
+        }
+    }
+    // In letters (a–p for each half-byte), as the pseudonyms are, so no digit run in it can
+    // look like an IIN.
+    h.finalize()[..8]
+        .iter()
+        .flat_map(|b| [b >> 4, b & 15])
+        .map(|n| char::from(b'a' + n))
+        .collect()
 }
 
 /// Files per source id, and the files no contract claims.
