@@ -1830,7 +1830,12 @@ mod tests {
 
     #[test]
     fn placeholder_dates_of_year_zero_or_one_are_not_dates() {
-        for text in ["0001-01-01", "0000-01-01", "01.01.0001", "0000-12-31 00:00:00"] {
+        for text in [
+            "0001-01-01",
+            "0000-01-01",
+            "01.01.0001",
+            "0000-12-31 00:00:00",
+        ] {
             let e = parse_date(text).unwrap_err();
             assert!(e.contains("placeholder"), "{text}: {e}");
         }

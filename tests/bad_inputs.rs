@@ -195,9 +195,8 @@ fn generate(what: &str, input: &Path) {
             std::fs::write(results.join("r.xlsx"), &bytes[..bytes.len() / 2]).unwrap();
         }
         "huge_field" => {
-            let mut f = std::io::BufWriter::new(
-                std::fs::File::create(results.join("r.csv")).unwrap(),
-            );
+            let mut f =
+                std::io::BufWriter::new(std::fs::File::create(results.join("r.csv")).unwrap());
             f.write_all(header.as_bytes()).unwrap();
             f.write_all(line(&good_row(1)).as_bytes()).unwrap();
             let mut row = good_row(2);
@@ -330,11 +329,21 @@ fn observed(code: i32, ran: &Ran) -> String {
                 "# row {:?} {:?}: {:?}\n",
                 rows.get(i),
                 codes[i],
-                reasons[i].as_deref().map(|r| r.chars().take(200).collect::<String>())
+                reasons[i]
+                    .as_deref()
+                    .map(|r| r.chars().take(200).collect::<String>())
             ));
         }
     }
-    text.push_str(&format!("# missing {} ignored {}", s["missing_columns"], s["ignored_columns"].to_string().chars().take(200).collect::<String>()));
+    text.push_str(&format!(
+        "# missing {} ignored {}",
+        s["missing_columns"],
+        s["ignored_columns"]
+            .to_string()
+            .chars()
+            .take(200)
+            .collect::<String>()
+    ));
     text
 }
 
@@ -570,8 +579,14 @@ fn every_bad_input_has_its_pinned_outcome_and_none_panics() {
                 if expected.generate.as_deref() == Some("injection") && bad.is_empty() {
                     bad.extend(injection_stays_text(&ran, tmp.path()));
                 }
-                let _ = (&expected.kind, &expected.what);
-                (!bad.is_empty()).then(|| format!("{name}:\n  {}", bad.join("\n  ")))
+                (!bad.is_empty()).then(|| {
+                    format!(
+                        "{name} ({}: {}):\n  {}",
+                        expected.kind,
+                        expected.what,
+                        bad.join("\n  ")
+                    )
+                })
             })
             .collect()
     };
@@ -589,7 +604,10 @@ fn the_xlsx_nqs_writes_for_indicators_holds_no_formula() {
     // `indicators.xlsx` has text only from code lists and indicator ids: no provider's string
     // reaches it, but whatever is written there must be text too. The writer's own check.
     let src = std::fs::read_to_string(project_root().join("src/indicators.rs")).unwrap();
-    assert!(!src.contains("write_formula"), "indicators.xlsx writes a formula");
+    assert!(
+        !src.contains("write_formula"),
+        "indicators.xlsx writes a formula"
+    );
     let src = std::fs::read_to_string(project_root().join("src/query.rs")).unwrap();
     assert!(!src.contains("write_formula"), "nqs query writes a formula");
 }

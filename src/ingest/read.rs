@@ -1301,7 +1301,10 @@ mod tests {
             t.encoding_defects
         );
         let e = read_table(Path::new("x.csv"), &[0u8; 4096]).unwrap_err();
-        assert!(e.to_string().contains("header row, line 1, byte 0: 0x00"), "{e}");
+        assert!(
+            e.to_string().contains("header row, line 1, byte 0: 0x00"),
+            "{e}"
+        );
         // In UTF-16 a NUL is a zero unit, not the zero half of an ASCII character.
         let bytes = utf16("a;b\n1;x\0y\n", false, true);
         let t = read_table(Path::new("x.csv"), &bytes).unwrap();
