@@ -599,15 +599,36 @@ fn every_bad_input_has_its_pinned_outcome_and_none_panics() {
     );
 }
 
+/// A centre's name is the one provider string that reaches the report (the idle centres a
+/// finding names): an accredited centre named with every formula, Typst and HTML string, laid
+/// over a copy of the sample (`_report/`), shows in both PDFs as sent, and the
+/// `indicators.xlsx` of the run holds no formula.
 #[test]
-fn the_xlsx_nqs_writes_for_indicators_holds_no_formula() {
-    // `indicators.xlsx` has text only from code lists and indicator ids: no provider's string
-    // reaches it, but whatever is written there must be text too. The writer's own check.
-    let src = std::fs::read_to_string(project_root().join("src/indicators.rs")).unwrap();
-    assert!(
-        !src.contains("write_formula"),
-        "indicators.xlsx writes a formula"
-    );
-    let src = std::fs::read_to_string(project_root().join("src/query.rs")).unwrap();
-    assert!(!src.contains("write_formula"), "nqs query writes a formula");
+fn formula_typst_and_html_strings_in_a_centre_name_reach_the_report_as_text() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    copy_tree(&project_root().join("datasets/sample"), &input);
+    copy_tree(&project_root().join(CORPUS).join("_report"), &input);
+    let out = tmp.path().join("out");
+    for args in [
+        vec!["ingest", input.to_str().unwrap(), "--sample"],
+        vec!["run", "--year", "2026", "--as-of", SAMPLE_AS_OF],
+        vec!["report", "--year", "2026"],
+    ] {
+        let o = nqs(&out, &args);
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+        assert!(!stderr(&o).contains("panicked"));
+    }
+    let name = "=HYPERLINK(\"http://x\",\"y\") +cmd @SUM(1) #set page(width: 1cm) \
+                <script>alert(1)</script>";
+    let squeezed = |t: &str| t.split_whitespace().collect::<String>();
+    for lang in ["kk", "ru"] {
+        let text = pdf_text(&out.join(format!("2026/report-{lang}.pdf")));
+        assert!(
+            squeezed(&text).contains(&squeezed(name)),
+            "report-{lang}.pdf does not show the centre's name as sent"
+        );
+    }
+    let problems = xlsx_has_no_formula(&out.join("2026/indicators.xlsx"));
+    assert!(problems.is_empty(), "{problems:?}");
 }
