@@ -798,7 +798,7 @@ fn cell(text: &str) -> Option<String> {
 fn read_xlsx(bytes: &[u8], layout: &Layout) -> Result<RawTable, ReadError> {
     use calamine::{Data, DataType, Reader};
     let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
-        .map_err(|e| ReadError::Xlsx(e.to_string()))?;
+        .map_err(|e| ReadError::Xlsx(unopened_workbook(bytes, &e.to_string())))?;
     let names = book.sheet_names();
     if names.is_empty() {
         return Err(ReadError::Xlsx("the workbook has no sheet".into()));
@@ -917,6 +917,23 @@ fn read_xlsx(bytes: &[u8], layout: &Layout) -> Result<RawTable, ReadError> {
         rows,
         encoding_defects: BTreeMap::new(),
     })
+}
+
+/// Why a workbook could not be opened, in the sender's terms: calamine says only that it
+/// "cannot detect file format" of a CSV renamed `.xlsx` and of a workbook cut short alike.
+fn unopened_workbook(bytes: &[u8], cause: &str) -> String {
+    const ZIP: &[u8] = b"PK";
+    const OLE: &[u8] = b"\xD0\xCF\x11\xE0";
+    if !bytes.starts_with(ZIP) && !bytes.starts_with(OLE) {
+        format!(
+            "not a workbook: the file is neither a ZIP archive (XLSX, ODS) nor an OLE file (XLS) \
+             (a CSV or another file renamed?): {cause}"
+        )
+    } else {
+        format!(
+            "the workbook cannot be opened (damaged, cut short, or no workbook inside): {cause}"
+        )
+    }
 }
 
 fn read_json(bytes: &[u8], declared: Option<TextEncoding>) -> Result<RawTable, ReadError> {
@@ -1137,7 +1154,10 @@ mod tests {
             read_table(Path::new("x.csv"), b""),
             Err(ReadError::Empty)
         ));
-        assert!(read_table(Path::new("x.xlsx"), b"not a zip").is_err());
+        let e = read_table(Path::new("x.xlsx"), b"a,b\n1,2\n").unwrap_err();
+        assert!(e.to_string().contains("not a workbook"), "{e}");
+        let e = read_table(Path::new("x.xlsx"), b"PK\x03\x04cut").unwrap_err();
+        assert!(e.to_string().contains("damaged, cut short"), "{e}");
     }
 
     fn utf16(text: &str, big_endian: bool, bom: bool) -> Vec<u8> {
