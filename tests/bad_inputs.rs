@@ -601,7 +601,7 @@ fn every_bad_input_has_its_pinned_outcome_and_none_panics() {
 
 /// A centre's name is the one provider string that reaches the report (the idle centres a
 /// finding names): an accredited centre named with every formula, Typst and HTML string, laid
-/// over a copy of the sample (`_report/`), shows in both PDFs as sent, and the
+/// over a copy of the sample (`_report/`), shows in the PDF as sent, and the
 /// `indicators.xlsx` of the run holds no formula.
 #[test]
 fn formula_typst_and_html_strings_in_a_centre_name_reach_the_report_as_text() {
@@ -613,7 +613,8 @@ fn formula_typst_and_html_strings_in_a_centre_name_reach_the_report_as_text() {
     for args in [
         vec!["ingest", input.to_str().unwrap(), "--sample"],
         vec!["run", "--year", "2026", "--as-of", SAMPLE_AS_OF],
-        vec!["report", "--year", "2026"],
+        // One language: both are rendered by the same templates.
+        vec!["report", "--year", "2026", "--lang", "ru"],
     ] {
         let o = nqs(&out, &args);
         assert!(o.status.success(), "{args:?}: {}", stderr(&o));
@@ -622,7 +623,7 @@ fn formula_typst_and_html_strings_in_a_centre_name_reach_the_report_as_text() {
     let name = "=HYPERLINK(\"http://x\",\"y\") +cmd @SUM(1) #set page(width: 1cm) \
                 <script>alert(1)</script>";
     let squeezed = |t: &str| t.split_whitespace().collect::<String>();
-    for lang in ["kk", "ru"] {
+    for lang in ["ru"] {
         let text = pdf_text(&out.join(format!("2026/report-{lang}.pdf")));
         assert!(
             squeezed(&text).contains(&squeezed(name)),
