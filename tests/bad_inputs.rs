@@ -623,13 +623,11 @@ fn formula_typst_and_html_strings_in_a_centre_name_reach_the_report_as_text() {
     let name = "=HYPERLINK(\"http://x\",\"y\") +cmd @SUM(1) #set page(width: 1cm) \
                 <script>alert(1)</script>";
     let squeezed = |t: &str| t.split_whitespace().collect::<String>();
-    for lang in ["ru"] {
-        let text = pdf_text(&out.join(format!("2026/report-{lang}.pdf")));
-        assert!(
-            squeezed(&text).contains(&squeezed(name)),
-            "report-{lang}.pdf does not show the centre's name as sent"
-        );
-    }
+    let text = pdf_text(&out.join("2026/report-ru.pdf"));
+    assert!(
+        squeezed(&text).contains(&squeezed(name)),
+        "report-ru.pdf does not show the centre's name as sent"
+    );
     let problems = xlsx_has_no_formula(&out.join("2026/indicators.xlsx"));
     assert!(problems.is_empty(), "{problems:?}");
 }
