@@ -1226,6 +1226,14 @@ pub fn parse_date_with_pivot(text: &str, pivot: Option<i32>) -> Result<NaiveDate
         '-' if parts.iter().all(|p| p.len() <= 2) => return Err(two_digit_year()),
         _ => return Err(not_a_date()),
     };
+    // `0001-01-01` (the least date of .NET and many databases) and year 0 (which the calendar
+    // lacks): the empty date of a system that cannot leave one empty, never a day anything
+    // happened (it would make a partition `year=1`). Other years in full are the writer's word.
+    if y == 0 || (y, m, d) == (1, 1, 1) {
+        return Err(format!(
+            "`{text}` is a placeholder for no date (year {y:04}), not a date: leave the cell empty"
+        ));
+    }
     NaiveDate::from_ymd_opt(y, m, d).ok_or_else(not_a_date)
 }
 
@@ -1818,5 +1826,20 @@ mod tests {
         assert!(parse_date_with_pivot("5/10/26", Some(1950)).is_err());
         assert!(parse_date_with_pivot("26-10-05", Some(1950)).is_err());
         assert!(parse_date_with_pivot("31.02.26", Some(1950)).is_err());
+    }
+
+    #[test]
+    fn placeholder_dates_of_year_zero_or_one_are_not_dates() {
+        for text in [
+            "0001-01-01",
+            "0000-01-01",
+            "01.01.0001",
+            "0000-12-31 00:00:00",
+        ] {
+            let e = parse_date(text).unwrap_err();
+            assert!(e.contains("placeholder"), "{text}: {e}");
+        }
+        assert!(parse_date("0001-01-02").is_ok());
+        assert!(parse_date("9999-12-31").is_ok());
     }
 }

@@ -262,7 +262,7 @@ fn header_at(
 struct Decoded {
     text: String,
     encoding: Encoding,
-    /// In file order. Each stands in `text` as one U+FFFD.
+    /// In file order. Each stands in `text` as one U+FFFD (a NUL byte as itself).
     bad: Vec<BadBytes>,
 }
 
@@ -314,6 +314,68 @@ const UTF16BE_BOM: &[u8] = b"\xFE\xFF";
 /// bytes is UTF-8 with those bytes marked bad (their rows are quarantined), never Windows-1251;
 /// a file that mixes the two in like measure, or looks like UTF-16 without a BOM, is refused.
 fn decode(bytes: &[u8], declared: Option<TextEncoding>) -> Result<Decoded, ReadError> {
+    let mut decoded = decode_text(bytes, declared)?;
+    mark_nuls(&mut decoded, bytes);
+    Ok(decoded)
+}
+
+/// Marks each NUL character of the text as a bad byte: valid in every encoding, it is in no
+/// text a person typed; it comes of a damaged file, a file never written (all zeros) or binary
+/// data. It stays in the text as it is (its row is quarantined, its header refuses the file).
+fn mark_nuls(d: &mut Decoded, bytes: &[u8]) {
+    let in_text: Vec<usize> = d.text.match_indices('\0').map(|(i, _)| i).collect();
+    if in_text.is_empty() {
+        return;
+    }
+    // The k-th NUL of the text is the k-th zero byte (UTF-8, 1251) or zero unit (UTF-16) of
+    // the file: no invalid sequence holds one.
+    let (width, in_file): (usize, Vec<usize>) = match d.encoding {
+        Encoding::Utf8 | Encoding::Windows1251 => (
+            1,
+            bytes
+                .iter()
+                .enumerate()
+                .filter(|(_, b)| **b == 0)
+                .map(|(i, _)| i)
+                .collect(),
+        ),
+        Encoding::Utf16Le | Encoding::Utf16Be => {
+            let bom = if bytes.starts_with(UTF16LE_BOM) || bytes.starts_with(UTF16BE_BOM) {
+                2
+            } else {
+                0
+            };
+            (
+                2,
+                bytes[bom..]
+                    .chunks_exact(2)
+                    .enumerate()
+                    .filter(|(_, p)| p == &[0, 0])
+                    .map(|(i, _)| bom + 2 * i)
+                    .collect(),
+            )
+        }
+    };
+    let mut line = 1u64;
+    let mut counted = 0usize;
+    for (text_offset, file_offset) in in_text.into_iter().zip(in_file) {
+        line += d.text.as_bytes()[counted..text_offset]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count() as u64;
+        counted = text_offset;
+        d.bad.push(BadBytes {
+            text_offset,
+            file_offset,
+            line,
+            bytes: vec![0; width],
+            why: "is a NUL byte, which no text holds (a damaged or binary file?)",
+        });
+    }
+    d.bad.sort_by_key(|b| b.text_offset);
+}
+
+fn decode_text(bytes: &[u8], declared: Option<TextEncoding>) -> Result<Decoded, ReadError> {
     let bom = if bytes.starts_with(UTF8_BOM) {
         Some(Encoding::Utf8)
     } else if bytes.starts_with(UTF16LE_BOM) {
@@ -674,6 +736,12 @@ fn read_csv(bytes: &[u8], layout: &Layout) -> Result<RawTable, ReadError> {
     if let Some(why) = defect_in(&bad, 0..spans[first_data - 1].end) {
         return Err(ReadError::Encoding(format!("in the header row, {why}")));
     }
+    // A file cut inside a quoted field ends in that field: the reader takes the rest of the
+    // file as its text, so a last record with an odd number of quotes is one cut short.
+    let cut_short = spans
+        .last()
+        .is_some_and(|s| !text.ends_with('\n') && text[s.clone()].matches('"').count() % 2 == 1)
+        .then(|| records.len() - 1);
     let encoding_defects: BTreeMap<u64, String> = records
         .iter()
         .zip(&spans)
@@ -683,15 +751,24 @@ fn read_csv(bytes: &[u8], layout: &Layout) -> Result<RawTable, ReadError> {
     let headers = header_at(&records, at, span, true);
     let rows = records
         .into_iter()
+        .enumerate()
         .skip(first_data)
-        .map(|(number, fields)| {
-            let defect = (fields.len() != headers.len()).then(|| {
-                format!(
-                    "row has {} fields, the header has {}: its cells are not kept",
-                    fields.len(),
-                    headers.len()
+        .map(|(i, (number, fields))| {
+            let defect = if cut_short == Some(i) {
+                Some(
+                    "row ends inside a quoted field at the end of the file (a file cut short?): \
+                     its cells are not kept"
+                        .to_string(),
                 )
-            });
+            } else {
+                (fields.len() != headers.len()).then(|| {
+                    format!(
+                        "row has {} fields, the header has {}: its cells are not kept",
+                        fields.len(),
+                        headers.len()
+                    )
+                })
+            };
             let cells = if defect.is_some() {
                 vec![None; headers.len()]
             } else {
@@ -721,7 +798,7 @@ fn cell(text: &str) -> Option<String> {
 fn read_xlsx(bytes: &[u8], layout: &Layout) -> Result<RawTable, ReadError> {
     use calamine::{Data, DataType, Reader};
     let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
-        .map_err(|e| ReadError::Xlsx(e.to_string()))?;
+        .map_err(|e| ReadError::Xlsx(unopened_workbook(bytes, &e.to_string())))?;
     let names = book.sheet_names();
     if names.is_empty() {
         return Err(ReadError::Xlsx("the workbook has no sheet".into()));
@@ -840,6 +917,23 @@ fn read_xlsx(bytes: &[u8], layout: &Layout) -> Result<RawTable, ReadError> {
         rows,
         encoding_defects: BTreeMap::new(),
     })
+}
+
+/// Why a workbook could not be opened, in the sender's terms: calamine says only that it
+/// "cannot detect file format" of a CSV renamed `.xlsx` and of a workbook cut short alike.
+fn unopened_workbook(bytes: &[u8], cause: &str) -> String {
+    const ZIP: &[u8] = b"PK";
+    const OLE: &[u8] = b"\xD0\xCF\x11\xE0";
+    if !bytes.starts_with(ZIP) && !bytes.starts_with(OLE) {
+        format!(
+            "not a workbook: the file is neither a ZIP archive (XLSX, ODS) nor an OLE file (XLS) \
+             (a CSV or another file renamed?): {cause}"
+        )
+    } else {
+        format!(
+            "the workbook cannot be opened (damaged, cut short, or no workbook inside): {cause}"
+        )
+    }
 }
 
 fn read_json(bytes: &[u8], declared: Option<TextEncoding>) -> Result<RawTable, ReadError> {
@@ -1060,7 +1154,10 @@ mod tests {
             read_table(Path::new("x.csv"), b""),
             Err(ReadError::Empty)
         ));
-        assert!(read_table(Path::new("x.xlsx"), b"not a zip").is_err());
+        let e = read_table(Path::new("x.xlsx"), b"a,b\n1,2\n").unwrap_err();
+        assert!(e.to_string().contains("not a workbook"), "{e}");
+        let e = read_table(Path::new("x.xlsx"), b"PK\x03\x04cut").unwrap_err();
+        assert!(e.to_string().contains("damaged, cut short"), "{e}");
     }
 
     fn utf16(text: &str, big_endian: bool, bom: bool) -> Vec<u8> {
@@ -1211,6 +1308,38 @@ mod tests {
         )
         .unwrap_err();
         assert!(e.to_string().contains("utf-16le byte-order mark"), "{e}");
+    }
+
+    #[test]
+    fn nul_bytes_mark_their_row_and_a_file_of_zeros_is_refused() {
+        let t = read_table(Path::new("x.csv"), b"a,b\n1,x\x00y\n2,z\n").unwrap();
+        assert_eq!(t.encoding, Some(Encoding::Utf8));
+        assert_eq!(t.encoding_defects.len(), 1);
+        assert!(
+            t.encoding_defects[&2].starts_with("line 2, byte 7: 0x00 is a NUL byte"),
+            "{:?}",
+            t.encoding_defects
+        );
+        let e = read_table(Path::new("x.csv"), &[0u8; 4096]).unwrap_err();
+        assert!(
+            e.to_string().contains("header row, line 1, byte 0: 0x00"),
+            "{e}"
+        );
+        // In UTF-16 a NUL is a zero unit, not the zero half of an ASCII character.
+        let bytes = utf16("a;b\n1;x\0y\n", false, true);
+        let t = read_table(Path::new("x.csv"), &bytes).unwrap();
+        assert!(t.encoding_defects[&2].starts_with("line 2, byte 16: 0x00 0x00"));
+    }
+
+    #[test]
+    fn a_file_cut_inside_a_quoted_field_marks_its_last_row() {
+        let t = read_table(Path::new("x.csv"), b"a,b\n1,\"x\"\n2,\"cut\nshort").unwrap();
+        assert_eq!(t.rows.len(), 2);
+        assert!(t.rows[0].defect.is_none());
+        assert!(t.rows[1].defect.as_deref().unwrap().contains("cut short"));
+        // Quotes in pairs, escaped ones too, are whole.
+        let t = read_table(Path::new("x.csv"), b"a,b\n1,\"say \"\"hi\"\"\"").unwrap();
+        assert!(t.rows[0].defect.is_none());
     }
 
     #[test]
