@@ -21,7 +21,7 @@ use nqs::ingest::read::{self, HeaderRow, Layout, RawRow, RawTable};
 use nqs::pseudonym::Pseudonymiser;
 use nqs::validate::{self, Validator};
 use proptest::prelude::*;
-use proptest::test_runner::Config;
+use proptest::test_runner::{Config, FileFailurePersistence};
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::path::Path;
@@ -37,6 +37,10 @@ fn cases(default: u32) -> Config {
         cases,
         // Shrinking a slow end-to-end case can take minutes; a few hundred steps find the core.
         max_shrink_iters: 512,
+        // Relative to the package root, where cargo runs integration tests.
+        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(
+            "proptest-regressions/fuzz.txt",
+        ))),
         ..Config::default()
     }
 }
@@ -898,3 +902,29 @@ proptest! {
 // ---------------------------------------------------------------------------------------------
 // Crashes the fuzzing found, each kept as a named regression test.
 // ---------------------------------------------------------------------------------------------
+
+/// Lines ending in a lone `\r` (UTF-16 read as Windows-1251 gives `\r\0\n\0`, an old Mac
+/// export gives `\r`): every record was numbered as line 1's next row, so several rows shared a
+/// number (fixed in `ingest::read::read_csv`).
+#[test]
+fn regression_lone_carriage_returns_give_each_row_its_own_number() {
+    let text = csv_text(
+        &[
+            vec!["a\u{3b3a4}".to_string()],
+            vec!["aaaaaaaaaaaaa".to_string()],
+            vec!["aa".to_string()],
+            vec!["aaaaaa".to_string()],
+        ],
+        ',',
+        true,
+        true,
+    );
+    let mut bytes = encode(&text, Enc::Utf16Le(false));
+    bytes[0] ^= 1;
+    let parts = (Some(TextEncoding::Windows1251), 0, 0, 1, false);
+    let t = read_with("x.csv", &bytes, parts, &[]).unwrap();
+    let numbers: Vec<u64> = t.rows.iter().map(|r| r.number).collect();
+    let mut unique = numbers.clone();
+    unique.dedup();
+    assert_eq!(numbers, unique, "{numbers:?}");
+}
