@@ -593,7 +593,14 @@ proptest! {
     #[test]
     fn date_parsers_never_panic_on_date_shapes(
         text in "[0-9]{1,5}[-./][0-9]{1,5}[-./][0-9]{1,5}([T ][0-9:]{0,8})?",
-        pivot in prop_oneof![Just(None), any::<i32>().prop_map(Some), (1900i32..2100).prop_map(Some)],
+        pivot in prop_oneof![
+            Just(None),
+            any::<i32>().prop_map(Some),
+            (1900i32..2100).prop_map(Some),
+            // The ends of the type, where the window's arithmetic could overflow.
+            (i32::MAX - 200..=i32::MAX).prop_map(Some),
+            (i32::MIN..=i32::MIN + 200).prop_map(Some),
+        ],
     ) {
         let parsed = validate::parse_date_with_pivot(&text, pivot);
         if let Ok(d) = parsed {
@@ -602,6 +609,18 @@ proptest! {
             prop_assert!(!head.contains('/'), "slashed dates are refused: {}", text);
             prop_assert!(d.year() >= 0 && d.year() <= 99_999);
         }
+    }
+
+    #[test]
+    fn a_two_digit_year_with_any_pivot_never_panics(
+        text in "[0-9]{1,2}\\.[0-9]{1,2}\\.[0-9]{2}( [0-9:]{0,8})?",
+        pivot in prop_oneof![
+            any::<i32>(),
+            i32::MAX - 200..=i32::MAX,
+            i32::MIN..=i32::MIN + 200,
+        ],
+    ) {
+        let _ = validate::parse_date_with_pivot(&text, Some(pivot));
     }
 
     #[test]
@@ -927,4 +946,19 @@ fn regression_lone_carriage_returns_give_each_row_its_own_number() {
     let mut unique = numbers.clone();
     unique.dedup();
     assert_eq!(numbers, unique, "{numbers:?}");
+}
+
+/// A two-digit year read by a pivot at the end of `i32` (a typo in a contract's
+/// `two_digit_year_pivot`): the window's arithmetic overflowed, a panic in debug builds and a
+/// wrapped year in release (fixed in `validate::parse_date_with_pivot`).
+#[test]
+fn regression_a_pivot_at_the_end_of_i32_is_no_overflow() {
+    for pivot in [2_147_483_549, i32::MAX, i32::MIN, i32::MIN + 51] {
+        for text in ["0.0.48", "05.10.26", "31.12.99", "1.1.00"] {
+            assert!(
+                validate::parse_date_with_pivot(text, Some(pivot)).is_err(),
+                "{text} by {pivot}"
+            );
+        }
+    }
 }
