@@ -1206,10 +1206,15 @@ pub fn parse_date_with_pivot(text: &str, pivot: Option<i32>) -> Result<NaiveDate
                 return Err(two_digit_year());
             };
             let yy = num(parts[2]) as i32;
-            let mut year = pivot - pivot.rem_euclid(100) + yy;
+            // In i64: a pivot at the ends of i32 (a typo in a contract) must not overflow.
+            let pivot = i64::from(pivot);
+            let mut year = pivot - pivot.rem_euclid(100) + i64::from(yy);
             if year < pivot {
                 year += 100;
             }
+            let Ok(year) = i32::try_from(year) else {
+                return Err(not_a_date());
+            };
             (year, num(parts[1]), num(parts[0]))
         }
         '/' => {

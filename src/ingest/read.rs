@@ -692,26 +692,32 @@ fn read_csv(bytes: &[u8], layout: &Layout) -> Result<RawTable, ReadError> {
     let mut spans: Vec<std::ops::Range<usize>> = Vec::new();
     let mut record = csv::StringRecord::new();
     let mut breaks_inside_fields = 0u64;
+    // Line breaks in the text before `counted_to`. Counted here rather than taken from the
+    // reader's line, which counts `\n` only: a file ending its lines with a lone `\r` (an old
+    // Mac export) would have every record on line 1.
+    let (mut counted_to, mut breaks_before) = (0usize, 0u64);
     loop {
         match reader.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {
-                let (mut line, mut byte) = record
-                    .position()
-                    .map_or((1, 0), |p| (p.line(), p.byte() as usize));
+                let mut byte = record.position().map_or(0, |p| p.byte() as usize);
                 // The reader places a record that follows blank lines at the first of them.
                 while let Some(rest) = text.as_bytes().get(byte..) {
-                    let blank = [&b"\r\n"[..], b"\n"]
+                    let blank = [&b"\r\n"[..], b"\n", b"\r"]
                         .into_iter()
                         .find(|b| rest.starts_with(b));
                     let Some(blank) = blank else { break };
                     byte += blank.len();
-                    line += 1;
                 }
-                let number = line - breaks_inside_fields;
+                let byte = byte.min(text.len());
+                if byte > counted_to {
+                    breaks_before += line_breaks(&text.as_bytes()[counted_to..byte]);
+                    counted_to = byte;
+                }
+                let number = (breaks_before + 1).saturating_sub(breaks_inside_fields);
                 breaks_inside_fields += record
                     .iter()
-                    .map(|f| f.matches('\n').count() as u64)
+                    .map(|f| line_breaks(f.as_bytes()))
                     .sum::<u64>();
                 if record.iter().all(|f| f.trim().is_empty()) {
                     continue;
@@ -788,6 +794,19 @@ fn read_csv(bytes: &[u8], layout: &Layout) -> Result<RawTable, ReadError> {
         rows,
         encoding_defects,
     })
+}
+
+/// Line breaks in `bytes` as a spreadsheet counts rows: `\r\n`, `\n` and a lone `\r` each one.
+fn line_breaks(bytes: &[u8]) -> u64 {
+    let mut n = 0;
+    for (i, b) in bytes.iter().enumerate() {
+        match b {
+            b'\n' => n += 1,
+            b'\r' if bytes.get(i + 1) != Some(&b'\n') => n += 1,
+            _ => {}
+        }
+    }
+    n
 }
 
 fn cell(text: &str) -> Option<String> {
@@ -1117,6 +1136,16 @@ mod tests {
         let numbers: Vec<u64> = t.rows.iter().map(|r| r.number).collect();
         assert_eq!(numbers, vec![2, 5, 6]);
         assert_eq!(t.rows[0].cells[1].as_deref(), Some("x\ny"));
+    }
+
+    #[test]
+    fn lines_ending_in_a_lone_carriage_return_are_rows_of_their_own() {
+        // Found by fuzzing: the reader's line counts `\n` only, so every record of an old Mac
+        // export was numbered 2 and an encoding defect on one marked them all.
+        let t = read_table(Path::new("x.csv"), b"a,b\r1,x\r\r2,\"y\rz\"\r3,w\r").unwrap();
+        let numbers: Vec<u64> = t.rows.iter().map(|r| r.number).collect();
+        assert_eq!(numbers, vec![2, 4, 5]);
+        assert_eq!(t.rows[1].cells[1].as_deref(), Some("y\rz"));
     }
 
     #[test]
