@@ -349,9 +349,9 @@ pub fn seal(
     crate::atomic::step("rename", &dir)
         .and_then(|()| std::fs::rename(staging, &dir))
         .map_err(|source| EditionError::Write {
-        path: dir.clone(),
-        source,
-    })?;
+            path: dir.clone(),
+            source,
+        })?;
     sync(dir.parent().expect("an editions folder"))?;
     read_only(&dir)?;
     Ok(Stored { edition, dir })

@@ -441,7 +441,11 @@ impl Staging {
     /// committing) finishes those moves first ([`recover`]), so the lake never stays half old,
     /// half new. The manifest moves last.
     pub fn commit(mut self) -> Result<usize, LakeError> {
-        let root = self.dir.parent().expect("staging sits in the lake").to_path_buf();
+        let root = self
+            .dir
+            .parent()
+            .expect("staging sits in the lake")
+            .to_path_buf();
         for staged in self.moves.values().flatten() {
             File::open(staged)
                 .and_then(|f| f.sync_all())
