@@ -105,6 +105,10 @@ struct Base {
     before: PathBuf,
     /// `before`, then `run` as of [`SAMPLE_AS_OF`] and `report --lang ru`, uninterrupted.
     after: PathBuf,
+    /// How long the uninterrupted commands took (ms): the span the kills are drawn from.
+    ingest_ms: u64,
+    run_ms: u64,
+    report_ms: u64,
 }
 
 const RUN: [&str; 5] = ["run", "--year", "2026", "--as-of", SAMPLE_AS_OF];
@@ -134,7 +138,7 @@ fn base() -> &'static Base {
         );
         let lake_after = scratch("lake-after");
         copy(&lake_before, &lake_after);
-        ok(
+        let ingest_ms = timed(
             &lake_after,
             &["ingest", inbox_full.to_str().unwrap(), "--sample"],
         );
@@ -146,14 +150,17 @@ fn base() -> &'static Base {
         ok(&before, &REPORT);
         let after = scratch("after");
         copy(&before, &after);
-        ok(&after, &RUN);
-        ok(&after, &REPORT);
+        let run_ms = timed(&after, &RUN);
+        let report_ms = timed(&after, &REPORT);
         Base {
             lake_before,
             lake_after,
             inbox_full,
             before,
             after,
+            ingest_ms,
+            run_ms,
+            report_ms,
         }
     })
 }
@@ -343,6 +350,7 @@ fn ingest_survives_a_crash_at_every_write() {
         clean_after_crash(&dir, &args, &what);
         assert_same(&snapshot(&dir.join("lake")), &want, &what);
     }
+    let _ = std::fs::remove_dir_all(&dir);
     eprintln!("ingest: {} failpoints passed", list.len());
 }
 
@@ -384,6 +392,7 @@ fn crash_at_every_step(
     }
     clean_after_crash(&dir, args, name);
     assert_same(&keep(year_outputs(&dir)), &keep(new), name);
+    let _ = std::fs::remove_dir_all(&dir);
     list.len()
 }
 
@@ -446,8 +455,7 @@ fn sigkill_at_random_moments_twenty_times() {
     let dir = scratch("kill");
     let args = ingest_args(b);
     // ingest: 13 kills, each from the smaller lake.
-    copy(&b.lake_before, &dir);
-    let t = timed(&dir, &args);
+    let t = b.ingest_ms;
     let want = snapshot(&b.lake_after.join("lake"));
     for k in 0..13 {
         copy(&b.lake_before, &dir);
@@ -464,8 +472,7 @@ fn sigkill_at_random_moments_twenty_times() {
     // run: 5 kills; report: 2.
     let old = year_outputs(&b.before);
     let new = year_outputs(&b.after);
-    copy(&b.before, &dir);
-    let t = timed(&dir, &RUN);
+    let t = b.run_ms;
     for k in 0..5 {
         copy(&b.before, &dir);
         let ms = rng.below(t);
@@ -479,7 +486,7 @@ fn sigkill_at_random_moments_twenty_times() {
             &what,
         );
     }
-    let t = timed(&dir, &REPORT);
+    let t = b.report_ms;
     for k in 0..2 {
         let ms = rng.below(t);
         kill_after(&dir, &REPORT, ms);
@@ -488,6 +495,7 @@ fn sigkill_at_random_moments_twenty_times() {
         ok(&dir, &REPORT);
         assert_same(&year_outputs(&dir), &new, &what);
     }
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// A full disk at a step: exit 1, an error naming the file, nothing half-written in place
@@ -551,4 +559,5 @@ fn a_full_disk_fails_cleanly_naming_the_file() {
         ok(&dir, &args);
         assert_same(&snapshot(&dir.join("lake")), &want, &what);
     }
+    let _ = std::fs::remove_dir_all(&dir);
 }
