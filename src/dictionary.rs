@@ -874,13 +874,7 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), DictionaryError> {
         path: path.to_path_buf(),
         source,
     };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = path.with_file_name(format!(".{name}.tmp"));
-    std::fs::write(&tmp, bytes).map_err(err)?;
-    std::fs::rename(&tmp, path).map_err(err)
+    crate::atomic::write_atomic(path, bytes).map_err(err)
 }
 
 #[cfg(test)]

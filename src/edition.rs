@@ -334,9 +334,11 @@ pub fn seal(
         path: record_path.clone(),
         source,
     };
-    std::fs::write(
+    crate::atomic::write_atomic(
         &record_path,
-        serde_json::to_string_pretty(&edition).expect("an edition serialises"),
+        serde_json::to_string_pretty(&edition)
+            .expect("an edition serialises")
+            .as_bytes(),
     )
     .map_err(write_err)?;
     sync(&record_path)?;
@@ -344,10 +346,12 @@ pub fn seal(
         .parent()
         .expect("the staging folder sits in the year's editions")
         .join(number.to_string());
-    std::fs::rename(staging, &dir).map_err(|source| EditionError::Write {
-        path: dir.clone(),
-        source,
-    })?;
+    crate::atomic::step("rename", &dir)
+        .and_then(|()| std::fs::rename(staging, &dir))
+        .map_err(|source| EditionError::Write {
+            path: dir.clone(),
+            source,
+        })?;
     sync(dir.parent().expect("an editions folder"))?;
     read_only(&dir)?;
     Ok(Stored { edition, dir })

@@ -385,7 +385,10 @@ pub fn extract(project: &Project, period: &Period) -> Result<ExtractSummary, Ext
         source,
     })?;
     let file = dir.join(format!("{}.parquet", spec.table.name));
-    let tmp = dir.join(format!(".{}.parquet.tmp", spec.table.name));
+    let tmp = crate::atomic::prepare(&file).map_err(|source| ExtractError::Write {
+        path: file.clone(),
+        source,
+    })?;
     conn.execute_batch(&format!(
         "copy extract_out to '{}' (format parquet, compression zstd)",
         tmp.to_string_lossy().replace('\'', "''")
@@ -421,13 +424,13 @@ pub fn extract(project: &Project, period: &Period) -> Result<ExtractSummary, Ext
         file: format!("{}/{DIR}/{}.parquet", period.year, spec.table.name),
     };
     let record = dir.join(RECORD_FILE);
-    let tmp = dir.join(format!(".{RECORD_FILE}.tmp"));
     let text = serde_json::to_string_pretty(&summary).expect("the summary serialises") + "\n";
-    std::fs::write(&tmp, text).map_err(|source| ExtractError::Write {
-        path: tmp.clone(),
-        source,
+    crate::atomic::write_atomic(&record, text.as_bytes()).map_err(|source| {
+        ExtractError::Write {
+            path: record.clone(),
+            source,
+        }
     })?;
-    replace(&tmp, &record)?;
     crate::query::write_catalogue(project.output()).map_err(|e| ExtractError::Duck {
         step: "refreshing the catalogue".into(),
         message: e.to_string(),
@@ -638,16 +641,7 @@ fn replace(tmp: &Path, path: &Path) -> Result<(), ExtractError> {
         let p = p.to_path_buf();
         move |source| ExtractError::Write { path: p, source }
     };
-    std::fs::File::open(tmp)
-        .and_then(|f| f.sync_all())
-        .map_err(write(tmp))?;
-    std::fs::rename(tmp, path).map_err(write(path))?;
-    if let Some(dir) = path.parent() {
-        std::fs::File::open(dir)
-            .and_then(|d| d.sync_all())
-            .map_err(write(dir))?;
-    }
-    Ok(())
+    crate::atomic::rename_durable(tmp, path).map_err(write(path))
 }
 
 #[cfg(test)]

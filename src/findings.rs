@@ -1152,7 +1152,7 @@ pub fn write_outputs(findings: &Findings, dir: &Path) -> Result<(), FindingsErro
     };
     let json_path = dir.join("findings.json");
     let text = serde_json::to_string_pretty(findings).expect("findings serialise");
-    std::fs::write(&json_path, text).map_err(io(&json_path))?;
+    crate::atomic::write_atomic(&json_path, text.as_bytes()).map_err(io(&json_path))?;
     let p = &findings.problems;
     let table = |e: PolarsError| FindingsError::Invalid {
         path: dir.join("findings.parquet"),
@@ -1173,11 +1173,12 @@ pub fn write_outputs(findings: &Findings, dir: &Path) -> Result<(), FindingsErro
     )
     .map_err(table)?;
     let path = dir.join("findings.parquet");
-    let file = std::fs::File::create(&path).map_err(io(&path))?;
-    ParquetWriter::new(file)
+    let mut file = crate::atomic::AtomicFile::create(&path).map_err(io(&path))?;
+    ParquetWriter::new(&mut file)
         .with_compression(ParquetCompression::Zstd(None))
         .finish(&mut df)
         .map_err(table)?;
+    file.commit().map_err(io(&path))?;
     Ok(())
 }
 

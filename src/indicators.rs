@@ -509,14 +509,16 @@ pub fn write_outputs(
     )
     .map_err(OutputError::Table)?;
     let path = dir.join("indicators.parquet");
-    let file = std::fs::File::create(&path).map_err(|source| OutputError::Io {
+    let io = |source| OutputError::Io {
         path: path.clone(),
         source,
-    })?;
-    ParquetWriter::new(file)
+    };
+    let mut file = crate::atomic::AtomicFile::create(&path).map_err(io)?;
+    ParquetWriter::new(&mut file)
         .with_compression(ParquetCompression::Zstd(None))
         .finish(&mut df)
         .map_err(OutputError::Table)?;
+    file.commit().map_err(io)?;
 
     let xlsx = dir.join("indicators.xlsx");
     let xerr = |e: rust_xlsxwriter::XlsxError| OutputError::Xlsx {
@@ -645,7 +647,11 @@ pub fn write_outputs(
             }
         }
     }
-    book.save(&xlsx).map_err(xerr)?;
+    let bytes = book.save_to_buffer().map_err(xerr)?;
+    crate::atomic::write_atomic(&xlsx, &bytes).map_err(|source| OutputError::Io {
+        path: xlsx.clone(),
+        source,
+    })?;
     Ok(())
 }
 

@@ -337,6 +337,7 @@ pub struct Staging {
 impl Staging {
     pub fn new(lake: &Lake) -> Result<Staging, LakeError> {
         std::fs::create_dir_all(&lake.root).map_err(io(&lake.root))?;
+        recover(&lake.root)?;
         let dir = lake.root.join(format!(".staging-{}", std::process::id()));
         if dir.exists() {
             std::fs::remove_dir_all(&dir).map_err(io(&dir))?;
@@ -384,6 +385,7 @@ impl Staging {
         // rows alone, not how the frame was put together (files per chunk, earlier runs).
         df.rechunk_mut();
         let staged = self.staged_path();
+        crate::atomic::step("write", &staged).map_err(io(target))?;
         let file = File::create(&staged).map_err(io(&staged))?;
         ParquetWriter::new(file)
             .with_compression(ParquetCompression::Zstd(None))
@@ -405,6 +407,7 @@ impl Staging {
         schema: &polars::prelude::Schema,
     ) -> Result<StagedParquet, LakeError> {
         let staged = self.staged_path();
+        crate::atomic::step("write", &staged).map_err(io(target))?;
         let file = File::create(&staged).map_err(io(&staged))?;
         let writer = ParquetWriter::new(file)
             .with_compression(ParquetCompression::Zstd(None))
@@ -425,6 +428,7 @@ impl Staging {
 
     pub fn write_bytes(&mut self, target: &Path, bytes: &[u8]) -> Result<(), LakeError> {
         let staged = self.staged_path();
+        crate::atomic::step("write", &staged).map_err(io(target))?;
         std::fs::write(&staged, bytes).map_err(io(&staged))?;
         self.moves.insert(target.to_path_buf(), Some(staged));
         Ok(())
@@ -434,37 +438,136 @@ impl Staging {
         self.moves.insert(target.to_path_buf(), None);
     }
 
+    /// Moves the staged files into the lake. Crash-safe: the staged files are synced, then the
+    /// list of moves is written durably to `.commit.json` (the journal) before the first
+    /// rename, and removed after the last; a run that finds a journal (an ingest killed while
+    /// committing) finishes those moves first ([`recover`]), so the lake never stays half old,
+    /// half new. The manifest moves last.
     pub fn commit(mut self) -> Result<usize, LakeError> {
-        let mut dirs = BTreeSet::new();
-        for (target, staged) in &self.moves {
-            match staged {
-                Some(staged) => {
-                    if let Some(parent) = target.parent() {
-                        std::fs::create_dir_all(parent).map_err(io(parent))?;
-                    }
-                    std::fs::rename(staged, target).map_err(io(target))?;
-                }
-                None => {
-                    if target.exists() {
-                        std::fs::remove_file(target).map_err(io(target))?;
-                    }
-                    if let Some(parent) = target.parent() {
-                        dirs.insert(parent.to_path_buf());
-                    }
-                }
-            }
+        let root = self
+            .dir
+            .parent()
+            .expect("staging sits in the lake")
+            .to_path_buf();
+        for staged in self.moves.values().flatten() {
+            File::open(staged)
+                .and_then(|f| f.sync_all())
+                .map_err(io(staged))?;
         }
-        // Partition folders left empty would read as partitions with no file.
-        for d in dirs.iter().rev() {
-            let _ = std::fs::remove_dir(d);
-            if let Some(p) = d.parent() {
-                let _ = std::fs::remove_dir(p);
-            }
-        }
+        crate::atomic::sync_dir(&self.dir).map_err(io(&self.dir))?;
+        let journal: Vec<JournalEntry> = self
+            .moves
+            .iter()
+            .map(|(target, staged)| JournalEntry {
+                target: target.clone(),
+                staged: staged.clone(),
+            })
+            .collect();
+        let path = root.join(JOURNAL);
+        let text = serde_json::to_string_pretty(&journal).expect("the journal serialises");
+        crate::atomic::write_atomic(&path, text.as_bytes()).map_err(io(&path))?;
+        // From here the journal owns the staged files: a failure leaves them for `recover`.
+        self.committed = true;
+        apply(&journal)?;
+        crate::atomic::step("rename", &path).map_err(io(&path))?;
+        std::fs::remove_file(&path).map_err(io(&path))?;
+        crate::atomic::sync_dir(&root).map_err(io(&root))?;
         self.committed = true;
         let _ = std::fs::remove_dir_all(&self.dir);
         Ok(self.moves.len())
     }
+}
+
+/// The lake's commit journal: the moves of a commit under way.
+const JOURNAL: &str = ".commit.json";
+
+#[derive(Serialize, Deserialize)]
+struct JournalEntry {
+    target: PathBuf,
+    staged: Option<PathBuf>,
+}
+
+/// Performs a journal's moves (again): a staged file still there is renamed over its target,
+/// a deletion deletes; the manifest last. Idempotent, so a crash in the middle is finished by
+/// running it again.
+fn apply(journal: &[JournalEntry]) -> Result<(), LakeError> {
+    let is_manifest = |t: &Path| t.file_name().is_some_and(|n| n == MANIFEST_NAME);
+    let ordered = journal
+        .iter()
+        .filter(|e| !is_manifest(&e.target))
+        .chain(journal.iter().filter(|e| is_manifest(&e.target)));
+    let mut dirs = BTreeSet::new();
+    let mut synced = BTreeSet::new();
+    for JournalEntry { target, staged } in ordered {
+        let parent = target.parent().map(Path::to_path_buf);
+        match staged {
+            Some(staged) => {
+                if !staged.exists() {
+                    continue; // moved before the crash
+                }
+                if let Some(parent) = &parent {
+                    std::fs::create_dir_all(parent).map_err(io(parent))?;
+                }
+                crate::atomic::step("rename", target).map_err(io(target))?;
+                std::fs::rename(staged, target).map_err(io(target))?;
+            }
+            None => {
+                if target.exists() {
+                    crate::atomic::step("rename", target).map_err(io(target))?;
+                    std::fs::remove_file(target).map_err(io(target))?;
+                }
+                if let Some(parent) = &parent {
+                    dirs.insert(parent.clone());
+                }
+            }
+        }
+        if let Some(parent) = parent
+            && synced.insert(parent.clone())
+        {
+            // Synced once each; a folder created here is synced in its own parent below.
+            let _ = crate::atomic::sync_dir(&parent);
+            if let Some(grand) = parent.parent() {
+                let _ = crate::atomic::sync_dir(grand);
+            }
+        }
+    }
+    // Partition folders left empty would read as partitions with no file.
+    for d in dirs.iter().rev() {
+        let _ = std::fs::remove_dir(d);
+        if let Some(p) = d.parent() {
+            let _ = std::fs::remove_dir(p);
+        }
+    }
+    Ok(())
+}
+
+/// Finishes a commit a crash interrupted (the journal's moves), then removes the staging
+/// folders of processes that are gone. Called before a new staging starts.
+pub fn recover(root: &Path) -> Result<(), LakeError> {
+    let path = root.join(JOURNAL);
+    if path.exists() {
+        let text = std::fs::read_to_string(&path).map_err(io(&path))?;
+        // A journal is written whole (temporary file and rename) or not at all.
+        let journal: Vec<JournalEntry> =
+            serde_json::from_str(&text).map_err(|e| LakeError::Io {
+                path: path.clone(),
+                source: std::io::Error::other(e),
+            })?;
+        apply(&journal)?;
+        std::fs::remove_file(&path).map_err(io(&path))?;
+        crate::atomic::sync_dir(root).map_err(io(root))?;
+    }
+    let _ = std::fs::remove_file(crate::atomic::tmp_path(&path));
+    for entry in std::fs::read_dir(root).map_err(io(root))?.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if let Some(pid) = name.strip_prefix(".staging-")
+            && let Ok(pid) = pid.parse::<u32>()
+            && (pid == std::process::id() || !crate::lock::process_alive(pid))
+        {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+    Ok(())
 }
 
 impl Drop for Staging {

@@ -9,6 +9,7 @@
 //! [`run::connect`] (DuckDB prepared as the indicators see it). The binary only parses
 //! arguments, calls one stage and prints its typed summary.
 
+pub mod atomic;
 pub mod calendar;
 pub mod charts;
 pub mod contract;

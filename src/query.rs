@@ -213,7 +213,10 @@ pub const CATALOGUE: &str = "nqs.duckdb";
 /// Errors: DuckDB's while creating the views; [`QueryError::Io`] for the rename.
 pub fn write_catalogue(output: &Path) -> Result<PathBuf, QueryError> {
     let path = output.join(CATALOGUE);
-    let tmp = output.join(format!(".{CATALOGUE}.tmp"));
+    let tmp = crate::atomic::prepare(&path).map_err(|source| QueryError::Io {
+        path: path.clone(),
+        source,
+    })?;
     let io = |path: &Path| {
         let path = path.to_path_buf();
         move |source| QueryError::Io { path, source }
@@ -235,7 +238,7 @@ pub fn write_catalogue(output: &Path) -> Result<PathBuf, QueryError> {
         }
         conn.execute_batch("checkpoint")?;
     }
-    std::fs::rename(&tmp, &path).map_err(io(&path))?;
+    crate::atomic::rename_durable(&tmp, &path).map_err(io(&path))?;
     Ok(path)
 }
 
@@ -297,7 +300,9 @@ pub fn write(
                 source,
             };
             match out {
-                Some(path) => std::fs::write(path, format!("{text}\n")).map_err(io)?,
+                Some(path) => {
+                    crate::atomic::write_atomic(path, format!("{text}\n").as_bytes()).map_err(io)?
+                }
                 None => writeln!(stdout, "{text}").map_err(io)?,
             }
             Ok(rows as u64)
@@ -310,7 +315,7 @@ pub fn write(
                 source,
             };
             match out {
-                Some(path) => std::fs::write(path, text).map_err(io)?,
+                Some(path) => crate::atomic::write_atomic(path, text.as_bytes()).map_err(io)?,
                 None => stdout.write_all(text.as_bytes()).map_err(io)?,
             }
             Ok(rows)
@@ -321,7 +326,16 @@ pub fn write(
                 _ => "format parquet, compression zstd",
             };
             match out {
-                Some(path) => copy_to(conn, sql, path, options),
+                Some(path) => {
+                    let io = |source| QueryError::Io {
+                        path: path.to_path_buf(),
+                        source,
+                    };
+                    let tmp = crate::atomic::prepare(path).map_err(io)?;
+                    let rows = copy_to(conn, sql, &tmp, options)?;
+                    crate::atomic::rename_durable(&tmp, path).map_err(io)?;
+                    Ok(rows)
+                }
                 None => {
                     // DuckDB writes to a file; the text is then passed on, so a pipe
                     // (`nqs query ... | head`) behaves as with any Unix tool.
@@ -515,7 +529,11 @@ fn write_xlsx(batches: &[RecordBatch], path: &Path) -> Result<u64, QueryError> {
         }
         row += batch.num_rows() as u32;
     }
-    book.save(path).map_err(xerr)?;
+    let bytes = book.save_to_buffer().map_err(xerr)?;
+    crate::atomic::write_atomic(path, &bytes).map_err(|source| QueryError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
     Ok(rows as u64)
 }
 

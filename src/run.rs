@@ -224,11 +224,13 @@ pub fn export_setup(project: &Project, period: &Period, dir: &Path) -> Result<Pa
         } else {
             format!("\"{t}\"")
         };
+        let tmp = crate::atomic::prepare(&file).map_err(write_err(&file))?;
         conn.execute_batch(&format!(
             "copy {rows} to '{}' (format parquet)",
-            quote(&file)
+            quote(&tmp)
         ))
         .map_err(setup)?;
+        crate::atomic::rename_durable(&tmp, &file).map_err(write_err(&file))?;
         script.push_str(&format!(
             "create or replace table \"{t}\" as from read_parquet('{}');\n",
             quote(&file)
@@ -250,7 +252,7 @@ pub fn export_setup(project: &Project, period: &Period, dir: &Path) -> Result<Pa
         script.push('\n');
     }
     let path = dir.join("setup.sql");
-    std::fs::write(&path, script).map_err(write_err(&path))?;
+    crate::atomic::write_atomic(&path, script.as_bytes()).map_err(write_err(&path))?;
     Ok(path)
 }
 
@@ -370,7 +372,7 @@ fn published_counts(project: &Project, period: &Period) -> Result<disclosure::Pu
 
 fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<(), RunError> {
     let text = serde_json::to_string_pretty(value).expect("the record serialises");
-    std::fs::write(path, text + "\n").map_err(|source| RunError::Write {
+    crate::atomic::write_atomic(path, (text + "\n").as_bytes()).map_err(|source| RunError::Write {
         path: path.to_path_buf(),
         source,
     })

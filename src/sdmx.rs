@@ -158,17 +158,10 @@ pub fn write(
 }
 
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), SdmxError> {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = path.with_file_name(format!(".{name}.tmp"));
-    let io = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| SdmxError::Io { path, source }
-    };
-    std::fs::write(&tmp, bytes).map_err(io(&tmp))?;
-    std::fs::rename(&tmp, path).map_err(io(path))
+    crate::atomic::write_atomic(path, bytes).map_err(|source| SdmxError::Io {
+        path: path.to_path_buf(),
+        source,
+    })
 }
 
 /// A name in the three languages of the publication.

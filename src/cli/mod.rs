@@ -187,6 +187,12 @@ pub fn dispatch(cli: Cli) -> Result<ExitCode> {
 /// Takes the output folder's lock for the command's duration (see `nqs::lock`).
 pub fn lock_output(output: &Path, command: &str) -> Result<OutputLock> {
     let lock = OutputLock::acquire(output, command)?;
+    // An ingest killed while committing left a journal: finish its moves before anything
+    // reads the lake.
+    let lake = output.join("lake");
+    if lake.is_dir() {
+        nqs::lake::recover(&lake)?;
+    }
     if let Some(stale) = &lock.stale {
         eprintln!(
             "note: cleared a stale lock on {} left by {stale}",

@@ -1098,7 +1098,8 @@ pub fn render_into(
             })?
             .to_json();
         let write = |path: PathBuf, bytes: &[u8]| {
-            std::fs::write(&path, bytes).map_err(|source| ReportError::Write { path, source })
+            crate::atomic::write_atomic(&path, bytes)
+                .map_err(|source| ReportError::Write { path, source })
         };
         write(
             out.join(format!("report-context.{l}.json")),
