@@ -941,25 +941,14 @@ proptest! {
 /// number (fixed in `ingest::read::read_csv`).
 #[test]
 fn regression_lone_carriage_returns_give_each_row_its_own_number() {
-    let text = csv_text(
-        &[
-            vec!["a\u{3b3a4}".to_string()],
-            vec!["aaaaaaaaaaaaa".to_string()],
-            vec!["aa".to_string()],
-            vec!["aaaaaa".to_string()],
-        ],
-        ',',
-        true,
-        true,
-    );
-    let mut bytes = encode(&text, Enc::Utf16Le(false));
-    bytes[0] ^= 1;
+    // As found, the lone carriage returns came from UTF-16 read as Windows-1251; the zero bytes
+    // of such a reading now refuse the file (a NUL in the header), so the line ends are written
+    // here as an old Mac export writes them.
+    let bytes = b"name\raaaaaaaaaaaaa\raa\raaaaaa\r";
     let parts = (Some(TextEncoding::Windows1251), 0, 0, 1, false);
-    let t = read_with("x.csv", &bytes, parts, &[]).unwrap();
+    let t = read_with("x.csv", bytes, parts, &[]).unwrap();
     let numbers: Vec<u64> = t.rows.iter().map(|r| r.number).collect();
-    let mut unique = numbers.clone();
-    unique.dedup();
-    assert_eq!(numbers, unique, "{numbers:?}");
+    assert_eq!(numbers, [2, 3, 4], "{numbers:?}");
 }
 
 /// A two-digit year read by a pivot at the end of `i32` (a typo in a contract's
