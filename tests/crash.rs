@@ -418,6 +418,43 @@ fn report_survives_a_crash_at_every_write() {
     eprintln!("report: {n} failpoints passed");
 }
 
+/// `publish` (the edition: both PDFs rendered unmarked, the figures and the record staged in a
+/// hidden folder, then the folder renamed into place): at every step, either no edition or the
+/// whole edition is visible, and the publish after the last crash gives the uninterrupted one.
+#[test]
+fn publish_survives_a_crash_at_every_write() {
+    let b = base();
+    let publish = ["publish", "--year", "2026"];
+    let done = scratch("publish-done");
+    copy(&b.after, &done);
+    ok(&done, &publish);
+    let old = year_outputs(&b.after);
+    let new = year_outputs(&done);
+    let edition_files = new.keys().filter(|k| k.starts_with("editions/")).count();
+    assert!(edition_files >= 8, "{edition_files}");
+    let list = steps(&b.after, &publish, &scratch("publish-list"));
+    let dir = scratch("publish-fp");
+    copy(&b.after, &dir);
+    for n in 1..=list.len() {
+        let what = format!("publish, failpoint {n} ({})", list[n - 1]);
+        aborted(&nqs(&dir, &publish, Some(&n.to_string())), &what);
+        let got = year_outputs(&dir);
+        assert_old_or_new(&got, &old, &new, &what);
+        let shown = got.keys().filter(|k| k.starts_with("editions/")).count();
+        assert!(
+            shown == 0 || shown == edition_files,
+            "{what}: {shown} of the edition's {edition_files} files are visible"
+        );
+    }
+    clean_after_crash(&dir, &publish, "publish");
+    // `edition.json` records when it was published: the same day in both.
+    assert_same(&year_outputs(&dir), &new, "publish");
+    for d in [done, dir] {
+        let _ = std::fs::remove_dir_all(d);
+    }
+    eprintln!("publish: {} failpoints passed", list.len());
+}
+
 /// A small seeded generator (splitmix64): the kill moments are the same on every run.
 struct Seeded(u64);
 impl Seeded {
