@@ -37,6 +37,10 @@ pub enum ProjectError {
     Calendar(#[source] CalendarError),
     #[error("the schedule of the Rules' deadlines")]
     Schedule(#[source] ScheduleError),
+    #[error(
+        "memory limit `{0}` is not a size: give a number and a unit, as `1.5GB`, `800MB` or `2GiB`"
+    )]
+    MemoryLimit(String),
 }
 
 /// An opened project: the contracts, the calendar and the schedule, loaded and checked.
@@ -48,9 +52,10 @@ pub struct Project {
     pub schedule: Schedule,
     /// DuckDB's worker threads (`None`: one per core). Results do not depend on it.
     pub threads: Option<usize>,
-    /// The memory DuckDB may hold while computing (its `memory_limit`, e.g. `1.5GB`); beyond
-    /// it, joins, aggregates and sorts spill to `<output>/.duckdb-tmp`. Results do not depend
-    /// on it.
+    /// The memory budget (e.g. `1.5GB`): what DuckDB may hold while computing (its
+    /// `memory_limit`; beyond it, joins, aggregates and sorts spill to `<output>/.duckdb-tmp`),
+    /// and what sizes ingest's chunks of files ([`crate::ingest::chunk_bytes_for`]). Results
+    /// do not depend on it.
     pub memory_limit: String,
 }
 
@@ -79,6 +84,14 @@ impl Project {
             threads: None,
             memory_limit: DEFAULT_MEMORY_LIMIT.to_string(),
         })
+    }
+
+    /// [`Project::memory_limit`] in bytes. Units as DuckDB reads them: B, KB, MB, GB, TB
+    /// (powers of 1000) and KiB, MiB, GiB, TiB (of 1024), in any case, a space allowed.
+    /// Errors: [`ProjectError::MemoryLimit`] when it is not such a size.
+    pub fn memory_budget(&self) -> Result<u64, ProjectError> {
+        parse_size(&self.memory_limit)
+            .ok_or_else(|| ProjectError::MemoryLimit(self.memory_limit.clone()))
     }
 
     pub fn pipelines(&self) -> &Path {
@@ -111,5 +124,46 @@ impl Project {
     /// The shared SQL layer (`pipelines/shared/*.sql`).
     pub fn shared_sql(&self) -> Result<Vec<SharedSql>, IndicatorError> {
         indicators::load_shared(&self.paths.pipelines.join("shared"))
+    }
+}
+
+/// `1.5GB` → 1,500,000,000: see [`Project::memory_budget`].
+fn parse_size(text: &str) -> Option<u64> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let number: f64 = number.parse().ok()?;
+    let factor: f64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1.0,
+        "kb" => 1e3,
+        "mb" => 1e6,
+        "gb" => 1e9,
+        "tb" => 1e12,
+        "kib" => 1024.0,
+        "mib" => 1024.0 * 1024.0,
+        "gib" => 1024.0 * 1024.0 * 1024.0,
+        "tib" => 1024.0 * 1024.0 * 1024.0 * 1024.0,
+        _ => return None,
+    };
+    let bytes = number * factor;
+    (bytes.is_finite() && bytes >= 1.0).then_some(bytes as u64)
+}
+
+#[cfg(test)]
+mod size_tests {
+    use super::parse_size;
+
+    #[test]
+    fn sizes_read_as_duckdb_reads_them() {
+        assert_eq!(parse_size("1.5GB"), Some(1_500_000_000));
+        assert_eq!(parse_size("800 MB"), Some(800_000_000));
+        assert_eq!(parse_size("2GiB"), Some(2 << 30));
+        assert_eq!(parse_size("512kib"), Some(512 << 10));
+        assert_eq!(parse_size("4096"), Some(4096));
+        for bad in ["", "GB", "1.5 GiBs", "-1GB", "lots", "0MB"] {
+            assert_eq!(parse_size(bad), None, "{bad}");
+        }
     }
 }

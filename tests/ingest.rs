@@ -540,6 +540,56 @@ fn chunked_ingest_gives_the_same_lake_as_one_pass() {
     assert_eq!(data(one.path()), data(many.path()));
     let q = quarantine(&many.path().join("lake"), "recognition_results");
     assert_eq!(q.height(), 15, "{q}");
+    // The duplicate in the other chunk names where the key was first accepted.
+    let reasons = strs(&q, "reason");
+    let again = "duplicate key: also in recognition_results/2024/03/centre.csv row 2";
+    assert_eq!(
+        reasons.iter().filter(|r| *r == again).count(),
+        2,
+        "{reasons:?}"
+    );
+
+    // A later run: a key an earlier run accepted is a duplicate, named where it stands; a new
+    // key is not.
+    write(
+        input.path(),
+        "recognition_results/2024/05/centre.csv",
+        &format!(
+            "{RR_HEADER}\n{}\n{}\n",
+            rr_row(
+                "R41",
+                &woman,
+                "F",
+                "1990-05-12",
+                &fx.centre,
+                &[("decision_date", "2024-05-02")]
+            ),
+            rr_row(
+                "R40",
+                &woman,
+                "F",
+                "1990-05-12",
+                &fx.centre,
+                &[("decision_date", "2024-05-03")]
+            ),
+        ),
+    );
+    let o = nqs(many.path(), &["ingest", dir, "--sample", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let q = quarantine(&many.path().join("lake"), "recognition_results");
+    assert_eq!(q.height(), 16, "{q}");
+    assert!(
+        strs(&q, "reason").contains(
+            &"duplicate key: also in recognition_results/2024/04/centre.csv row 2".into()
+        ),
+        "{q}"
+    );
+    let may = read_parquet(
+        &many
+            .path()
+            .join("lake/recognition_results/year=2024/month=05/data.parquet"),
+    );
+    assert_eq!(strs(&may, "record_id"), ["R41"]);
 }
 
 /// The reason code each of `recognition_file`'s rejected rows must get, in quarantine order.

@@ -55,6 +55,7 @@ pub fn ingest_dir(project: &nqs::project::Project, a: &Args) -> Result<IngestRep
             lake: &lake,
             pseudonymiser: &pseudonymiser,
             chunk_files: a.chunk_files,
+            chunk_bytes: ingest::chunk_bytes_for(project.memory_budget()?),
             progress: &progress,
         },
     );

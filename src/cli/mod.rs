@@ -73,9 +73,9 @@ pub struct Global {
     /// DuckDB worker threads (default: one per core); results do not depend on it.
     #[arg(long, global = true, env = "NQS_THREADS")]
     pub threads: Option<usize>,
-    /// The memory DuckDB may hold while computing indicators (e.g. 1.5GB, 800MB); beyond it,
-    /// joins, aggregates and sorts spill to disk under the output folder. Results do not
-    /// depend on it.
+    /// The memory budget (e.g. 1.5GB, 800MB): what DuckDB may hold while computing indicators
+    /// (beyond it, joins, aggregates and sorts spill to disk under the output folder) and what
+    /// sizes ingest's chunks of files (a sixteenth of it). Results do not depend on it.
     #[arg(long, global = true, env = "NQS_MEMORY_LIMIT", default_value = nqs::project::DEFAULT_MEMORY_LIMIT)]
     pub memory_limit: String,
     /// Print the command's summary as JSON instead of text.

@@ -46,12 +46,50 @@ const MAX_EXAMPLES: usize = 3;
 /// How many files are checked and merged at a time, unless the options say otherwise.
 pub const CHUNK_FILES: usize = 512;
 
+/// The input bytes a chunk may hold under a memory budget of `budget` bytes (nqs's
+/// `--memory-limit`): a sixteenth. Checking a chunk holds its files' text, their cells, the
+/// accepted rows as columns and the partitions they are merged into, about six times the
+/// files' size; the rest of the budget holds the key and reference indexes (8 and 16 bytes a
+/// value). Measured on the five-year national set: see README, Performance.
+pub fn chunk_bytes_for(budget: u64) -> u64 {
+    (budget / 16).max(1 << 20)
+}
+
+/// Splits `files` into runs of at most `max_files` files and `max_bytes` bytes (a file larger
+/// than `max_bytes` alone).
+fn chunks_of<'a>(
+    files: &[&'a InputFile],
+    max_files: usize,
+    max_bytes: u64,
+) -> Vec<Vec<&'a InputFile>> {
+    let mut chunks: Vec<Vec<&InputFile>> = Vec::new();
+    let mut bytes = 0;
+    for &f in files {
+        match chunks.last_mut() {
+            Some(c) if c.len() < max_files.max(1) && bytes + f.bytes <= max_bytes => {
+                bytes += f.bytes;
+                c.push(f);
+            }
+            _ => {
+                bytes = f.bytes;
+                chunks.push(vec![f]);
+            }
+        }
+    }
+    chunks
+}
+
 pub struct IngestOptions<'a> {
     pub input: &'a Path,
     pub lake: &'a Path,
     pub pseudonymiser: &'a Pseudonymiser,
     /// Files checked and merged at a time: bounds memory on national-scale sources.
     pub chunk_files: usize,
+    /// Bytes of input files checked and merged at a time (a chunk ends at whichever of
+    /// `chunk_files` and this comes first; a larger file makes a chunk alone): what bounds
+    /// memory when a source sends few large files (a year of registrations in 12 files of
+    /// 10 MB). Working memory is about six times this; see [`chunk_bytes_for`].
+    pub chunk_bytes: u64,
     /// Called with (file, files done, files in all) as files are read.
     pub progress: &'a (dyn Fn(&str, u64, u64) + Sync),
 }
@@ -187,7 +225,7 @@ pub fn ingest(catalog: &Catalog, opts: &IngestOptions) -> Result<IngestReport, I
         // held in memory whole; each chunk is merged into the staged partitions, and its
         // quarantined rows appended to the source's quarantine (rewriting it whole for each
         // chunk made a source whose every row failed cost more than one that passed).
-        for chunk in changed.chunks(opts.chunk_files.max(1)) {
+        for chunk in chunks_of(&changed, opts.chunk_files, opts.chunk_bytes) {
             let mut checked: Vec<CheckedFile> = chunk
                 .par_iter()
                 .map(|f| {
@@ -197,7 +235,9 @@ pub fn ingest(catalog: &Catalog, opts: &IngestOptions) -> Result<IngestReport, I
                     r
                 })
                 .collect::<Result<_, _>>()?;
-            cross_checks(contract, &mut state, &mut checked, &values_cache)?;
+            cross_checks(contract, &mut state, &mut checked, &values_cache, &|keys| {
+                locate_keys(contract, &lake, &staging, &replaced, keys)
+            })?;
             let partitions = write_source(
                 contract,
                 &lake,
@@ -225,8 +265,18 @@ pub fn ingest(catalog: &Catalog, opts: &IngestOptions) -> Result<IngestReport, I
             );
         }
         quarantined.finish(&mut staging)?;
-        // Later sources may reference this one: drop what was cached of its old state.
-        values_cache.retain(|(s, _), _| *s != contract.id);
+        // Later sources may reference this one: drop what was cached of its old state, and
+        // the values no later source references (a national source's are hundreds of MB).
+        let still_referenced: BTreeSet<(String, String)> = catalog
+            .contracts
+            .iter()
+            .skip_while(|c| c.id != contract.id)
+            .skip(1)
+            .flat_map(|c| c.columns.iter().filter_map(|col| col.references.as_deref()))
+            .filter_map(|r| r.split_once('.'))
+            .map(|(s, c)| (s.to_string(), c.to_string()))
+            .collect();
+        values_cache.retain(|k, _| k.0 != contract.id && still_referenced.contains(k));
         quarantine::sort_reasons(&mut source_report.reasons);
         report.sources.insert(contract.id.clone(), source_report);
     }
@@ -423,7 +473,10 @@ pub fn check_only(
         own,
     };
     let mut files = vec![checked];
-    cross_checks(contract, &mut state, &mut files, &cache)?;
+    // Nothing is seen before the file: no key to look up.
+    cross_checks(contract, &mut state, &mut files, &cache, &|_| {
+        Ok(KeyPlaces::new())
+    })?;
     let c = files.pop().expect("one file");
     let mut reasons = Vec::new();
     let mut examples = Vec::new();
@@ -715,8 +768,7 @@ fn check_file(
 /// What the checks of one source carry from one chunk of files to the next.
 struct SourceState {
     key_idx: Vec<usize>,
-    /// Every key seen so far (the lake's other files, then this run's accepted rows), with
-    /// where it was seen.
+    /// Every key seen so far (the lake's other files, then this run's accepted rows).
     seen: KeyIndex,
     /// (column index, referenced source, referenced column).
     references: Vec<(usize, String, String)>,
@@ -738,15 +790,7 @@ impl SourceState {
             .iter()
             .map(|k| contract.column_index(k).expect("checked at load"))
             .collect();
-        let key_lake_names: Vec<String> = key_idx
-            .iter()
-            .map(|&i| {
-                contract.columns[i]
-                    .lake_name()
-                    .expect("keys are not dropped")
-            })
-            .collect();
-        let seen = lake_keys(contract, lake, staging, replaced, &key_lake_names)?;
+        let seen = lake_keys(contract, lake, staging, replaced)?;
         let references: Vec<(usize, String, String)> = contract
             .columns
             .iter()
@@ -781,11 +825,15 @@ impl SourceState {
 /// Duplicate keys (against the lake's other files and everything accepted before) and
 /// references to other sources, over each file's accepted columns. A row that fails moves from
 /// accepted to rejected.
+///
+/// `locate` finds, by their text, where keys the index may hold stand in the lake (see
+/// [`KeyIndex`]).
 fn cross_checks(
     contract: &Contract,
     state: &mut SourceState,
     files: &mut [CheckedFile],
     cache: &HashMap<(String, String), ValueSet>,
+    locate: &dyn Fn(&BTreeSet<String>) -> Result<KeyPlaces, IngestError>,
 ) -> Result<(), IngestError> {
     let table_err = |cause| IngestError::Table {
         source_id: contract.id.clone(),
@@ -812,7 +860,37 @@ fn cross_checks(
         references,
         own,
     } = state;
-    for f in files.iter_mut() {
+    let key_of = |df: &DataFrame| -> Result<Vec<String>, IngestError> {
+        let keys: Vec<StringChunked> = key_idx
+            .iter()
+            .map(|&i| text_column(df, &lake_name(i)))
+            .collect::<Result<_, _>>()
+            .map_err(table_err)?;
+        Ok((0..df.height())
+            .map(|r| {
+                let key: Vec<&str> = keys.iter().map(|k| k.get(r).unwrap_or_default()).collect();
+                key.join(" | ")
+            })
+            .collect())
+    };
+    // The keys of earlier files and runs these files repeat, with where they stand: looked up
+    // in the lake only for the keys whose digest the index holds.
+    let rels: Vec<String> = files.iter().map(|f| f.input.rel.clone()).collect();
+    let mut file_keys = Vec::with_capacity(files.len());
+    let mut maybe_seen = BTreeSet::new();
+    for f in files.iter() {
+        let keys = key_of(&f.accepted)?;
+        maybe_seen.extend(keys.iter().filter(|k| seen.may_contain(k)).cloned());
+        file_keys.push(keys);
+    }
+    let before = if maybe_seen.is_empty() {
+        KeyPlaces::new()
+    } else {
+        locate(&maybe_seen)?
+    };
+    // Keys first accepted in these files: (file, row).
+    let mut here: HashMap<String, (usize, u64)> = HashMap::new();
+    for (n, (f, keys)) in files.iter_mut().zip(file_keys).enumerate() {
         let df = &f.accepted;
         let height = df.height();
         // References column by column; each row's errors then in the order the row-level
@@ -836,23 +914,20 @@ fn cross_checks(
             })
             .map_err(table_err)?;
         }
-        let keys: Vec<StringChunked> = key_idx
-            .iter()
-            .map(|&i| text_column(df, &lake_name(i)))
-            .collect::<Result<_, _>>()
-            .map_err(table_err)?;
         let numbers = df
             .column(lake::SOURCE_ROW)
             .and_then(|c| c.i64().cloned())
             .map_err(table_err)?;
         let mut keep = Vec::with_capacity(height);
         let mut rejected = Vec::new();
-        for (r, refs) in ref_errors.into_iter().enumerate() {
-            let key: Vec<&str> = keys.iter().map(|k| k.get(r).unwrap_or_default()).collect();
-            let key = key.join(" | ");
+        for ((r, refs), key) in ref_errors.into_iter().enumerate().zip(keys) {
             let number = numbers.get(r).unwrap_or_default();
             let mut errors = Vec::new();
-            if let Some(first) = seen.get(&key) {
+            let first = before.get(&key).cloned().or_else(|| {
+                here.get(&key)
+                    .map(|&(file, row)| format!("{} row {row}", rels[file]))
+            });
+            if let Some(first) = first {
                 errors.push(CellError {
                     column: contract.key.join(", "),
                     value: Some(key.clone()),
@@ -863,7 +938,8 @@ fn cross_checks(
             errors.extend(refs);
             keep.push(errors.is_empty());
             if errors.is_empty() {
-                seen.insert(&key, &f.input.rel, number as u64);
+                seen.insert(&key);
+                here.insert(key, (n, number as u64));
             } else {
                 rejected.push((r, number as u64, errors));
             }
@@ -1027,63 +1103,77 @@ fn digest(text: &str) -> u128 {
     xxhash_rust::xxh3::xxh3_128(text.as_bytes())
 }
 
-/// Every key a source holds, with where it was first seen (file and row), for the duplicate
-/// check. The place is kept as two numbers, the file's name once per file: at national scale
-/// a key index holds millions of keys, and a "file row N" text per key doubled its size.
-///
-/// Keys are kept as 128-bit digests, like [`ValueSet`]'s values: 7 M keys of 26 characters
-/// took over 600 MB as strings, 240 MB as digests.
+/// Every key a source holds (the lake's other files, then this run's accepted rows), for the
+/// duplicate check: each as a 64-bit XXH3 digest of its text, 8 bytes a key, so that the index
+/// of a national-scale source stays small (keys as 128-bit digests with the place each was
+/// first seen took 24 bytes a key, over 1 GB at 50 M keys). A digest only says a key *may*
+/// have been seen: the keys it picks out are looked up in the lake's partitions by their text
+/// ([`locate_keys`]), which also gives where each was first seen, so two keys sharing a digest
+/// never make a duplicate. Duplicates are rare, so such look-ups are too.
 #[derive(Default)]
-struct KeyIndex {
-    files: Vec<String>,
-    file_ids: HashMap<String, u32>,
-    /// Digest → (file, row); a file has far fewer than 2³² rows.
-    keys: HashMap<u128, (u32, u32)>,
-}
+struct KeyIndex(HashSet<u64>);
 
 impl KeyIndex {
-    fn file_id(&mut self, file: &str) -> u32 {
-        if let Some(&id) = self.file_ids.get(file) {
-            return id;
-        }
-        let id = self.files.len() as u32;
-        self.files.push(file.to_string());
-        self.file_ids.insert(file.to_string(), id);
-        id
+    fn insert(&mut self, key: &str) {
+        self.0.insert(key_digest(key));
     }
 
-    /// Records `key` as seen in `file` at `row`, unless it was seen before.
-    fn insert(&mut self, key: &str, file: &str, row: u64) {
-        let d = digest(key);
-        if self.keys.contains_key(&d) {
-            return;
-        }
-        let id = self.file_id(file);
-        self.keys.insert(d, (id, row as u32));
-    }
-
-    /// Where `key` was seen, as "file row N".
-    fn get(&self, key: &str) -> Option<String> {
-        self.keys
-            .get(&digest(key))
-            .map(|&(id, row)| format!("{} row {row}", self.files[id as usize]))
+    fn may_contain(&self, key: &str) -> bool {
+        self.0.contains(&key_digest(key))
     }
 }
 
-fn lake_keys(
+fn key_digest(key: &str) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(key.as_bytes())
+}
+
+/// Where each of `keys` stands in a source's lake partitions as this run sees them, as
+/// "file row N"; a key not found there is absent from the result.
+type KeyPlaces = HashMap<String, String>;
+
+/// Calls `f(key, file, row)` for every row of a source's partitions as this run sees them:
+/// a partition this run has staged holds only rows to keep (the replaced files' rows were
+/// dropped when it was staged); in one it has not touched yet, the rows of `replaced` files
+/// are about to be replaced and are skipped. A key is its columns' texts joined by " | ".
+/// `with_place`: also read each row's file and row number (else `f` gets "" and 0).
+fn for_each_lake_key(
     contract: &Contract,
     lake: &Lake,
     staging: &Staging,
     replaced: &BTreeSet<String>,
-    key_names: &[String],
-) -> Result<KeyIndex, IngestError> {
-    let mut seen = KeyIndex::default();
-    let mut columns: Vec<&str> = vec![lake::SOURCE_FILE, lake::SOURCE_ROW];
-    columns.extend(key_names.iter().map(String::as_str));
-    for path in partition_files(lake, staging, &contract.id) {
+    with_place: bool,
+    mut f: impl FnMut(&str, &str, u64),
+) -> Result<(), IngestError> {
+    let key_names: Vec<String> = contract
+        .key
+        .iter()
+        .filter_map(|k| contract.column(k).and_then(|c| c.lake_name()))
+        .collect();
+    let mut paths: Vec<(PathBuf, bool)> = lake
+        .partitions(&contract.id)
+        .into_iter()
+        .filter_map(|key| {
+            let target = lake.partition_path(&contract.id, key);
+            let staged = staging.is_staged(&target);
+            staging.current(&target).map(|p| (p, staged))
+        })
+        .collect();
+    paths.extend(
+        staging
+            .staged_new(&lake.source_dir(&contract.id))
+            .into_iter()
+            .map(|p| (p, true)),
+    );
+    for (path, staged) in paths {
+        let skip_replaced = !staged && !replaced.is_empty();
+        let mut columns: Vec<&str> = key_names.iter().map(String::as_str).collect();
+        if with_place || skip_replaced {
+            columns.push(lake::SOURCE_FILE);
+        }
+        if with_place {
+            columns.push(lake::SOURCE_ROW);
+        }
         let df = lake::read_parquet_columns(&path, &columns)?;
-        let files = df.column(lake::SOURCE_FILE).and_then(|c| c.str().cloned());
-        let rows = df.column(lake::SOURCE_ROW).and_then(|c| c.i64().cloned());
         let keys: Result<Vec<StringChunked>, PolarsError> = key_names
             .iter()
             .map(|k| {
@@ -1092,13 +1182,19 @@ fn lake_keys(
                     .and_then(|c| c.str().cloned())
             })
             .collect();
-        let (Ok(files), Ok(rows), Ok(keys)) = (files, rows, keys) else {
-            continue;
-        };
+        let Ok(keys) = keys else { continue };
+        let files = df
+            .column(lake::SOURCE_FILE)
+            .ok()
+            .and_then(|c| c.str().ok().cloned());
+        let rows = df
+            .column(lake::SOURCE_ROW)
+            .ok()
+            .and_then(|c| c.i64().ok().cloned());
         let mut key = String::new();
         for i in 0..df.height() {
-            let file = files.get(i).unwrap_or_default();
-            if replaced.contains(file) {
+            let file = files.as_ref().and_then(|f| f.get(i)).unwrap_or_default();
+            if skip_replaced && replaced.contains(file) {
                 continue;
             }
             key.clear();
@@ -1108,11 +1204,43 @@ fn lake_keys(
                 }
                 key.push_str(k.get(i).unwrap_or_default());
             }
-            // The last occurrence was kept before; keys are unique in the lake, so either.
-            seen.insert(&key, file, rows.get(i).unwrap_or_default() as u64);
+            let row = rows.as_ref().and_then(|r| r.get(i)).unwrap_or_default();
+            f(&key, file, row as u64);
         }
     }
+    Ok(())
+}
+
+/// The digests of every key of the source's lake partitions but the `replaced` files' rows.
+fn lake_keys(
+    contract: &Contract,
+    lake: &Lake,
+    staging: &Staging,
+    replaced: &BTreeSet<String>,
+) -> Result<KeyIndex, IngestError> {
+    let mut seen = KeyIndex::default();
+    for_each_lake_key(contract, lake, staging, replaced, false, |key, _, _| {
+        seen.insert(key)
+    })?;
     Ok(seen)
+}
+
+/// Where `wanted` keys stand in the source's partitions as this run sees them (the lake's
+/// other files and the rows this run has staged), by their text: see [`KeyIndex`].
+fn locate_keys(
+    contract: &Contract,
+    lake: &Lake,
+    staging: &Staging,
+    replaced: &BTreeSet<String>,
+    wanted: &BTreeSet<String>,
+) -> Result<KeyPlaces, IngestError> {
+    let mut places = KeyPlaces::new();
+    for_each_lake_key(contract, lake, staging, replaced, true, |key, file, row| {
+        if wanted.contains(key) && !places.contains_key(key) {
+            places.insert(key.to_string(), format!("{file} row {row}"));
+        }
+    })?;
+    Ok(places)
 }
 
 /// The lake partition of each row of `df` (accepted rows of one file).
@@ -1611,7 +1739,10 @@ mod tests {
             own: HashMap::from([("code".to_string(), ValueSet::default())]),
         };
         let mut files = [nco_file(&catalog, rows)];
-        cross_checks(contract, &mut state, &mut files, &HashMap::new()).unwrap();
+        cross_checks(contract, &mut state, &mut files, &HashMap::new(), &|_| {
+            Ok(KeyPlaces::new())
+        })
+        .unwrap();
         files[0]
             .rejected
             .iter()
@@ -1636,6 +1767,64 @@ mod tests {
             got,
             vec![(3, vec![("code".to_string(), ReasonCode::DuplicateKey)])]
         );
+    }
+
+    /// The keys `cross_checks` rejects as duplicates of an index that holds `seen`'s digests,
+    /// when the lake look-up finds `found` (key, place).
+    fn duplicates_with(seen: &[&str], found: &[(&str, &str)]) -> Vec<String> {
+        let catalog =
+            Catalog::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("pipelines")).unwrap();
+        let contract = catalog.contract("nco").unwrap();
+        let mut index = KeyIndex::default();
+        for k in seen {
+            index.insert(k);
+        }
+        let mut state = SourceState {
+            key_idx: vec![contract.column_index("code").unwrap()],
+            seen: index,
+            references: Vec::new(),
+            own: HashMap::new(),
+        };
+        let mut files = [nco_file(
+            &catalog,
+            &[
+                ["2", "major", "", "Мамандар", "Специалисты"],
+                ["3", "major", "", "Техниктер", "Техники"],
+            ],
+        )];
+        let found: KeyPlaces = found
+            .iter()
+            .map(|(k, p)| (k.to_string(), p.to_string()))
+            .collect();
+        let asked = std::cell::RefCell::new(BTreeSet::new());
+        cross_checks(contract, &mut state, &mut files, &HashMap::new(), &|keys| {
+            asked.borrow_mut().extend(keys.iter().cloned());
+            Ok(found.clone())
+        })
+        .unwrap();
+        // Only keys the index may hold are looked up.
+        assert!(asked.borrow().iter().all(|k| seen.contains(&k.as_str())));
+        files[0]
+            .rejected
+            .iter()
+            .map(|r| r.errors[0].reason.clone())
+            .collect()
+    }
+
+    #[test]
+    fn a_key_of_an_earlier_file_is_named_where_the_lake_holds_it() {
+        assert_eq!(
+            duplicates_with(&["2"], &[("2", "nco/old.csv row 7")]),
+            ["duplicate key: also in nco/old.csv row 7"]
+        );
+    }
+
+    #[test]
+    fn a_digest_the_lake_does_not_hold_as_text_is_no_duplicate() {
+        // The index holds the digest of "3", but the look-up by text finds no such key (as
+        // when two keys share a digest): the row is accepted.
+        assert!(duplicates_with(&["3"], &[]).is_empty());
+        assert!(duplicates_with(&[], &[]).is_empty());
     }
 
     #[test]
