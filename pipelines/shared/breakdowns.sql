@@ -122,6 +122,26 @@ select year, breakdown, breakdown_value, value, null, null
 from cells
 where breakdown <> 'total';
 
+-- tally_cells(t, first_year): count_cells for rows that are already counts. t has `year`, one
+-- column per breakdown and `cell_count`: how many things are counted in that combination of
+-- breakdown values, each thing in one combination a year (as when a source's key makes each
+-- thing one row, and the rows were added up before being spread over the years). The cells
+-- add those counts up, so no per-thing rows are ever made; output as count_cells.
+create or replace macro tally_cells(t, first_year) as table
+with cells as (
+    select year, breakdown, breakdown_value, sum(cell_count) as value
+    from breakdown_rows(t)
+    group by year, breakdown, breakdown_value)
+select y.year, 'total' as breakdown, 'total' as breakdown_value,
+       coalesce(c.value, 0) as value, null as numerator, null as denominator
+from report_years y
+left join cells c on c.year = y.year and c.breakdown = 'total'
+where y.year >= first_year
+union all
+select year, breakdown, breakdown_value, value, null, null
+from cells
+where breakdown <> 'total';
+
 -- count_cells_listed(t, first_year, listed): count_cells, plus a 0 in every report year from
 -- first_year for each cell of table `listed` (breakdown, breakdown_value) where nothing is
 -- counted, so that a region or sector without any shows as 0 rather than missing.
