@@ -85,32 +85,40 @@ group by year, breakdown, breakdown_value;
 -- a person-level table at national scale holds millions of distinct persons, so eight breakdowns
 -- meant eight passes over millions of 32-character pseudonyms (4 s for candidates_assessed at
 -- two national years). Almost every person has one row in a year; such a row is counted once in
--- each of its cells by a plain count. So the rows are split once, by whether (year, counted)
--- repeats: the single rows are counted, and only the repeated ones (a few percent) go through
--- count(distinct). Each person falls in exactly one of the two parts, so the sum is the distinct
--- count. The split goes by a 64-bit hash of `counted`, an integer key being far cheaper to group
--- than a 32-character pseudonym: two persons whose hashes collide merely both go to the exact
--- count(distinct) part, so a collision costs time, never a figure.
+-- each of its cells by a plain count. So the rows whose (year, counted) repeats are found first
+-- (by a 64-bit hash of `counted`, an integer key being far cheaper to group than a 32-character
+-- pseudonym: two persons whose hashes collide merely both go to the exact part, so a collision
+-- costs time, never a figure). Then one pass adds the rows up per combination of breakdowns,
+-- keeping `counted` only for the repeated ones: the single rows become a count per combination,
+-- the repeated ones one row per person and combination, whose distinct count per cell is exact.
+-- Each person falls in exactly one of the two parts, so the sum is the distinct count. (Holding
+-- all rows with their pseudonyms for the two parts, as before, took more than the run's memory
+-- budget at five national years and spilled to disk.)
 create or replace macro count_cells(t, first_year) as table
-with counted_rows as materialized (select *, hash(counted) as counted_hash from query_table(t)),
-     repeated as (select year, counted_hash from counted_rows
-                  where counted is not null group by year, counted_hash having count(*) > 1),
-     counted_once as (select * exclude (counted_hash)
-                      from counted_rows anti join repeated using (year, counted_hash)),
-     counted_again as (select * exclude (counted_hash)
-                       from counted_rows semi join repeated using (year, counted_hash)),
-     once_combinations as (
-         select columns(lambda c: c = 'year' or not list_contains(measure_columns(), c)),
+with repeated as (
+         select year, hash(counted) as counted_hash from query_table(t)
+         where counted is not null
+         group by all
+         having count(*) > 1),
+     combinations as materialized (
+         select columns(lambda c: c = 'year' or not (list_contains(measure_columns(), c) or c = 'repeated_row')),
+                case when repeated_row then counted end as counted,
                 count(counted) as cell_count
-         from counted_once
+         from (select t.*, r.counted_hash is not null as repeated_row
+               from query_table(t) t
+               left join repeated r on r.year = t.year and r.counted_hash = hash(t.counted))
          group by all),
      cells as (
          select year, breakdown, breakdown_value, sum(n) as value
          from (select year, breakdown, breakdown_value, sum(cell_count) as n
-               from breakdown_rows('once_combinations') group by year, breakdown, breakdown_value
+               from breakdown_rows('combinations')
+               where counted is null
+               group by year, breakdown, breakdown_value
                union all
                select year, breakdown, breakdown_value, count(distinct counted)
-               from breakdown_rows('counted_again') group by year, breakdown, breakdown_value)
+               from breakdown_rows('combinations')
+               where counted is not null
+               group by year, breakdown, breakdown_value)
          group by year, breakdown, breakdown_value)
 select y.year, 'total' as breakdown, 'total' as breakdown_value,
        coalesce(c.value, 0) as value, null as numerator, null as denominator
