@@ -628,7 +628,7 @@ fn discover(
         }
     }
     paths.sort();
-    let mut by_source: BTreeMap<String, Vec<InputFile>> = BTreeMap::new();
+    let mut claimed: Vec<(PathBuf, String, String)> = Vec::new();
     let mut unmatched = Vec::new();
     for path in paths {
         let rel = path
@@ -648,18 +648,7 @@ fn discover(
         let shown = pseudonymiser.mask_iins(&rel).into_owned();
         match claims.as_slice() {
             [] => unmatched.push(shown),
-            [c] => {
-                let bytes = std::fs::read(&path).map_err(|cause| IngestError::Read {
-                    path: path.clone(),
-                    cause: ReadError::Io(cause),
-                })?;
-                by_source.entry(c.id.clone()).or_default().push(InputFile {
-                    sha256: hex::encode(sha2::Sha256::digest(&bytes)),
-                    bytes: bytes.len() as u64,
-                    rel: shown,
-                    path,
-                });
-            }
+            [c] => claimed.push((path, shown, c.id.clone())),
             many => {
                 let ids: Vec<&str> = many.iter().map(|c| c.id.as_str()).collect();
                 return Err(IngestError::Input {
@@ -671,6 +660,28 @@ fn discover(
                 });
             }
         }
+    }
+    // Every claimed file is read whole for its checksum (what tells an unchanged file), on all
+    // cores: at five national years that is 3.4 GB, most of what a monthly increment costs.
+    let files: Vec<(String, InputFile)> = claimed
+        .into_par_iter()
+        .map(|(path, rel, source)| {
+            let bytes = std::fs::read(&path).map_err(|cause| IngestError::Read {
+                path: path.clone(),
+                cause: ReadError::Io(cause),
+            })?;
+            let file = InputFile {
+                sha256: hex::encode(sha2::Sha256::digest(&bytes)),
+                bytes: bytes.len() as u64,
+                rel,
+                path,
+            };
+            Ok((source, file))
+        })
+        .collect::<Result<_, IngestError>>()?;
+    let mut by_source: BTreeMap<String, Vec<InputFile>> = BTreeMap::new();
+    for (source, file) in files {
+        by_source.entry(source).or_default().push(file);
     }
     Ok((by_source, unmatched))
 }
