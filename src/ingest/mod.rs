@@ -246,14 +246,7 @@ pub fn ingest(catalog: &Catalog, opts: &IngestOptions) -> Result<IngestReport, I
                 &old_partitions,
                 &checked,
             )?;
-            quarantined.write(
-                &quarantine_frame(contract, &checked, opts.pseudonymiser).map_err(|cause| {
-                    IngestError::Table {
-                        source_id: contract.id.clone(),
-                        cause,
-                    }
-                })?,
-            )?;
+            write_quarantined(contract, &mut checked, &mut quarantined, opts.pseudonymiser)?;
             record_chunk(
                 contract,
                 checked,
@@ -1650,6 +1643,40 @@ fn open_quarantine(
         writer.write(&kept)?;
     }
     Ok(writer)
+}
+
+/// Appends the chunk's quarantined rows to the source's quarantine, file by file in the order
+/// of their names, and then lets go of what only the quarantine needed (each row's record and
+/// its errors after the first, which the console and the manifest do not show): when most rows
+/// fail, as when a register they reference is missing, the rows' records were what held the
+/// most memory, twice (as rows and as the quarantine's columns) for the whole chunk.
+fn write_quarantined(
+    contract: &Contract,
+    checked: &mut [CheckedFile],
+    quarantined: &mut lake::StagedParquet,
+    pseudonymiser: &Pseudonymiser,
+) -> Result<(), IngestError> {
+    let mut order: Vec<usize> = (0..checked.len()).collect();
+    order.sort_by(|&a, &b| checked[a].input.rel.cmp(&checked[b].input.rel));
+    for i in order {
+        let file = &mut checked[i];
+        if file.rejected.is_empty() {
+            continue;
+        }
+        let frame = quarantine_frame(contract, std::slice::from_ref(file), pseudonymiser).map_err(
+            |cause| IngestError::Table {
+                source_id: contract.id.clone(),
+                cause,
+            },
+        )?;
+        quarantined.write(&frame)?;
+        for r in &mut file.rejected {
+            r.record = String::new();
+            r.errors.truncate(1);
+            r.errors.shrink_to_fit();
+        }
+    }
+    Ok(())
 }
 
 /// One chunk's quarantined rows in the quarantine's columns, sorted by file and row. The
