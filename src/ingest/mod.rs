@@ -246,7 +246,14 @@ pub fn ingest(catalog: &Catalog, opts: &IngestOptions) -> Result<IngestReport, I
                 &old_partitions,
                 &checked,
             )?;
-            write_quarantined(contract, &mut checked, &mut quarantined, opts.pseudonymiser)?;
+            quarantined.write(
+                &quarantine_frame(contract, &checked, opts.pseudonymiser).map_err(|cause| {
+                    IngestError::Table {
+                        source_id: contract.id.clone(),
+                        cause,
+                    }
+                })?,
+            )?;
             record_chunk(
                 contract,
                 checked,
@@ -654,18 +661,34 @@ fn discover(
             }
         }
     }
-    // Every claimed file is read whole for its checksum (what tells an unchanged file), on all
-    // cores: at five national years that is 3.4 GB, most of what a monthly increment costs.
+    // Every claimed file is read for its checksum (what tells an unchanged file), on all cores:
+    // at five national years that is 3.5 GB, most of what a monthly increment costs. Streamed
+    // through a small buffer, so no file is held whole.
     let files: Vec<(String, InputFile)> = claimed
         .into_par_iter()
         .map(|(path, rel, source)| {
-            let bytes = std::fs::read(&path).map_err(|cause| IngestError::Read {
+            let read_err = |cause| IngestError::Read {
                 path: path.clone(),
                 cause: ReadError::Io(cause),
-            })?;
+            };
+            let mut hasher = sha2::Sha256::new();
+            let mut bytes = 0u64;
+            let mut file = std::fs::File::open(&path).map_err(read_err)?;
+            let mut buf = vec![0u8; 1 << 16];
+            loop {
+                let n = match std::io::Read::read(&mut file, &mut buf) {
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                    n => n.map_err(read_err)?,
+                };
+                if n == 0 {
+                    break;
+                }
+                hasher.update(&buf[..n]);
+                bytes += n as u64;
+            }
             let file = InputFile {
-                sha256: hex::encode(sha2::Sha256::digest(&bytes)),
-                bytes: bytes.len() as u64,
+                sha256: hex::encode(hasher.finalize()),
+                bytes,
                 rel,
                 path,
             };
@@ -1643,40 +1666,6 @@ fn open_quarantine(
         writer.write(&kept)?;
     }
     Ok(writer)
-}
-
-/// Appends the chunk's quarantined rows to the source's quarantine, file by file in the order
-/// of their names, and then lets go of what only the quarantine needed (each row's record and
-/// its errors after the first, which the console and the manifest do not show): when most rows
-/// fail, as when a register they reference is missing, the rows' records were what held the
-/// most memory, twice (as rows and as the quarantine's columns) for the whole chunk.
-fn write_quarantined(
-    contract: &Contract,
-    checked: &mut [CheckedFile],
-    quarantined: &mut lake::StagedParquet,
-    pseudonymiser: &Pseudonymiser,
-) -> Result<(), IngestError> {
-    let mut order: Vec<usize> = (0..checked.len()).collect();
-    order.sort_by(|&a, &b| checked[a].input.rel.cmp(&checked[b].input.rel));
-    for i in order {
-        let file = &mut checked[i];
-        if file.rejected.is_empty() {
-            continue;
-        }
-        let frame = quarantine_frame(contract, std::slice::from_ref(file), pseudonymiser).map_err(
-            |cause| IngestError::Table {
-                source_id: contract.id.clone(),
-                cause,
-            },
-        )?;
-        quarantined.write(&frame)?;
-        for r in &mut file.rejected {
-            r.record = String::new();
-            r.errors.truncate(1);
-            r.errors.shrink_to_fit();
-        }
-    }
-    Ok(())
 }
 
 /// One chunk's quarantined rows in the quarantine's columns, sorted by file and row. The
