@@ -70,8 +70,13 @@ WHAT IS REPORTED (a leak; exit status 1)
 - `exact`: a withheld (C or D) cell whose published figure is recoverable exactly (a count; a
   share's numerator and denominator, or a share pinned to 0 % or 100 %; a median's denominator;
   a per-10k numerator and denominator).
-Each leak names the relations it needs (those without which it no longer leaks). With
-`--truth`, every interval is checked to hold the true figure of a run without suppression.
+Each leak names the relations the reader's proof rests on (the relation families with a
+non-zero dual value at the optimum of the linear relaxation, for the least and the greatest
+value; families that always hold by the definitions are not named). Cells are first settled by
+tables the reader cannot rule out (integer solutions found on the way: an inner bound), and
+bounded by their own integer programs only when those do not settle them. With `--truth DIR`
+(the same run with suppression switched off, or lowered), every interval of a cell DIR
+publishes is checked to hold the true figure (exit 2 if one does not).
 """
 
 from __future__ import annotations
@@ -88,8 +93,8 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow.parquet as pq
-from scipy.optimize import Bounds, LinearConstraint, milp
-from scipy.sparse import csr_matrix
+from scipy.optimize import Bounds, LinearConstraint, linprog, milp
+from scipy.sparse import csr_matrix, hstack, vstack
 
 INF = math.inf
 P, F, A = "passed", "failed", "absent"
@@ -191,6 +196,7 @@ class Solver:
             self.comp_rows[self.comp_of[next(iter(expr))]].append(r)
         self.cache = {}
         self.solves = 0
+        self.witnesses = defaultdict(list)  # component -> integer solutions of the full model
 
     def _problem(self, comp, drop):
         key = (comp, drop)
@@ -218,6 +224,99 @@ class Solver:
                 np.array([m.integer[v] for v in vs]),
             )
         return self.cache[key]
+
+    def seen(self, expr):
+        """The least and greatest value of `expr` over the solutions found so far (an inner
+        bound of its interval: every solution is a table the reader cannot rule out)."""
+        comps = defaultdict(dict)
+        for k, v in expr.items():
+            comps[self.comp_of[k]][k] = v
+        lo = hi = 0.0
+        for comp, part in comps.items():
+            ws = self.witnesses.get(comp)
+            if not ws:
+                return None
+            local = self._problem(comp, None)[0]
+            vals = [sum(v * w[local[k]] for k, v in part.items()) for w in ws]
+            lo, hi = lo + min(vals), hi + max(vals)
+        return lo, hi
+
+    def spread(self, exprs, cap):
+        """Two integer programs per component that find tables far apart: every form pushed
+        up to `cap` at once, and every form pushed down. They settle most cells without a
+        program of their own."""
+        by = defaultdict(list)
+        for e in exprs:
+            comps = {self.comp_of[k] for k in e}
+            if len(comps) == 1:
+                by[comps.pop()].append(e)
+        for comp, es in sorted(by.items()):
+            local, cons, bounds, integ = self._problem(comp, None)
+            n, g = len(local), len(es)
+            rows, cols, data = [], [], []
+            for j, e in enumerate(es):
+                for k, v in e.items():
+                    rows.append(j)
+                    cols.append(local[k])
+                    data.append(-v)
+                rows.append(j)
+                cols.append(n + j)
+                data.append(1.0)
+            a = cons.A
+            top = hstack([csr_matrix(a), csr_matrix((a.shape[0], g))])
+            extra = csr_matrix((data, (rows, cols)), shape=(g, n + g))
+            c_up = np.concatenate([np.zeros(n), -np.ones(g)])
+            cons2 = LinearConstraint(vstack([top, extra]).tocsr(),
+                                     np.concatenate([cons.lb, -INF * np.ones(g)]),
+                                     np.concatenate([cons.ub, np.zeros(g)]))
+            b2 = Bounds(np.concatenate([bounds.lb, np.zeros(g)]),
+                        np.concatenate([bounds.ub, cap * np.ones(g)]))
+            self.solves += 1
+            res = milp(c_up, constraints=cons2, bounds=b2,
+                       integrality=np.concatenate([integ, np.zeros(g)]))
+            if res.status == 0:
+                self.witnesses[comp].append(np.round(res.x[:n]))
+            c_down = np.zeros(n)
+            for e in es:
+                for k, v in e.items():
+                    c_down[local[k]] += v
+            self.solves += 1
+            res = milp(c_down, constraints=cons, bounds=bounds, integrality=integ)
+            if res.status == 0:
+                self.witnesses[comp].append(np.round(res.x))
+
+    def explain(self, expr):
+        """The relations the reader's proof of the bounds rests on: the rows with a non-zero
+        dual value at the optimum of the linear relaxation, for the least and the greatest."""
+        comps = {self.comp_of[k] for k in expr}
+        tags = set()
+        for comp in comps:
+            local, cons, bounds, _ = self._problem(comp, None)
+            rows = self.comp_rows[comp]
+            a = csr_matrix(cons.A)
+            eq = [j for j in range(len(rows)) if cons.lb[j] == cons.ub[j]]
+            up = [j for j in range(len(rows)) if cons.lb[j] != cons.ub[j] and cons.ub[j] < INF]
+            dn = [j for j in range(len(rows)) if cons.lb[j] != cons.ub[j] and cons.lb[j] > -INF]
+            a_ub = vstack([a[up], -a[dn]]) if up or dn else None
+            b_ub = np.concatenate([cons.ub[up], -cons.lb[dn]]) if up or dn else None
+            owner = up + dn
+            for sign in (1.0, -1.0):
+                c = np.zeros(len(local))
+                for k, v in expr.items():
+                    if k in local:
+                        c[local[k]] = sign * v
+                res = linprog(c, A_ub=a_ub, b_ub=b_ub, A_eq=a[eq] if eq else None,
+                              b_eq=cons.lb[eq] if eq else None,
+                              bounds=list(zip(bounds.lb, bounds.ub)), method="highs")
+                if res.status != 0:
+                    continue
+                for j, m in zip(eq, res.eqlin.marginals if eq else []):
+                    if abs(m) > 1e-9:
+                        tags.add(self.m.rows[rows[j]][3])
+                for j, m in zip(owner, res.ineqlin.marginals if owner else []):
+                    if abs(m) > 1e-9:
+                        tags.add(self.m.rows[rows[j]][3])
+        return sorted(t for t in tags if t not in STRUCTURAL)
 
     def tags(self, expr):
         comps = {self.comp_of[k] for k in expr}
@@ -250,6 +349,8 @@ class Solver:
                 raise RuntimeError(f"the reader's model is infeasible or unsolved: {res.message}")
             else:
                 lo_hi.append(round(sign * res.fun, 6))
+                if drop is None:
+                    self.witnesses[comp].append(np.round(res.x))
         lo, hi = lo_hi
         return (float(round(lo)) if abs(lo - round(lo)) < 1e-5 else lo,
                 float(round(hi)) if hi != INF and abs(hi - round(hi)) < 1e-5 else hi)
@@ -332,6 +433,7 @@ class Reader:
             if r["b"] != "total":
                 self.values[key].add(r["v"])
         self.has_b = {(r["id"], r["b"]) for r in rows}
+        self.has_yb = {(r["id"], r["year"], r["b"]) for r in rows}
         self.refs = ["voluntary", "employer"]
         for v in self.values.get("referral", ()):
             if v not in self.refs:
@@ -701,13 +803,16 @@ class Reader:
             r = self.cell.get(key)
             unit = self.defs.get(i, {}).get("unit", "count")
             if r is None:
-                # no row: nothing counted (a share's cell has no denominator)
+                # no row: nothing counted (a share's cell has no denominator) - unless the
+                # breakdown is not published for the year at all (its national cell is C)
                 if i == "recognitions_per_10k_employed":
                     continue
-                if b == "total" and i in PERSONS | CERTS:
-                    # count_cells publishes the national row from the first year of data
-                    if any(k[0] == i and k[1] < y for k in self.cell):
-                        continue
+                total = self.cell.get((i, y, "total", "total"))
+                if b != "total" and (i, y, b) not in self.has_yb and total is not None \
+                        and total["conf"] != "F":
+                    continue
+                # (a count's national row is published every year from the first year of data:
+                # a year without one counted nothing)
                 for part in ("count", "den"):
                     if part in parts:
                         m.eq(parts[part], 0, "no_row_zero")
@@ -796,6 +901,25 @@ class Reader:
 # The audit
 
 
+def exactness(unit, bounds, inner=False):
+    """The groups that recover a withheld cell's published figure exactly (none: not exact).
+    `inner`: the bounds are values seen in solutions, so (0, 0) only says 0 was seen."""
+    pinned = [g for g, (lo, hi) in bounds.items() if lo == hi]
+    if "count" in bounds:
+        return pinned
+    if unit == "percent":
+        if "numerator" in pinned and "denominator" in pinned:
+            return ["numerator", "denominator"]
+        if bounds["numerator"] == (0, 0):
+            return ["numerator=0"]
+        if bounds["complement"] == (0, 0):
+            return ["complement=0"]
+        return []
+    if unit == "per10k":
+        return pinned if len(pinned) == 2 else []
+    return pinned if "denominator" in pinned else []
+
+
 def safe(lo, hi, k, plo, phi):
     return hi >= k or (lo <= plo and hi >= phi)
 
@@ -807,27 +931,13 @@ def audit(rows, defs, policy, results, extract=None, truth=None, explain=True):
     k, plo, phi = reader.k, reader.plo, reader.phi
     leaks, unsound, checked = [], [], {"C": 0, "D": 0, "groups": 0}
 
-    def needed(expr, still_leaks):
-        out = []
-        for tag in solver.tags(expr):
-            if tag in STRUCTURAL:
-                continue
-            try:
-                lo, hi = solver.bound(expr, drop=tag)
-            except RuntimeError:
-                continue
-            if not still_leaks(lo, hi):
-                out.append(tag)
-        return out
-
+    todo = []
     for key in sorted(reader.quantities, key=lambda k: (k[0], k[1], k[2], k[3])):
         r = reader.cell.get(key)
         if r is None or r["conf"] not in ("C", "D"):
             continue
-        checked[r["conf"]] += 1
         parts = reader.quantities[key]
-        i, y, b, v = key
-        unit = defs.get(i, {}).get("unit", "count")
+        unit = defs.get(key[0], {}).get("unit", "count")
         groups = {}
         if "count" in parts:
             groups["count"] = parts["count"]
@@ -837,8 +947,25 @@ def audit(rows, defs, policy, results, extract=None, truth=None, explain=True):
             groups["denominator"] = parts["den"]
             if unit == "percent":
                 groups["complement"] = expr_add((1, parts["den"]), (-1, parts["num"]))
-        bounds = {g: solver.bound(e) for g, e in groups.items()}
+        groups = {g: e for g, e in groups.items() if e}
+        todo.append((key, r, unit, groups))
+    solver.spread([e for *_, gs in todo for e in gs.values()], k)
+
+    for key, r, unit, groups in todo:
+        checked[r["conf"]] += 1
         checked["groups"] += len(groups)
+        i, y, b, v = key
+        seen = {g: solver.seen(e) for g, e in groups.items()}
+        settled = all(s_ is not None for s_ in seen.values())
+        if settled and r["conf"] == "C":
+            settled = all(safe(lo, hi, k, plo, phi) for lo, hi in seen.values())
+        if settled:
+            settled = not exactness(unit, {g: ((lo, lo) if lo == hi else (lo, hi))
+                                           for g, (lo, hi) in seen.items()},
+                                    inner=True)
+        if settled and truth is None:
+            continue
+        bounds = {g: solver.bound(e) for g, e in groups.items()}
         if truth is not None:
             t = truth.get(key)
             if t is not None:
@@ -853,31 +980,16 @@ def audit(rows, defs, policy, results, extract=None, truth=None, explain=True):
         if r["conf"] == "C":
             for g, (lo, hi) in bounds.items():
                 if not safe(lo, hi, k, plo, phi):
-                    why = needed(groups[g], lambda a, c: not safe(a, c, k, plo, phi)) \
-                        if explain else []
+                    why = solver.explain(groups[g]) if explain else []
                     leaks.append(dict(base, kind="narrow", group=g, interval=[lo, hi],
                                       relations=why))
-        pinned = {g: lo == hi for g, (lo, hi) in bounds.items()}
-        if "count" in groups:
-            exact = pinned["count"]
-            what = "count"
-        elif unit == "percent":
-            exact = (pinned["numerator"] and pinned["denominator"]) or \
-                (bounds["numerator"] == (0, 0)) or (bounds["complement"] == (0, 0))
-            what = "numerator" if bounds["numerator"][0] == bounds["numerator"][1] else "complement"
-            if pinned["numerator"] and pinned["denominator"]:
-                what = "numerator+denominator"
-        elif unit == "per10k":
-            exact = pinned["numerator"] and pinned["denominator"]
-            what = "numerator+denominator"
-        else:
-            exact = pinned["denominator"]
-            what = "denominator"
-        if exact:
-            g0 = "count" if "count" in groups else ("denominator" if what == "denominator"
-                                                    else what.split("+")[0])
-            why = needed(groups[g0], lambda a, c: a == c) if explain else []
-            leaks.append(dict(base, kind="exact", group=what,
+        exact_groups = exactness(unit, bounds)
+        if exact_groups:
+            why = []
+            if explain:
+                why = sorted({t for g in groups if g in "+".join(exact_groups)
+                              for t in solver.explain(groups[g])})
+            leaks.append(dict(base, kind="exact", group="+".join(exact_groups),
                               interval={g: list(bd) for g, bd in bounds.items()},
                               relations=why))
     return {
