@@ -10,7 +10,7 @@ SAMPLE ?= datasets/sample
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 NQS := target/release/nqs
 
-.PHONY: setup build test lint report sample bench clean
+.PHONY: setup build test lint report sample bench dist clean
 
 setup:
 	@bash scripts/setup.sh
@@ -53,5 +53,10 @@ sample: build
 bench: build
 	bash scripts/bench.sh
 
+# A folder to install (dist/nqs-<version>/): the release binary with libduckdb.so beside it
+# (run path $$ORIGIN only), the default pipelines and templates, the systemd units, INSTALL.md.
+dist: build
+	bash scripts/dist.sh $(NQS) dist
+
 clean:
-	rm -rf output/lake output/20* target/release/nqs
+	rm -rf output/lake output/20* target/release/nqs dist

@@ -14,10 +14,24 @@ CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/nqs"
 
 sha_ok() { [ -f "$1" ] && [ "$(sha256sum "$1" | cut -d' ' -f1)" = "$2" ]; }
 
+# Installs Debian packages when run as root on a machine with apt; otherwise says what to
+# install and returns non-zero, so each caller decides whether it can go on without them.
+apt_install() {
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "setup: installing $*" >&2
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+  else
+    echo "setup: please install $* (as root: apt-get install $*)" >&2
+    return 1
+  fi
+}
+
 if ! sha_ok "$DEST/libduckdb.so" "$DUCKDB_LIB_SHA256"; then
   mkdir -p "$CACHE" "$DEST"
   if ! sha_ok "$CACHE/$DUCKDB_TGZ" "$DUCKDB_TGZ_SHA256"; then
-    command -v npm >/dev/null || { echo "setup: npm is needed to fetch $DUCKDB_NPM_PACKAGE" >&2; exit 1; }
+    # npm only fetches the package; it is installed like poppler below when missing.
+    command -v npm >/dev/null || apt_install npm || {
+      echo "setup: npm is needed to fetch $DUCKDB_NPM_PACKAGE" >&2; exit 1; }
     echo "setup: fetching $DUCKDB_NPM_PACKAGE" >&2
     (cd "$CACHE" && npm pack --silent "$DUCKDB_NPM_PACKAGE" >/dev/null)
   fi
@@ -31,12 +45,12 @@ fi
 
 # Tests read PDFs back (pdftotext, pdftoppm).
 if ! command -v pdftotext >/dev/null || ! command -v pdftoppm >/dev/null; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "setup: installing poppler-utils" >&2
-    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null
-  else
-    echo "setup: please install poppler-utils (pdftotext, pdftoppm) for the tests" >&2
-  fi
+  apt_install poppler-utils || echo "setup: the PDF tests need pdftotext and pdftoppm" >&2
+fi
+
+# `make dist` gives the installed binary the run path $ORIGIN alone (scripts/dist.sh).
+if ! command -v patchelf >/dev/null; then
+  apt_install patchelf || echo "setup: \`make dist\` and tests/dist.rs need patchelf" >&2
 fi
 
 # A Python virtual environment with the packages the tests check nqs against (pinned).
