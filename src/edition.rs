@@ -61,6 +61,33 @@ pub enum EditionError {
         number: u32,
         published: chrono::NaiveDate,
     },
+    #[error(
+        "the annual analysis of {year} was due to the Ministry by {deadline} (para. 21 of the Rules) and the edition is made on {day} (--as-of, NQS_AS_OF or today): it is late, so nqs publishes it only with the reason, e.g. `nqs publish --year {year} --late \"the November extract of the Ministry of Labour arrived on 14 December\"`; the reason is kept in the edition's record and listed by `nqs schedule`"
+    )]
+    LateWithoutReason {
+        year: i32,
+        deadline: chrono::NaiveDate,
+        day: chrono::NaiveDate,
+    },
+    #[error(
+        "--late was given, but an edition of {year} made on {day} is on time (due by {deadline}, para. 21 of the Rules): leave --late out, or check --as-of"
+    )]
+    NotLate {
+        year: i32,
+        deadline: chrono::NaiveDate,
+        day: chrono::NaiveDate,
+    },
+    #[error(
+        "--late was given an empty reason: say why the edition of {year} goes out after {deadline}, e.g. --late \"the November extract of the Ministry of Labour arrived on 14 December\""
+    )]
+    EmptyReason {
+        year: i32,
+        deadline: chrono::NaiveDate,
+    },
+    #[error(
+        "the report deadline `{text}` in pipelines/schedule.toml ([report] deadline) is not a day of {year} in MM-DD"
+    )]
+    Deadline { year: i32, text: String },
     #[error(transparent)]
     Run(#[from] crate::run::RunError),
     #[error("rendering the edition")]
@@ -95,11 +122,64 @@ pub struct Edition {
     pub number: u32,
     /// The judging day of the run it froze.
     pub as_of: chrono::NaiveDate,
-    /// The day `nqs publish` ran.
+    /// The day `nqs publish` was judged on: its `--as-of` (or `NQS_AS_OF`), else the day it ran.
     pub published: chrono::NaiveDate,
     /// File name → SHA-256 (hex) of every file of the edition but this record.
     pub files: BTreeMap<String, String>,
     pub recommendations: Vec<PublishedRecommendation>,
+    /// Why the edition went out after para. 21's deadline (`--late`); absent when on time,
+    /// and in records written before the deadline was checked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub late: Option<Late>,
+}
+
+/// An edition published after the report deadline, with the reason the operator gave.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Late {
+    /// Para. 21's deadline for the year (15 December).
+    pub deadline: chrono::NaiveDate,
+    /// Calendar days past it on the day of publication.
+    pub days_late: i64,
+    pub reason: String,
+}
+
+/// "1 day", "3 days": how the console says a lateness.
+pub fn days(n: i64) -> String {
+    if n == 1 {
+        "1 day".into()
+    } else {
+        format!("{n} days")
+    }
+}
+
+/// Whether an edition of `year` made on `day` is late against `deadline`, and the record of
+/// it: a late edition needs a reason (para. 21 leaves no grace, so the record says why), and
+/// an edition on time must not carry one (a record saying "late" would be false).
+pub fn lateness(
+    year: i32,
+    deadline: chrono::NaiveDate,
+    day: chrono::NaiveDate,
+    reason: Option<&str>,
+) -> Result<Option<Late>, EditionError> {
+    match (day > deadline, reason.map(str::trim)) {
+        (false, None) => Ok(None),
+        (false, Some(_)) => Err(EditionError::NotLate {
+            year,
+            deadline,
+            day,
+        }),
+        (true, None) => Err(EditionError::LateWithoutReason {
+            year,
+            deadline,
+            day,
+        }),
+        (true, Some("")) => Err(EditionError::EmptyReason { year, deadline }),
+        (true, Some(r)) => Ok(Some(Late {
+            deadline,
+            days_late: (day - deadline).num_days(),
+            reason: r.to_string(),
+        })),
+    }
 }
 
 /// An edition read back: its record and folder.
@@ -229,12 +309,24 @@ pub struct Published {
 
 /// `nqs publish --year Y`: renders both reports of `year` (from the year's current outputs,
 /// without the draft mark, numbered as the next edition) and seals them with their inputs as
-/// the next edition. `published` is the day of publication, kept in the record.
+/// the next edition. `published` is the day of publication, kept in the record; after the
+/// para. 21 deadline the edition needs `late`, the reason, which the record keeps too.
 pub fn publish(
     project: &crate::project::Project,
     year: i32,
     published: chrono::NaiveDate,
+    late: Option<&str>,
 ) -> Result<Published, EditionError> {
+    // Judged before anything is rendered: a refused edition leaves no trace.
+    let deadline =
+        project
+            .schedule
+            .report_deadline(year)
+            .ok_or_else(|| EditionError::Deadline {
+                year,
+                text: project.schedule.report.deadline.clone(),
+            })?;
+    let late = lateness(year, deadline, published, late)?;
     let number = next_number(project.output(), year)?;
     let staging = staging_dir(project.output(), year, number);
     // A staging folder left by an interrupted publish is not an edition: start it afresh.
@@ -254,7 +346,7 @@ pub fn publish(
             let _ = std::fs::remove_dir_all(&staging);
             EditionError::Report(Box::new(e))
         })?;
-    let stored = seal(project, year, number, &staging, published)?;
+    let stored = seal(project, year, number, &staging, published, late)?;
     let mut report = report;
     for f in &mut report.files {
         f.path = stored
@@ -278,6 +370,7 @@ pub fn seal(
     number: u32,
     staging: &Path,
     published: chrono::NaiveDate,
+    late: Option<Late>,
 ) -> Result<Stored, EditionError> {
     let year_dir = project.year_dir(year);
     let copy = |from: PathBuf, name: &str| -> Result<(), EditionError> {
@@ -328,6 +421,7 @@ pub fn seal(
         published,
         files,
         recommendations: recommendations_of(&findings),
+        late,
     };
     let record_path = staging.join(RECORD_FILE);
     let write_err = |source| EditionError::Write {
@@ -640,6 +734,44 @@ mod tests {
             ignored_columns: vec![],
             run_id: "r".into(),
         }
+    }
+
+    fn day(m: u32, d: u32) -> chrono::NaiveDate {
+        chrono::NaiveDate::from_ymd_opt(2026, m, d).unwrap()
+    }
+
+    #[test]
+    fn an_edition_after_the_deadline_needs_a_reason_and_one_on_time_must_not_have_one() {
+        let deadline = day(12, 15);
+        assert_eq!(lateness(2026, deadline, day(12, 15), None).unwrap(), None);
+        assert!(matches!(
+            lateness(2026, deadline, day(12, 16), None),
+            Err(EditionError::LateWithoutReason { .. })
+        ));
+        assert!(matches!(
+            lateness(2026, deadline, day(12, 16), Some("  ")),
+            Err(EditionError::EmptyReason { .. })
+        ));
+        assert!(matches!(
+            lateness(2026, deadline, day(12, 1), Some("why")),
+            Err(EditionError::NotLate { .. })
+        ));
+        let late = lateness(2026, deadline, day(12, 18), Some(" a late extract "))
+            .unwrap()
+            .unwrap();
+        assert_eq!(late.days_late, 3);
+        assert_eq!(late.reason, "a late extract");
+        assert_eq!(late.deadline, deadline);
+    }
+
+    #[test]
+    fn a_record_written_before_lateness_was_kept_still_reads() {
+        let old = r#"{"year": 2025, "number": 1, "as_of": "2025-12-05", "published": "2025-12-08",
+            "files": {}, "recommendations": []}"#;
+        let e: Edition = serde_json::from_str(old).unwrap();
+        assert_eq!(e.late, None);
+        // An edition on time is written as before: no `late` key.
+        assert!(!serde_json::to_string(&e).unwrap().contains("late"));
     }
 
     #[test]

@@ -30,6 +30,12 @@ pub enum ScheduleError {
     Invalid { path: PathBuf, message: String },
     #[error(transparent)]
     Calendar(#[from] CalendarError),
+    #[error("reading the editions of {year}")]
+    Editions {
+        year: i32,
+        #[source]
+        source: Box<crate::edition::EditionError>,
+    },
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -771,6 +777,44 @@ mod tests {
         s.parse().unwrap()
     }
 
+    fn expected(status: Status, due: Option<&str>) -> Expected {
+        Expected {
+            provider: "p".into(),
+            source: "s".into(),
+            sender: "x".into(),
+            period: "2026-11".into(),
+            due: due.map(d),
+            received: None,
+            days_late: None,
+            status,
+            provisional: false,
+        }
+    }
+
+    #[test]
+    fn still_due_splits_what_the_run_waits_for_from_what_comes_after_it() {
+        let subs = [
+            expected(Status::Missing, Some("2026-10-15")),
+            expected(Status::OnTime, Some("2026-10-15")),
+            expected(Status::NotYetDue, Some("2026-12-03")),
+            expected(Status::NotYetDue, Some("2026-12-08")),
+            expected(Status::NotYetDue, Some("2026-12-09")),
+            expected(Status::NotYetDue, None),
+        ];
+        let due = still_due(&subs, d("2026-12-08"), false);
+        assert_eq!(
+            due,
+            StillDue {
+                missing: 1,
+                due_by_run: 2,
+                last_due_by_run: Some(d("2026-12-08")),
+                due_after_run: 2,
+                edition: true,
+            }
+        );
+        assert!(!still_due(&subs, d("2026-12-08"), true).edition);
+    }
+
     #[test]
     fn periods_cover_the_year() {
         assert_eq!(periods(Frequency::Monthly, 2024).len(), 12);
@@ -1416,6 +1460,54 @@ pub struct ScheduleSummary {
     pub submissions: Vec<Expected>,
     /// Said when some due date was counted on a provisional calendar year.
     pub provisional_note: Option<String>,
+    /// The editions of the year already published (`nqs publish`), oldest first.
+    pub editions: Vec<EditionSent>,
+    pub still_due: StillDue,
+}
+
+/// A published edition as the schedule lists it.
+#[derive(Debug, Clone, Serialize)]
+pub struct EditionSent {
+    pub number: u32,
+    pub published: NaiveDate,
+    pub late: Option<crate::edition::Late>,
+}
+
+/// What is still to be done for the year as of the judging day, in the order the operator
+/// meets it: chase the missing, wait for what falls due before the run, run, send.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct StillDue {
+    /// Submissions due and not received: their senders are to be chased.
+    pub missing: usize,
+    /// Submissions not yet due that fall due by the last day to run: the run waits for them.
+    pub due_by_run: usize,
+    /// The latest due day among those.
+    pub last_due_by_run: Option<NaiveDate>,
+    /// Submissions falling due after the last day to run (or beyond the calendar): the year's
+    /// report counts them as not yet due.
+    pub due_after_run: usize,
+    /// No edition of the year has been published yet.
+    pub edition: bool,
+}
+
+/// What `submissions` and `editions` leave to do before `run_by`.
+pub fn still_due(submissions: &[Expected], run_by: NaiveDate, published: bool) -> StillDue {
+    let mut due = StillDue {
+        edition: !published,
+        ..StillDue::default()
+    };
+    for e in submissions {
+        match (e.status, e.due) {
+            (Status::Missing, _) => due.missing += 1,
+            (Status::NotYetDue, Some(d)) if d <= run_by => {
+                due.due_by_run += 1;
+                due.last_due_by_run = due.last_due_by_run.max(Some(d));
+            }
+            (Status::NotYetDue, _) => due.due_after_run += 1,
+            _ => {}
+        }
+    }
+    due
 }
 
 /// The schedule stage: the deadlines of `period.year` and the para. 7 submissions the lake
@@ -1458,6 +1550,21 @@ pub fn assess(
     } else {
         None
     };
+    let editions: Vec<EditionSent> = crate::edition::editions(project.output(), period.year)
+        .map_err(|source| ScheduleError::Editions {
+            year: period.year,
+            source: Box::new(source),
+        })?
+        .into_iter()
+        // Editions published after the judging day had not happened yet on it.
+        .filter(|s| s.edition.published <= period.as_of)
+        .map(|s| EditionSent {
+            number: s.edition.number,
+            published: s.edition.published,
+            late: s.edition.late,
+        })
+        .collect();
+    let still_due = still_due(&submissions, run_by, !editions.is_empty());
     Ok(ScheduleSummary {
         period: *period,
         deadline,
@@ -1467,5 +1574,7 @@ pub fn assess(
         working_days_left,
         provisional_note: provisional_note(calendar, &submissions),
         submissions,
+        editions,
+        still_due,
     })
 }

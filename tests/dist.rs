@@ -27,12 +27,21 @@ fn installed(binary: &Path, args: &[&str]) -> Output {
 
 /// `cp -a`: the binary keeps its mode.
 fn copy_dir(from: &Path, to: &Path) {
-    let o = Command::new("cp").arg("-a").arg(from).arg(to).output().unwrap();
+    let o = Command::new("cp")
+        .arg("-a")
+        .arg(from)
+        .arg(to)
+        .output()
+        .unwrap();
     assert!(o.status.success(), "cp -a: {}", stderr(&o));
 }
 
 fn runpath(binary: &Path) -> String {
-    let o = Command::new("readelf").arg("-d").arg(binary).output().unwrap();
+    let o = Command::new("readelf")
+        .arg("-d")
+        .arg(binary)
+        .output()
+        .unwrap();
     assert!(o.status.success(), "readelf: {}", stderr(&o));
     let text = stdout(&o);
     let paths: Vec<&str> = text
@@ -74,7 +83,10 @@ fn the_dist_folder_copied_elsewhere_loads_its_own_library_and_makes_the_report()
         assert!(laid_out.join(part).is_file(), "{part} in the dist folder");
     }
     let annual = std::fs::read_to_string(laid_out.join("systemd/nqs-annual.service")).unwrap();
-    assert!(annual.contains("OnFailure=nqs-failed@%n.service"), "{annual}");
+    assert!(
+        annual.contains("OnFailure=nqs-failed@%n.service"),
+        "{annual}"
+    );
     assert!(annual.contains("ExecStart=/opt/nqs/nqs yearly"), "{annual}");
 
     // Installed somewhere else: the build tree's library is out of reach because the binary
@@ -112,7 +124,11 @@ fn the_dist_folder_copied_elsewhere_loads_its_own_library_and_makes_the_report()
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(stdout(&o).contains(&format!("nqs {version}")), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains(&format!("nqs {version}")),
+        "{}",
+        stdout(&o)
+    );
     let loaded: Vec<PathBuf> = stderr(&o)
         .lines()
         .filter_map(|l| l.split("calling init: ").nth(1))
@@ -143,7 +159,13 @@ fn the_dist_folder_copied_elsewhere_loads_its_own_library_and_makes_the_report()
     with(&["run", "--year", "2026", "--as-of", SAMPLE_AS_OF]);
     with(&["report", "--year", "2026", "--lang", "kk,ru"]);
     let ru = pdf_text(&out.join("2026/report-ru.pdf"));
-    assert!(ru.contains("Краткие выводы"), "the Russian report: {ru:.300}");
+    assert!(
+        ru.contains("Краткие выводы"),
+        "the Russian report: {ru:.300}"
+    );
     let kk = pdf_text(&out.join("2026/report-kk.pdf"));
-    assert!(kk.contains("Қысқаша қорытынды"), "the Kazakh report: {kk:.300}");
+    assert!(
+        kk.contains("Қысқаша қорытынды"),
+        "the Kazakh report: {kk:.300}"
+    );
 }

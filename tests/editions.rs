@@ -124,7 +124,11 @@ fn publish_freezes_revisions_are_flagged_and_the_next_year_follows_up() {
     let draft = pdf_text(&draft_pdf);
     assert!(draft.contains("проект, уполномоченному органу не направлялся"));
 
-    let printed = ok(nqs_t(&templates, &out, &["publish", "--year", "2025"]));
+    let printed = ok(nqs_t(
+        &templates,
+        &out,
+        &["publish", "--year", "2025", "--as-of", "2025-12-05"],
+    ));
     assert!(printed.contains("edition 1 of 2025"), "{printed}");
     let edition = out.join("editions/2025/1");
     for name in [
@@ -187,7 +191,11 @@ fn publish_freezes_revisions_are_flagged_and_the_next_year_follows_up() {
     let frozen = snapshot(&edition);
 
     // Publishing the same figures again is refused.
-    let again = nqs_t(&templates, &out, &["publish", "--year", "2025"]);
+    let again = nqs_t(
+        &templates,
+        &out,
+        &["publish", "--year", "2025", "--as-of", "2025-12-05"],
+    );
     assert!(!again.status.success());
     assert!(
         stderr(&again).contains("already holds these figures"),
@@ -314,7 +322,11 @@ fn publish_freezes_revisions_are_flagged_and_the_next_year_follows_up() {
     );
 
     // The corrected figures can be published as edition 2; edition 1 stays as it was.
-    let printed = ok(nqs_t(&templates, &out, &["publish", "--year", "2025"]));
+    let printed = ok(nqs_t(
+        &templates,
+        &out,
+        &["publish", "--year", "2025", "--as-of", "2025-12-05"],
+    ));
     assert!(printed.contains("edition 2 of 2025"), "{printed}");
     assert_eq!(snapshot(&edition), frozen);
 
@@ -409,4 +421,119 @@ fn publish_freezes_revisions_are_flagged_and_the_next_year_follows_up() {
         std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
     }
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Para. 21: an edition after 15 December is refused without a reason, and keeps the reason
+/// given (in `edition.json`, in what `publish` prints and in the editions `schedule` lists).
+#[test]
+fn publish_after_the_deadline_needs_a_reason_and_keeps_it() {
+    let out = sample_output("late-publish", &[2026]);
+    let refused = nqs(
+        &out,
+        &["publish", "--year", "2026", "--as-of", "2026-12-16"],
+    );
+    assert!(!refused.status.success(), "{}", stdout(&refused));
+    let e = stderr(&refused);
+    assert!(
+        e.contains("due to the Ministry by 2026-12-15")
+            && e.contains("made on 2026-12-16")
+            && e.contains("--late \"")
+            && !e.contains("panicked"),
+        "{e}"
+    );
+    assert!(
+        !out.join("editions").exists(),
+        "a refused edition leaves nothing behind"
+    );
+    let empty = nqs(
+        &out,
+        &[
+            "publish",
+            "--year",
+            "2026",
+            "--as-of",
+            "2026-12-16",
+            "--late",
+            " ",
+        ],
+    );
+    assert!(!empty.status.success());
+    assert!(
+        stderr(&empty).contains("empty reason"),
+        "{}",
+        stderr(&empty)
+    );
+
+    // Due by 15 December, the schedule tells what is left: run, then send.
+    let due = ok(nqs(
+        &out,
+        &["schedule", "--year", "2026", "--as-of", "2026-12-01"],
+    ));
+    assert!(
+        due.contains("Still due for 2026, as of 2026-12-01:"),
+        "{due}"
+    );
+    assert!(due.contains("run the pipeline by 2026-12-08"), "{due}");
+    assert!(
+        due.contains("send the edition by 2026-12-15: `nqs publish --year 2026`"),
+        "{due}"
+    );
+    let overdue = ok(nqs(
+        &out,
+        &["schedule", "--year", "2026", "--as-of", "2026-12-16"],
+    ));
+    assert!(
+        overdue.contains("the edition was due by 2026-12-15")
+            && overdue.contains("--late \"reason\""),
+        "{overdue}"
+    );
+
+    let reason = "the November extract of the Ministry of Labour arrived on 14 December";
+    let printed = ok(nqs(
+        &out,
+        &[
+            "publish",
+            "--year",
+            "2026",
+            "--as-of",
+            "2026-12-16",
+            "--late",
+            reason,
+        ],
+    ));
+    assert!(printed.contains("edition 1 of 2026"), "{printed}");
+    assert!(
+        printed.contains(&format!("late: 1 day after the deadline of 2026-12-15; the reason kept in edition.json: {reason}")),
+        "{printed}"
+    );
+    let record = json(&out.join("editions/2026/1/edition.json"));
+    assert_eq!(record["published"], "2026-12-16");
+    assert_eq!(record["late"]["deadline"], "2026-12-15");
+    assert_eq!(record["late"]["days_late"], 1);
+    assert_eq!(record["late"]["reason"], reason);
+
+    let listed = ok(nqs(
+        &out,
+        &["schedule", "--year", "2026", "--as-of", "2026-12-17"],
+    ));
+    assert!(
+        listed.contains(&format!(
+            "Edition 1 sent on 2026-12-16, 1 day after the deadline: {reason}"
+        )),
+        "{listed}"
+    );
+    assert!(!listed.contains("the edition was due by"), "{listed}");
+    // As of a day before it was published, the edition was not sent yet.
+    let before = ok(nqs(
+        &out,
+        &["schedule", "--year", "2026", "--as-of", "2026-12-10"],
+    ));
+    assert!(!before.contains("Edition 1 sent"), "{before}");
+
+    use std::os::unix::fs::PermissionsExt;
+    let _ = std::fs::set_permissions(
+        out.join("editions/2026/1"),
+        std::fs::Permissions::from_mode(0o755),
+    );
+    let _ = std::fs::remove_dir_all(&out);
 }

@@ -8,13 +8,18 @@ use std::process::ExitCode;
 pub struct Args {
     #[arg(long)]
     pub year: i32,
+    /// Why the edition goes out after the report deadline (15 December, para. 21 of the Rules):
+    /// required then, and kept in the edition's record.
+    #[arg(long, value_name = "REASON")]
+    pub late: Option<String>,
 }
 
 pub fn run(g: &Global, a: Args) -> Result<ExitCode> {
     let project = g.project()?;
     let _lock = super::lock_output(project.output(), &format!("nqs publish --year {}", a.year))?;
-    let today = chrono::Local::now().date_naive();
-    let published = nqs::edition::publish(&project, a.year, today).with_context(|| {
+    // The deadline is judged on the same day every command judges from (`--as-of`, NQS_AS_OF).
+    let day = g.as_of_or_today();
+    let published = nqs::edition::publish(&project, a.year, day, a.late.as_deref()).with_context(|| {
         format!(
             "publishing {} (it publishes what `nqs run --year {}` last computed; run it first if the data changed)",
             a.year, a.year
@@ -33,6 +38,14 @@ pub fn run(g: &Global, a: Args) -> Result<ExitCode> {
         e.as_of,
         e.files.len()
     );
+    if let Some(late) = &e.late {
+        println!(
+            "  late: {} after the deadline of {}; the reason kept in edition.json: {}",
+            nqs::edition::days(late.days_late),
+            late.deadline,
+            late.reason
+        );
+    }
     for f in &published.report.files {
         println!("  {} ({} pages)", f.path.display(), f.pages);
     }

@@ -34,6 +34,75 @@ pub fn print(s: &ScheduleSummary, all: bool) {
     }
 }
 
+/// The editions sent and what is left to do, each line saying what the operator does next.
+fn print_still_due(s: &ScheduleSummary) {
+    let (year, as_of, d) = (s.period.year, s.period.as_of, &s.still_due);
+    for e in &s.editions {
+        match &e.late {
+            Some(l) => println!(
+                "Edition {} sent on {}, {} after the deadline: {}",
+                e.number,
+                e.published,
+                nqs::edition::days(l.days_late),
+                l.reason
+            ),
+            None => println!("Edition {} sent on {}", e.number, e.published),
+        }
+    }
+    println!("\nStill due for {year}, as of {as_of}:");
+    let mut any = false;
+    let mut say = |line: String| {
+        any = true;
+        println!("  - {line}");
+    };
+    if d.missing > 0 {
+        say(format!(
+            "{} submissions missing: chase their senders (listed below)",
+            d.missing
+        ));
+    }
+    if let Some(last) = d.last_due_by_run {
+        say(format!(
+            "{} submissions fall due by the last day to run, the last on {last}: run once they are in",
+            d.due_by_run
+        ));
+    }
+    if d.edition {
+        if as_of <= s.run_by {
+            say(format!(
+                "run the pipeline by {}: `nqs yearly --inbox DIR` (or `nqs ingest`, `nqs run`, `nqs report`)",
+                s.run_by
+            ));
+        }
+        if as_of <= s.deadline {
+            if as_of > s.run_by {
+                say(format!(
+                    "the last day to run was {}: run now and check the report before sending",
+                    s.run_by
+                ));
+            }
+            say(format!(
+                "send the edition by {}: `nqs publish --year {year}`",
+                s.send_by
+            ));
+        } else {
+            say(format!(
+                "the edition was due by {}: publish it now with the reason, `nqs publish --year {year} --late \"reason\"`",
+                s.deadline
+            ));
+        }
+    }
+    if d.due_after_run > 0 {
+        say(format!(
+            "{} submissions fall due after {}: the year's report counts them as not yet due",
+            d.due_after_run, s.run_by
+        ));
+    }
+    if !any {
+        println!("  nothing: the edition is sent and every submission due is in");
+    }
+}
+
 fn print_status(s: &ScheduleSummary, all: bool) {
     let (year, as_of, deadline) = (s.period.year, s.period.as_of, s.deadline);
     println!(
@@ -53,6 +122,7 @@ fn print_status(s: &ScheduleSummary, all: bool) {
         "Last day to run the pipeline: {} ({} working days before the deadline)",
         s.run_by, s.margin_working_days
     );
+    print_still_due(s);
     println!("\nSubmissions for {year} under para. 7, as of {as_of}:");
     println!(
         "{:<20} {:<20} {:>8} {:>5} {:>8} {:>12}",

@@ -394,6 +394,7 @@ fn editions(
         published: NaiveDate::from_ymd_opt(YEAR - 1, 12, 12).unwrap(),
         files: BTreeMap::new(),
         recommendations: recommendations.clone(),
+        late: None,
     };
     let decisions = crate::edition::Decisions {
         decision: vec![crate::edition::Decision {
