@@ -185,8 +185,15 @@ fn the_yearly_run_refuses_what_is_missing_and_then_runs_every_stage() {
         "nothing is written without a key"
     );
     let o = yearly(&sample, Some("a-test-key-for-the-yearly-run-0123456789"));
-    assert!(o.status.success(), "{}", stderr(&o));
+    // The sample has para. 7 submissions missing as of 25 November: done, with them missing.
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("submissions are missing (exit status 3)"),
+        "{}",
+        stderr(&o)
+    );
     let text = stdout(&o);
+    assert!(text.contains("Late or missing:"), "{text}");
     for file in [
         "run.json",
         "indicators.parquet",

@@ -1,11 +1,19 @@
 //! `nqs yearly --inbox DIR`: the scheduled yearly run in one command — ingest what providers
 //! sent, compute the year, render both reports, and print the schedule — for a systemd timer or
 //! cron. It stops at the first stage that fails, with that stage's error, and exits non-zero.
+//!
+//! Exit statuses, for the timer's unit and a monitor (README, "Operating the yearly run"):
+//! 0 done, nothing missing; 3 done, with para. 7 submissions missing (the report is made and
+//! counts them missing: chase the senders, then run again); 1 stopped (the message names the
+//! stage and what to do); 2 the command line itself is wrong (clap).
 
 use super::Global;
 use anyhow::{Context, Result, bail};
 use std::path::PathBuf;
 use std::process::ExitCode;
+
+/// Every stage ran, but some para. 7 submission due by the judging day has not arrived.
+pub const EXIT_MISSING: u8 = 3;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -51,8 +59,15 @@ pub fn run(g: &Global, a: Args) -> Result<ExitCode> {
     let reported = super::report::report_year(&project, g, &report_args)
         .with_context(|| format!("the yearly run of {} stopped after run", period.year))?;
     let schedule = nqs::schedule::assess(&project, &period)?;
+    let missing = schedule.still_due.missing;
+    let (outcome, code) = if missing > 0 {
+        ("done_with_missing", ExitCode::from(EXIT_MISSING))
+    } else {
+        ("done", ExitCode::SUCCESS)
+    };
     if g.json {
         g.print_json(&serde_json::json!({
+            "outcome": outcome, "missing": missing,
             "ingest": ingested, "run": ran, "report": reported, "schedule": schedule,
         }))?;
     } else {
@@ -64,5 +79,11 @@ pub fn run(g: &Global, a: Args) -> Result<ExitCode> {
         println!();
         super::schedule::print(&schedule, false);
     }
-    Ok(ExitCode::SUCCESS)
+    if missing > 0 {
+        eprintln!(
+            "note: the report of {} is made, but {missing} para. 7 submissions are missing (exit status {EXIT_MISSING}): chase the senders `nqs schedule --year {} --all` lists, then run again",
+            period.year, period.year
+        );
+    }
+    Ok(code)
 }
