@@ -33,6 +33,7 @@ pub mod pseudonym;
 pub mod quarantine;
 pub mod query;
 pub mod report;
+pub mod retention;
 pub mod run;
 pub mod schedule;
 pub mod sdmx;

@@ -8,6 +8,7 @@ mod ingest;
 mod publish;
 mod query;
 mod report;
+mod retention;
 mod run;
 mod schedule;
 mod sources;
@@ -146,6 +147,9 @@ pub enum Command {
     /// Freeze the report sent to the Ministry as an edition (both PDFs unmarked, the figures,
     /// findings and manifest, with checksums) in output/editions/<YEAR>/<N>/, read-only.
     Publish(publish::Args),
+    /// The raw extracts in the inbox past the retention period `pipelines/retention.toml`
+    /// declares (they hold names and IINs): listed for the operator to delete.
+    Retention(retention::Args),
     /// The yearly run's calendar: the report deadline, working days left, the last day to run,
     /// and which para. 7 submissions for the year are late or missing.
     Schedule(schedule::Args),
@@ -175,6 +179,7 @@ pub fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Run(a) => run::run(g, a),
         Command::Report(a) => report::run(g, a),
         Command::Publish(a) => publish::run(g, a),
+        Command::Retention(a) => retention::run(g, a),
         Command::Schedule(a) => schedule::run(g, a),
         Command::Sql(a) => sql::run(g, a),
         Command::Query(a) => query::run(g, a),
