@@ -30,7 +30,7 @@ fn the_audit_finds_a_planted_leak_and_passes_a_safe_table() {
 }
 
 #[test]
-#[ignore = "fails until the suppression model comes from the microdata (issue 26)"]
+#[ignore = "4 of 63 primary cells still pinned: the engine does not model the C mark of a share (issue 26)"]
 fn no_withheld_group_of_the_sample_is_pinned_by_a_reader_of_the_published_tables() {
     let dir = sample_output("disclosure-audit", &[2026]);
     // The research extract is published to researchers: the reader has it too.
