@@ -487,7 +487,9 @@ mod tests {
                 }
             })
             .collect();
-        let mut patterns: BTreeMap<(String, String, Vec<(Term, u64)>), f64> = BTreeMap::new();
+        // (breakdown, value, the unit's pattern) -> how many units have it
+        type Patterns = BTreeMap<(String, String, Vec<(Term, u64)>), f64>;
+        let mut patterns: Patterns = BTreeMap::new();
         for ((b, v, _), terms) in units {
             let terms = terms.into_iter().map(|(t, n)| (t, n as u64)).collect();
             *patterns.entry((b, v, terms)).or_default() += 1.0;
@@ -561,10 +563,10 @@ mod tests {
     /// Whether the model holds f − g ≤ 0 as one inequality.
     fn bounded(model: &Model, form: &[(usize, f64)]) -> bool {
         let mut want: Vec<(usize, f64)> = form.to_vec();
-        want.sort_by(|a, b| a.0.cmp(&b.0));
+        want.sort_by_key(|a| a.0);
         model.relations.iter().filter(|r| !r.equality).any(|r| {
             let mut got = r.terms.clone();
-            got.sort_by(|a, b| a.0.cmp(&b.0));
+            got.sort_by_key(|a| a.0);
             got.len() == want.len()
                 && got
                     .iter()

@@ -662,7 +662,9 @@ fn mark_zero_counts_of_attribute_cells(cells: &mut [Cell]) {
         .collect();
     for c in cells.iter_mut() {
         let zero = c.unit == Unit::Count && c.parts.iter().all(|p| p.2 == 0.0);
-        if zero && c.primary.is_none() && at_risk.contains(&(c.key.1, c.key.2.clone(), c.key.3.clone()))
+        if zero
+            && c.primary.is_none()
+            && at_risk.contains(&(c.key.1, c.key.2.clone(), c.key.3.clone()))
         {
             c.primary = Some(Rule::Attribute);
             c.sensitive = c.groups.clone();
