@@ -65,10 +65,11 @@ pub struct Header {
     pub counts_persons: bool,
     /// Section of the report the indicator belongs to.
     pub topic: String,
-    /// Relations between this indicator's cells and other indicators' cells, which secondary
-    /// suppression must respect (see `disclosure`).
+    /// The kind of statistical unit a person-counting indicator's cells add up (`person`, the
+    /// default, or `certificate`): cells of one kind are linked through their common units
+    /// (see `disclosure::units`), so no relation between cells is declared by hand.
     #[serde(default)]
-    pub relations: crate::disclosure::Relations,
+    pub units: Option<String>,
     /// The grain the indicator needs of a source: `employment = ["region", "nco_major"]`. Each
     /// column must be in the source's key, the grain it is published at; a source coarser
     /// than that (employment by region only, say) is refused when the indicators load, since

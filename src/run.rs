@@ -290,12 +290,18 @@ pub fn run(
     times.sort_by(|a, b| b.seconds.total_cmp(&a.seconds).then(a.id.cmp(&b.id)));
     times.truncate(5);
     let entities = findings::entities_of(&book, &conn)?;
+    // Last use of the connection: reading the units redefines the cell macros.
+    let micro = disclosure::units::read(
+        &conn,
+        &indicators,
+        &project.pipelines().join("disclosure.sql"),
+    )?;
     drop(conn);
     for r in rows.iter_mut() {
         r.provisional = period.is_provisional(r.year);
     }
     let published = published_counts(project, period)?;
-    let protection = disclosure::protect(&mut rows, &indicators, &policy, &published)?;
+    let protection = disclosure::protect(&mut rows, &indicators, &policy, &published, &micro)?;
     let dir = project.year_dir(period.year);
     indicators::write_outputs(&rows, &indicators, &dir)?;
     let values = Values::new(&rows, &indicators);

@@ -1,6 +1,7 @@
 //! A disclosure audit of what `nqs run` publishes, read as an attacker reads it: only the
-//! published table (`indicators.parquet`, its XLSX twin) and the declared relations of the
-//! indicator headers and `pipelines/disclosure.toml`, never the engine's internals.
+//! published table (`indicators.parquet`, its XLSX twin), the relations the methodology states
+//! (written below from the indicator definitions) and `pipelines/disclosure.toml`, never the
+//! engine's internals.
 //!
 //! The attacker knows every published value, every declared relation (the `adds_up`,
 //! `same_as` and `stock_flow` equalities and the `covers` inequalities), that counts are not
@@ -86,6 +87,102 @@ fn parts(unit: &str) -> &'static [Q] {
     }
 }
 
+/// What the published methodology (the indicator definitions) tells a reader about how the
+/// cells relate: written here from the definitions, not read from the engine, which derives
+/// its own model from the units.
+#[derive(Default)]
+struct Rel {
+    adds_up: Vec<String>,
+    covers: Vec<String>,
+    same_as: Vec<SameAs>,
+    stock_flow: Option<StockFlow>,
+}
+
+struct SameAs {
+    part: Q,
+    indicator: String,
+    other_part: Q,
+    breakdowns: Vec<String>,
+}
+
+struct StockFlow {
+    inflows: Vec<String>,
+    outflows: Vec<String>,
+}
+
+fn methodology(id: &str) -> Rel {
+    let list = |xs: &[&str]| xs.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+    let same = |part, indicator: &str, other_part, breakdowns: &[&str]| SameAs {
+        part,
+        indicator: indicator.into(),
+        other_part,
+        breakdowns: list(breakdowns),
+    };
+    let all = [
+        "region",
+        "nqf_level",
+        "sex",
+        "age_band",
+        "referral",
+        "sector",
+    ];
+    match id {
+        "candidates_absent_share" => Rel {
+            adds_up: list(&["region", "referral"]),
+            ..Rel::default()
+        },
+        "candidates_assessed" | "candidates_passed" => Rel {
+            covers: list(&all),
+            ..Rel::default()
+        },
+        "certificates_issued" => Rel {
+            adds_up: list(&["nqf_level", "sector", "region"]),
+            ..Rel::default()
+        },
+        "certificates_issued_share_of_passed" => Rel {
+            adds_up: list(&["region"]),
+            same_as: vec![same(Q::Den, "recognition_pass_rate", Q::Num, &[])],
+            ..Rel::default()
+        },
+        "certificates_revoked" => Rel {
+            adds_up: list(&["category"]),
+            ..Rel::default()
+        },
+        "certificates_valid_year_end" => Rel {
+            adds_up: list(&["nqf_level"]),
+            stock_flow: Some(StockFlow {
+                inflows: list(&["certificates_issued"]),
+                outflows: list(&["certificates_revoked"]),
+            }),
+            ..Rel::default()
+        },
+        "employer_referral_share" => Rel {
+            adds_up: list(&["region", "nqf_level", "sector"]),
+            same_as: vec![same(Q::Den, "candidates_absent_share", Q::Den, &[])],
+            ..Rel::default()
+        },
+        "median_days_application_to_decision" => Rel {
+            adds_up: list(&["region", "nqf_level"]),
+            same_as: vec![same(Q::Den, "recognition_pass_rate", Q::Den, &[])],
+            ..Rel::default()
+        },
+        "recognition_pass_rate" => Rel {
+            adds_up: list(&all),
+            ..Rel::default()
+        },
+        "recognitions_per_10k_employed" => Rel {
+            adds_up: list(&["region"]),
+            ..Rel::default()
+        },
+        "repeat_candidates_share" => Rel {
+            adds_up: list(&["sex", "referral"]),
+            same_as: vec![same(Q::Den, "candidates_assessed", Q::Value, &["total"])],
+            ..Rel::default()
+        },
+        _ => Rel::default(),
+    }
+}
+
 fn view(table: &[Published], pipelines: &Path) -> View {
     let catalog = nqs::contract::Catalog::load(pipelines).unwrap();
     let indicators = nqs::indicators::load(&pipelines.join("indicators"), &catalog).unwrap();
@@ -151,7 +248,8 @@ fn view(table: &[Published], pipelines: &Path) -> View {
     };
     let years: BTreeSet<i32> = table.iter().map(|p| p.year).collect();
     for (id, ind) in &person {
-        let rel = &ind.header.relations;
+        let _ = ind;
+        let rel = &methodology(id);
         let u = v.unit[id].clone();
         let of = |v: &View, year: i32, b: &str| -> Vec<Cell> {
             v.cells
@@ -188,11 +286,6 @@ fn view(table: &[Published], pipelines: &Path) -> View {
                 }
             }
         }
-        let to_q = |p: nqs::disclosure::Part| match p {
-            nqs::disclosure::Part::Value => Q::Value,
-            nqs::disclosure::Part::Numerator => Q::Num,
-            nqs::disclosure::Part::Denominator => Q::Den,
-        };
         for link in &rel.same_as {
             let mine: Vec<Cell> = v.cells.keys().filter(|c| &c.0 == id).cloned().collect();
             for c in mine {
@@ -200,7 +293,7 @@ fn view(table: &[Published], pipelines: &Path) -> View {
                     continue;
                 }
                 let o: Cell = (link.indicator.clone(), c.1, c.2.clone(), c.3.clone());
-                let (a, z) = (to_q(link.part), to_q(link.other_part));
+                let (a, z) = (link.part, link.other_part);
                 if has(&v, &c, a) && has(&v, &o, z) {
                     v.relations
                         .push((vec![((c.clone(), a), 1.0), ((o, z), -1.0)], true));

@@ -701,12 +701,19 @@ class Reader:
                         | set(self.cells("certificates_issued", self.years[0], "nqf_level")))
         first = min(y for (i, y, b, v) in self.cell if i in CERTS)
         no_expiry = self.no_expiry_confirmed()
+        # with no NQF level published, the same stock and flows hold for the national figures
+        by_level = bool(levels)
+        levels = levels or ["total"]
         for l in levels:
             prev = None
             for y in self.years:
-                stock = self.m.var(("cv", y, "nqf_level", l)) if l in self.values["cert:nqf_level"] \
-                    else {}
-                issued = self.m.var(("ci", y, "nqf_level", l))
+                if not by_level:
+                    stock = self.m.var(("cv", y, "total", "total"))
+                    issued = self.m.var(("ci", y, "total", "total"))
+                else:
+                    stock = self.m.var(("cv", y, "nqf_level", l)) \
+                        if l in self.values["cert:nqf_level"] else {}
+                    issued = self.m.var(("ci", y, "nqf_level", l))
                 rev = m.var(("revoked_by_level", y, l))
                 exp = m.var(("expired_by_level", y, l))
                 if prev is None:

@@ -4,8 +4,9 @@ Usage: sdmx_check.py YEAR_DIR PIPELINES_DIR
 
 - structure.xml is read with sdmx.read_sdmx as an SDMX-ML 2.1 Structure message; the dataflow,
   its DSD and every code list the DSD enumerates must resolve within the message, with names in
-  en, ru and kk; REF_AREA must hold every KATO code of pipelines/codes/regions.toml, SEX M and F,
-  NQF_LEVEL 1-8, CONF_STATUS F, C, D and OBS_STATUS A, P.
+  en, ru and kk; REF_AREA must hold every KATO code of pipelines/codes/regions.toml, NQF_LEVEL
+  1-8, CONF_STATUS F, C, D and OBS_STATUS A, P; SEX, when an indicator is published by sex, M
+  and F.
 - indicators.sdmx.csv is SDMX-CSV 1.0. sdmx1 2.28 reads SDMX-CSV 2.0 only (its reader refuses a
   first column other than STRUCTURE), so the 1.0 header is checked here against the DSD (DATAFLOW
   then the dimensions, the measure and the attributes, in the DSD's order) and the file is then
@@ -109,11 +110,12 @@ def main() -> int:
     regions = tomllib.loads((pipelines / "codes/regions.toml").read_text())
     expected = {
         "REF_AREA": {c["code"] for c in regions["code"]},
-        "SEX": {"M", "F"},
         "NQF_LEVEL": {str(n) for n in range(1, 9)},
         "CONF_STATUS": {"F", "C", "D"},
         "OBS_STATUS": {"A", "P"},
     }
+    if "SEX" in codes:
+        expected["SEX"] = {"M", "F"}
     for dim, want in expected.items():
         have = codes.get(dim)
         if have is None:

@@ -1,11 +1,8 @@
 -- Certificates of recognition issued in the year, by NQF level, by the sector of the profession
 -- and by the region of the issuing centre.
 with c as (
-    select year(c.event_date) as year, c.certificate_no as counted, c.nqf_level,
-           coalesce(p.sector, 'unknown') as sector, coalesce(r.region, 'unknown') as region
+    select year(c.event_date) as year, c.certificate_no as counted
     from certificates c
-    left join profession_sector() p using (profession_id)
-    left join centre_region() r using (centre_bin)
     where c.event = 'issued'
 )
 select * from count_cells('c', (select min(year(event_date)) from certificates))

@@ -1,7 +1,6 @@
 -- Certificates revoked in the year, by the reason given ('unknown' when none).
 with c as (
-    select year(event_date) as year, certificate_no as counted,
-           coalesce(nullif(revocation_reason, ''), 'unknown') as category
+    select year(event_date) as year, certificate_no as counted
     from certificates
     where event = 'revoked'
 )

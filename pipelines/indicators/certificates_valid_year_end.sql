@@ -17,14 +17,16 @@ with revoked as (
 spans as (
     select year(i.event_date) as first_valid,
            least(coalesce(year(i.valid_until), 9999), coalesce(year(r.revoked_on), 9999)) - 1 as last_valid,
-           i.nqf_level, count(*) as certificates
+           count(*) as certificates,
+           list(i.certificate_no) as unit_ids
     from certificates i
     left join revoked r on r.certificate_no = i.certificate_no
     where i.event = 'issued'
     group by all
 ),
 v as (
-    select y.year, s.nqf_level, sum(s.certificates) as cell_count
+    select y.year, sum(s.certificates) as cell_count,
+           flatten(list(s.unit_ids)) as unit_ids
     from spans s
     join report_years y on y.year between s.first_valid and s.last_valid
     group by all

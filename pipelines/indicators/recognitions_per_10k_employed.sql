@@ -10,19 +10,18 @@ emp as (
     join majors m on m.year = e.year and m.major = e.nco_major
     group by e.year, e.region
 ),
-rec as (
-    select d.year, d.region, count(*) as passed
+denominators as (
+    select year, 'total' as breakdown, 'total' as breakdown_value, sum(employed) as denominator
+    from emp group by year
+    union all
+    select year, 'region', region, employed from emp
+),
+-- One row per passed decision, in a region with employment (the only ones a cell counts).
+passed as (
+    select d.year, d.region, d.person_id as unit_id
     from decisions() d
     join majors m on m.year = d.year and m.major = left(d.nco_code, 1)
+    semi join emp e on e.year = d.year and e.region = d.region
     where d.result = 'passed'
-    group by d.year, d.region
-),
-by_region as (
-    select e.year, e.region, coalesce(r.passed, 0) as passed, e.employed
-    from emp e left join rec r on r.year = e.year and r.region = e.region
 )
-select year, 'total' as breakdown, 'total' as breakdown_value,
-       10000.0 * sum(passed) / sum(employed) as value, sum(passed) as numerator, sum(employed) as denominator
-from by_region group by year
-union all
-select year, 'region', region, 10000.0 * passed / employed, passed, employed from by_region
+select * from rate_cells('passed', 'denominators', 10000.0)

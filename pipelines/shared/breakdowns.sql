@@ -10,10 +10,18 @@
 --   measure       the quantity whose median is taken, e.g. days (median_cells)
 --   counted       the identity of what is counted once per cell, e.g. a person's pseudonymised
 --                 IIN or a centre's BIN (count_cells)
+--   unit_id       in an indicator that counts persons (`counts_persons = true`), the statistical
+--                 unit the row belongs to: the person's pseudonym (`person_id`) for decisions and
+--                 candidates, the certificate number for certificates (count_cells uses
+--                 `counted`). Disclosure control reads the units of every published cell from
+--                 these rows (../disclosure.sql) and derives every relation between the cells
+--                 from them; the published figures do not depend on it.
+--   unit_ids      the same for rows that are already counts (tally_cells): the list of units the
+--                 row's cell_count counts.
 
 -- measure_columns(): `year` and the measure columns; every other column of the rows is a breakdown.
 create or replace macro measure_columns() as ['year', 'in_numerator', 'weight', 'measure', 'counted',
-    'cell_numerator', 'cell_denominator', 'cell_count'];
+    'unit_id', 'unit_ids', 'cell_numerator', 'cell_denominator', 'cell_count'];
 
 -- The macros below that add up (share_cells, weighted_share_cells, the single rows of
 -- count_cells) first add up per combination of all the breakdowns (`cell_numerator`,
@@ -162,3 +170,25 @@ cross join query_table(listed) l
 where y.year >= first_year
   and not exists (select 1 from breakdown_rows(t) r
                   where r.year = y.year and r.breakdown = l.breakdown and r.breakdown_value = l.breakdown_value);
+
+-- rate_cells(t, d, per): per year and cell, `per` times the number of t's rows over a
+-- denominator that is not a count of persons (employed persons from the Bureau's tables, say):
+-- d holds `year, breakdown, breakdown_value, denominator`, one row per published cell; t one
+-- row per counted thing (`year`, one column per breakdown, `unit_id`). A cell of d with no row
+-- of t has numerator 0; rows of t in no cell of d are not counted.
+create or replace macro rate_cells(t, d, per) as table
+with combinations as (
+    select columns(lambda c: c = 'year' or not list_contains(measure_columns(), c)),
+           count(*) as cell_count
+    from query_table(t)
+    group by all),
+counts as (
+    select year, breakdown, breakdown_value, sum(cell_count)::bigint as numerator
+    from breakdown_rows('combinations')
+    group by year, breakdown, breakdown_value)
+select d.year, d.breakdown, d.breakdown_value,
+       per * coalesce(c.numerator, 0) / d.denominator as value,
+       coalesce(c.numerator, 0) as numerator, d.denominator
+from query_table(d) d
+left join counts c
+  on c.year = d.year and c.breakdown = d.breakdown and c.breakdown_value = d.breakdown_value;

@@ -50,7 +50,7 @@ pub fn print(s: &RunSummary) {
         s.dir.join("indicators.parquet").display()
     );
     println!(
-        "withheld of {} cells ({} counting persons, {} declared relations): \
+        "withheld of {} cells ({} counting persons, {} relations derived from the units): \
          {} primary (1-4 persons), {} primary (0 %/100 % over a small group), \
          {} secondary (Gaussian elimination), {} secondary (protection interval)",
         s.disclosure.cells,

@@ -1,6 +1,7 @@
 //! Statistical disclosure control of the published indicator table: primary suppression of
 //! small groups of persons, attribute disclosure, and secondary (complementary) suppression over
-//! the relations declared in the indicator headers.
+//! the relations the microdata imply ([`units`] reads the units of every published person count,
+//! [`derived`] turns their patterns into equalities and inequalities between cells).
 //!
 //! Shape: the cells are the rows of `indicators.parquet` (indicator × year × breakdown ×
 //! breakdown value) of the indicators whose header says `counts_persons = true`. A cell's
@@ -15,15 +16,15 @@
 //!    GaussSuppression (Langsrud, Ø. (2024), "Secondary Cell Suppression by Gaussian
 //!    Elimination: An Algorithm Suitable for Handling Issues with Zeros and Singletons",
 //!    Privacy in Statistical Databases, LNCS 14915; R package SSBtools/GaussSuppression). The
-//!    declared equalities (`adds_up`, `same_as`, `stock_flow`) span a space of possible
+//!    derived equalities span a space of possible
 //!    tables; each quantity is a vector in a basis of that space. Cells are published one by
 //!    one, largest first (small cells are preferred for suppression, as they carry the least
 //!    information), and a cell is withheld whenever publishing it would put a primary group's
 //!    vector in the span of what is published, i.e. make it computable exactly.
 //! 3. **Secondary, by protection interval** (status `D`): exact disclosure is not the only
 //!    risk. As in τ-ARGUS's protection intervals (Hundepool et al., *Statistical Disclosure
-//!    Control*, Wiley 2012, §4.2), an attacker who knows every published value, every declared
-//!    relation (including the `covers` inequalities), that counts are not negative and that a
+//!    Control*, Wiley 2012, §4.2), an attacker who knows every published value, every derived
+//!    relation (including the inequalities), that counts are not negative and that a
 //!    primary count lies in 1..`min_persons` − 1, bounds each primary group by linear
 //!    programming. While some group's interval is narrower than the declared protection level,
 //!    the smallest published cell related to it is withheld too.
@@ -33,9 +34,14 @@
 //! published figures undo another's suppression.
 
 use crate::indicators::{Confidentiality, Indicator, Row, Unit};
+
+mod derived;
+pub mod units;
+
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+pub use units::Microdata;
 
 /// The declared disclosure policy (`pipelines/disclosure.toml`).
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -51,6 +57,11 @@ pub struct Policy {
     /// `[protection_lower, protection_upper]`.
     pub protection_lower: f64,
     pub protection_upper: f64,
+    /// Indicators whose national figure secondary suppression keeps first (the key figures of
+    /// the report's part 1): when several patterns protect the same groups, the one that
+    /// publishes these is chosen. Protection always wins over keeping a cell.
+    #[serde(default)]
+    pub keep_first: Vec<String>,
 }
 
 impl Default for Policy {
@@ -61,6 +72,7 @@ impl Default for Policy {
             secondary: true,
             protection_lower: 1.0,
             protection_upper: 4.0,
+            keep_first: Vec::new(),
         }
     }
 }
@@ -93,56 +105,12 @@ impl Policy {
     }
 }
 
-/// Relations between published cells, declared under `[relations]` in an indicator's header.
-/// Each is checked against the computed values before anything is published: a relation the
-/// data do not satisfy is an error in the header, not a guess.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct Relations {
-    /// Breakdowns whose cells add up exactly to the total (each unit in exactly one cell).
-    #[serde(default)]
-    pub adds_up: Vec<String>,
-    /// Breakdowns whose cells cover the total (each unit in at least one cell, maybe several):
-    /// every cell ≤ total ≤ the sum of the cells.
-    #[serde(default)]
-    pub covers: Vec<String>,
-    /// The same count published by another indicator, cell by cell (same year, breakdown and
-    /// breakdown value).
-    #[serde(default)]
-    pub same_as: Vec<SameAs>,
-    /// A stock at year end: this year's value = last year's + inflows − outflows (total and
-    /// every breakdown the flows share).
-    pub stock_flow: Option<StockFlow>,
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Part {
     Value,
     Numerator,
     Denominator,
-}
-
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct SameAs {
-    /// This indicator's part.
-    pub part: Part,
-    pub indicator: String,
-    /// The other indicator's part.
-    pub other_part: Part,
-    /// Only these breakdowns (all that both publish when empty).
-    #[serde(default)]
-    pub breakdowns: Vec<String>,
-}
-
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct StockFlow {
-    #[serde(default)]
-    pub inflows: Vec<String>,
-    #[serde(default)]
-    pub outflows: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -155,8 +123,8 @@ pub enum DisclosureError {
     #[error("{path}: {message}")]
     Policy { path: PathBuf, message: String },
     #[error(
-        "indicator `{indicator}`: the declared relation {relation} does not hold in {year} \
-         ({detail}); correct `[relations]` in its header"
+        "indicator `{indicator}`: the relation {relation} that its units imply does not hold in \
+         {year} ({detail}); the rows its SQL gives disclosure control are not the ones it counts"
     )]
     RelationFails {
         indicator: String,
@@ -164,11 +132,17 @@ pub enum DisclosureError {
         year: i32,
         detail: String,
     },
-    #[error("indicator `{indicator}`: [relations] names `{other}`, which {problem}")]
-    UnknownIndicator {
+    #[error("cannot read the units of the published person counts from {what}")]
+    Units { what: String, source: duckdb::Error },
+    #[error(
+        "indicator `{indicator}`: its units add up to {units} in {cell}, while it publishes \
+         {published}; the `unit_id` its SQL gives each row must be the unit the row counts"
+    )]
+    UnitsDisagree {
         indicator: String,
-        other: String,
-        problem: &'static str,
+        cell: String,
+        published: f64,
+        units: f64,
     },
 }
 
@@ -233,13 +207,14 @@ pub fn protect(
     indicators: &[Indicator],
     policy: &Policy,
     published: &Published,
+    micro: &Microdata,
 ) -> Result<Summary, DisclosureError> {
     let cells = rows.len();
     // A breakdown of a total that is itself a small group is not published at all: its rows
     // exist only where a category is not empty, so their number alone would bound the total
     // (three withheld categories mean at least three persons), whatever else is withheld.
     let small_totals: BTreeSet<(String, i32)> = {
-        let model = Model::build(rows, indicators, policy)?;
+        let model = Model::build(rows, indicators, policy, micro)?;
         model
             .cells
             .iter()
@@ -252,7 +227,7 @@ pub fn protect(
         r.breakdown == "total" || !small_totals.contains(&(r.indicator_id.clone(), r.year))
     });
     let dropped = before - rows.len();
-    let model = Model::build(rows, indicators, policy)?;
+    let model = Model::build(rows, indicators, policy, micro)?;
     let mut summary = Summary {
         cells,
         person_cells: model.cells.len(),
@@ -310,6 +285,9 @@ struct Cell {
     /// The groups at risk (small, or all of one outcome), which must not become computable.
     sensitive: Vec<Vec<(usize, f64)>>,
     size: f64,
+    /// Which cells secondary suppression keeps first (lower first): 0 the national figure of
+    /// a key figure (`keep_first`), 1 any other national figure, 2 a breakdown's cell.
+    priority: u8,
     key: (String, i32, String, String),
 }
 
@@ -328,6 +306,7 @@ impl Model {
         rows: &[Row],
         indicators: &[Indicator],
         policy: &Policy,
+        micro: &Microdata,
     ) -> Result<Model, DisclosureError> {
         let person: BTreeMap<&str, &Indicator> = indicators
             .iter()
@@ -397,6 +376,11 @@ impl Model {
                 None
             };
             let size = parts.iter().map(|p| p.2).fold(0.0, f64::max);
+            let priority = match row.breakdown.as_str() {
+                "total" if policy.keep_first.contains(&row.indicator_id) => 0,
+                "total" => 1,
+                _ => 2,
+            };
             index.insert(
                 (
                     row.indicator_id.as_str(),
@@ -414,6 +398,7 @@ impl Model {
                 groups,
                 sensitive,
                 size,
+                priority,
                 key: (
                     row.indicator_id.clone(),
                     row.year,
@@ -422,169 +407,16 @@ impl Model {
                 ),
             });
         }
-        let mut relations = Vec::new();
-        let years: BTreeSet<i32> = rows.iter().map(|r| r.year).collect();
-        for ind in person.values() {
-            let id = ind.header.id.as_str();
-            let rel = &ind.header.relations;
-            let parts_of = |c: usize| cells[c].parts.iter().map(|p| p.0).collect::<Vec<_>>();
-            let q = |c: usize, part: Part| cells[c].parts.iter().find(|p| p.0 == part).map(|p| p.1);
-            for (list, equality) in [(&rel.adds_up, true), (&rel.covers, false)] {
-                for b in list {
-                    for &year in &years {
-                        let Some(&t) = index.get(&(id, year, "total", "total")) else {
-                            continue;
-                        };
-                        let members = breakdown_cells(&index, id, year, b);
-                        // No rows: the breakdown is not published for the year.
-                        if members.is_empty() {
-                            continue;
-                        }
-                        for part in parts_of(t) {
-                            let Some(tq) = q(t, part) else { continue };
-                            let ms: Vec<usize> =
-                                members.iter().filter_map(|&m| q(m, part)).collect();
-                            let mut terms = vec![(tq, 1.0)];
-                            terms.extend(ms.iter().map(|&m| (m, -1.0)));
-                            let name = if equality { "adds_up" } else { "covers" };
-                            let relation = format!("{name} {b} ({part:?})");
-                            // adds_up: total − Σ parts = 0; covers: total − Σ parts ≤ 0, and
-                            // each part − total ≤ 0.
-                            relations.push(checked(
-                                &cells, &owner, terms, equality, id, &relation, year,
-                            )?);
-                            if !equality {
-                                for &m in &ms {
-                                    relations.push(checked(
-                                        &cells,
-                                        &owner,
-                                        vec![(m, 1.0), (tq, -1.0)],
-                                        false,
-                                        id,
-                                        &relation,
-                                        year,
-                                    )?);
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-            for link in &rel.same_as {
-                if !person.contains_key(link.indicator.as_str()) {
-                    return Err(DisclosureError::UnknownIndicator {
-                        indicator: id.into(),
-                        other: link.indicator.clone(),
-                        problem: "is not an indicator with counts_persons = true",
-                    });
-                }
-                let mine: Vec<(Key, usize)> = index
-                    .range((id, i32::MIN, "", "")..)
-                    .take_while(|(k, _)| k.0 == id)
-                    .map(|(k, c)| (*k, *c))
-                    .collect();
-                for ((_, year, b, v), c) in mine {
-                    if !link.breakdowns.is_empty() && !link.breakdowns.iter().any(|x| x == b) {
-                        continue;
-                    }
-                    let Some(&o) = index.get(&(link.indicator.as_str(), year, b, v)) else {
-                        continue;
-                    };
-                    let (Some(a), Some(z)) = (q(c, link.part), q(o, link.other_part)) else {
-                        continue;
-                    };
-                    let relation = format!(
-                        "same_as {:?} = {}.{:?} ({b} = {v})",
-                        link.part, link.indicator, link.other_part
-                    );
-                    relations.push(checked(
-                        &cells,
-                        &owner,
-                        vec![(a, 1.0), (z, -1.0)],
-                        true,
-                        id,
-                        &relation,
-                        year,
-                    )?);
-                }
-            }
-            if let Some(sf) = &rel.stock_flow {
-                let flows: Vec<(&String, f64)> = sf
-                    .inflows
-                    .iter()
-                    .map(|f| (f, -1.0))
-                    .chain(sf.outflows.iter().map(|f| (f, 1.0)))
-                    .collect();
-                for (f, _) in &flows {
-                    if !person.contains_key(f.as_str()) {
-                        return Err(DisclosureError::UnknownIndicator {
-                            indicator: id.into(),
-                            other: (*f).clone(),
-                            problem: "is not an indicator with counts_persons = true",
-                        });
-                    }
-                }
-                for b in ind.header.breakdowns.iter().map(String::as_str) {
-                    // A breakdown counts only where every flow publishes it too.
-                    if !flows
-                        .iter()
-                        .all(|(f, _)| person[f.as_str()].header.breakdowns.iter().any(|x| x == b))
-                    {
-                        continue;
-                    }
-                    for &year in &years {
-                        let values: Vec<&str> = if b == "total" {
-                            vec!["total"]
-                        } else {
-                            let mut vs: BTreeSet<&str> = BTreeSet::new();
-                            for y in [year, year - 1] {
-                                for c in breakdown_cells(&index, id, y, b) {
-                                    vs.insert(cells[c].key.3.as_str());
-                                }
-                            }
-                            vs.into_iter().collect()
-                        };
-                        for v in values {
-                            let (Some(&now), Some(&before)) = (
-                                index.get(&(id, year, b, v)),
-                                index.get(&(id, year - 1, b, v)),
-                            ) else {
-                                continue;
-                            };
-                            // A flow's absent cell is a zero only if the flow has a row for the year.
-                            let mut terms =
-                                vec![(q(now, Part::Value), 1.0), (q(before, Part::Value), -1.0)];
-                            let mut complete = true;
-                            for (f, coef) in &flows {
-                                match index.get(&(f.as_str(), year, b, v)) {
-                                    Some(&c) => terms.push((q(c, Part::Value), *coef)),
-                                    // An absent cell is a zero only where the flow
-                                    // publishes that breakdown for the year.
-                                    None => {
-                                        if b == "total"
-                                            || breakdown_cells(&index, f.as_str(), year, b)
-                                                .is_empty()
-                                        {
-                                            complete = false;
-                                        }
-                                    }
-                                }
-                            }
-                            if !complete || terms.iter().any(|t| t.0.is_none()) {
-                                continue;
-                            }
-                            let terms: Vec<(usize, f64)> = terms
-                                .into_iter()
-                                .map(|(q, c)| (q.unwrap_or_default(), c))
-                                .collect();
-                            let relation = format!("stock_flow ({b} = {v})");
-                            relations
-                                .push(checked(&cells, &owner, terms, true, id, &relation, year)?);
-                        }
-                    }
-                }
-            }
-        }
+        mark_zero_counts_of_attribute_cells(&mut cells);
+        let relations = derived::relations(
+            &derived::Cells {
+                cells: &cells,
+                owner: &owner,
+                index: &index,
+            },
+            &person,
+            micro,
+        )?;
         Ok(Model {
             cells,
             owner,
@@ -680,7 +512,10 @@ impl Model {
             .collect();
         candidates.sort_by(|&a, &b| {
             let (a, b) = (&self.cells[a], &self.cells[b]);
-            b.size.total_cmp(&a.size).then_with(|| a.key.cmp(&b.key))
+            a.priority
+                .cmp(&b.priority)
+                .then_with(|| b.size.total_cmp(&a.size))
+                .then_with(|| a.key.cmp(&b.key))
         });
         for c in candidates {
             let mut trial = echelon.clone();
@@ -707,33 +542,27 @@ impl Model {
 
     /// Withholds more cells while an attacker's linear-programming bounds on a primary group
     /// are narrower than the protection level.
+    ///
+    /// Withholding a cell only widens every interval (its quantities become unknowns), so a
+    /// group once protected stays protected and is not solved again; and each round withholds,
+    /// for every weak cell at once, the smallest published cell related to it.
     fn widen(&self, comp: &[usize], status: &mut [Option<Rule>], unprotected: &mut Vec<String>) {
         let relations = self.relations_of(comp);
+        let mut weak: Vec<usize> = comp
+            .iter()
+            .copied()
+            .filter(|&c| status[c].is_some_and(|r| r == Rule::SmallCount || r == Rule::Attribute))
+            .collect();
         loop {
-            let weak: Vec<usize> = comp
-                .iter()
-                .copied()
-                .filter(|&c| {
-                    status[c].is_some_and(|r| r == Rule::SmallCount || r == Rule::Attribute)
+            weak.retain(|&c| {
+                self.cells[c].groups.iter().any(|g| {
+                    let (lo, hi) = self.interval(comp, &relations, status, g);
+                    !protected(&self.policy, lo, hi)
                 })
-                .filter(|&c| {
-                    self.cells[c].groups.iter().any(|g| {
-                        let (lo, hi) = self.interval(comp, &relations, status, g);
-                        !protected(&self.policy, lo, hi)
-                    })
-                })
-                .collect();
+            });
             if weak.is_empty() {
                 return;
             }
-            // The smallest published cell sharing a relation with a weak cell, or failing that
-            // with any withheld cell of the component.
-            let withheld: BTreeSet<usize> = comp
-                .iter()
-                .copied()
-                .filter(|&c| status[c].is_some())
-                .collect();
-            let weak_set: BTreeSet<usize> = weak.iter().copied().collect();
             let neighbours = |of: &BTreeSet<usize>| -> BTreeSet<usize> {
                 let mut out = BTreeSet::new();
                 for r in &relations {
@@ -744,23 +573,38 @@ impl Model {
                 }
                 out
             };
-            let mut pool = neighbours(&weak_set);
-            if pool.is_empty() {
-                pool = neighbours(&withheld);
-            }
-            let pick = pool.into_iter().min_by(|&a, &b| {
-                let (a, b) = (&self.cells[a], &self.cells[b]);
-                a.size.total_cmp(&b.size).then_with(|| a.key.cmp(&b.key))
-            });
-            match pick {
-                Some(c) => status[c] = Some(Rule::SecondaryInterval),
-                None => {
-                    for c in weak {
-                        let k = &self.cells[c].key;
-                        unprotected.push(format!("{} {} {} = {}", k.0, k.1, k.2, k.3));
-                    }
-                    return;
+            let smallest = |pool: BTreeSet<usize>| {
+                pool.into_iter().min_by(|&a, &b| {
+                    let (a, b) = (&self.cells[a], &self.cells[b]);
+                    b.priority
+                        .cmp(&a.priority)
+                        .then_with(|| a.size.total_cmp(&b.size))
+                        .then_with(|| a.key.cmp(&b.key))
+                })
+            };
+            // For each weak cell, the smallest published cell sharing a relation with it, or
+            // failing that with any withheld cell of the component.
+            let withheld: BTreeSet<usize> = comp
+                .iter()
+                .copied()
+                .filter(|&c| status[c].is_some())
+                .collect();
+            let picks: BTreeSet<usize> = weak
+                .iter()
+                .filter_map(|&w| {
+                    smallest(neighbours(&BTreeSet::from([w])))
+                        .or_else(|| smallest(neighbours(&withheld)))
+                })
+                .collect();
+            if picks.is_empty() {
+                for &c in &weak {
+                    let k = &self.cells[c].key;
+                    unprotected.push(format!("{} {} {} = {}", k.0, k.1, k.2, k.3));
                 }
+                return;
+            }
+            for c in picks {
+                status[c] = Some(Rule::SecondaryInterval);
             }
         }
     }
@@ -803,6 +647,28 @@ impl Model {
             lp.relation(&r.terms, r.equality);
         }
         lp.bounds(form)
+    }
+}
+
+/// A count of 0 in a cell (year, breakdown, value) where a share is withheld for telling a
+/// small group's outcome (0 % or 100 %) tells the same: "nobody passed" beside 1–4 persons
+/// assessed is the attribute disclosure the share's suppression prevents. Such zeros are
+/// withheld as attribute disclosure too, and protected like the share.
+fn mark_zero_counts_of_attribute_cells(cells: &mut [Cell]) {
+    let at_risk: BTreeSet<(i32, String, String)> = cells
+        .iter()
+        .filter(|c| c.primary == Some(Rule::Attribute))
+        .map(|c| (c.key.1, c.key.2.clone(), c.key.3.clone()))
+        .collect();
+    for c in cells.iter_mut() {
+        let zero = c.unit == Unit::Count && c.parts.iter().all(|p| p.2 == 0.0);
+        if zero
+            && c.primary.is_none()
+            && at_risk.contains(&(c.key.1, c.key.2.clone(), c.key.3.clone()))
+        {
+            c.primary = Some(Rule::Attribute);
+            c.sensitive = c.groups.clone();
+        }
     }
 }
 
