@@ -12,9 +12,7 @@
 //! accepted + quarantined by the `--json` summary and by the lake and quarantine read back; on
 //! failure, name the file (and the row or column where the case pins one) and leave no lake.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use polars::prelude::*;
 use std::collections::BTreeMap;
 use std::io::Write;

@@ -2,9 +2,7 @@
 //! personal data in drafted contracts and on the console, rows silently left out by a
 //! transform, a year of vacancies counted twice, contracts a draft could not load.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 

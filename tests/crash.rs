@@ -6,9 +6,7 @@
 //! visible, each output of `run`/`report` is its previous version or its new one, and the next
 //! uninterrupted command gives what an uninterrupted one gives.
 
-mod common;
-
-use common::{SAMPLE_AS_OF, project_root, stderr};
+use crate::common::{SAMPLE_AS_OF, project_root, stderr};
 use polars::prelude::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

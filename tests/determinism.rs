@@ -23,9 +23,7 @@
 //! quarantined as a duplicate, and the run record shows the first quarantined rows. The
 //! reordered copy is checked to list some folder otherwise than the sample does.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -3,9 +3,7 @@
 //! fails when it misdescribes the data), a research extract appears once its file exists, and
 //! the report's annex describes the published tables in words.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;

@@ -11,9 +11,7 @@
 //! linear programming (microlp). The declared protection level: the interval must reach 5
 //! (the group may be large) or cover the whole range 1–4.
 
-mod common;
-
-use common::{nqs, project_root, stderr};
+use crate::common::{nqs, project_root, stderr};
 use polars::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};

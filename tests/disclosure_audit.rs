@@ -7,9 +7,7 @@
 //! level or a withheld cell recovered exactly. Its own self-test (a planted leak: two withheld
 //! cells summing to 2) shows it bites.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::path::Path;
 use std::process::{Command, Output};
 

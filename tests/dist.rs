@@ -2,9 +2,7 @@
 //! script `make dist` runs) from the binary cargo built, copied to another place, it loads the
 //! `libduckdb.so` beside it and makes the sample report.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

@@ -3,9 +3,7 @@
 //! as it was; the next year's report follows up the published recommendations, with the
 //! Ministry's decision the analyst recorded; analysts' commentary cites figures that are checked.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

@@ -4,9 +4,7 @@
 //! are laid over a copy of the sample and ingested with the real binary; the lake, the
 //! quarantine and the manifest are then read back.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use polars::prelude::*;
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -2,9 +2,7 @@
 //! through the declared layout, and two runs on the same lake, with different DuckDB thread
 //! counts, write identical outputs.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::path::Path;
 use std::process::Command;
 

@@ -1,9 +1,7 @@
 //! How the binary explains a failure: `error: …` then one `caused by: …` per cause, each cause
 //! printed once (no message embeds the text of the error that is also its source).
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::process::{Command, Output};
 
 const NO_SUCH_FILE: &str = "No such file or directory";

@@ -3,9 +3,7 @@
 //! extract's; every selected record is written or counted as suppressed; no identifier leaves;
 //! the catalogue and `nqs query` see the extract.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use duckdb::Connection;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;

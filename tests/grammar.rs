@@ -3,14 +3,12 @@
 //! grammar's rules) and, for Russian, pymorphy3's agreement of nouns with every whole number
 //! 0..=10 000 and its genitive singular for decimal fractions.
 
-mod common;
-
 use nqs::grammar::{KkForm, kk_number, ru_count};
 use std::process::Command;
 
 #[test]
 fn kazakh_suffixes_match_the_cited_table() {
-    let path = common::project_root().join("tests/fixtures/grammar/kk_numbers.tsv");
+    let path = crate::common::project_root().join("tests/fixtures/grammar/kk_numbers.tsv");
     let text = std::fs::read_to_string(&path).unwrap();
     let mut checked = 0;
     for line in text
@@ -48,9 +46,9 @@ fn russian_agreement_matches_pymorphy3() {
         "год",
         "человек",
     ];
-    let py = common::python();
+    let py = crate::common::python();
     let out = Command::new(&py)
-        .arg(common::project_root().join("scripts/ru-agreement.py"))
+        .arg(crate::common::project_root().join("scripts/ru-agreement.py"))
         .args(nouns)
         .output()
         .unwrap_or_else(|e| panic!("{} (run `make setup`): {e}", py.display()));

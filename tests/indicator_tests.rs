@@ -2,9 +2,7 @@
 //! (`pipelines/indicators/<id>.test.toml`) pass, catch a wrong expectation, require a case per
 //! indicator, and bite (`--mutate`: mutants of each indicator's SQL are killed).
 
-mod common;
-
-use common::{copy_tree, project_root, stderr, stdout};
+use crate::common::{copy_tree, project_root, stderr, stdout};
 use std::path::Path;
 use std::process::{Command, Output};
 

@@ -1,8 +1,6 @@
 //! Ingest end to end: the real binary on small extracts, the lake read back.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use polars::prelude::*;
 use std::path::Path;
 

@@ -3,9 +3,7 @@
 //! be separated from what it introduces), and no page under half full before the annexes
 //! (except the title page and the body's last page, which the conclusion ends).
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 

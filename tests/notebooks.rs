@@ -5,9 +5,7 @@
 //! the catalogue `nqs.duckdb` unites five editions; and `nqs extract --year 2026`. A cell that raises (the notebooks assert
 //! their answers against the published tables) fails the test.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 use std::sync::OnceLock;

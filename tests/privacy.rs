@@ -4,9 +4,7 @@
 //! in the lake and the quarantine, and every file written and every line printed, scanned for
 //! IINs, phone numbers, e-mails and the input's names.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use nqs::pseudonym::Pseudonymiser;
 use polars::prelude::*;
 use std::io::Read;

@@ -6,9 +6,7 @@
 //! graduates under a title with a total row, vacancies by month. Then `nqs contract infer` on
 //! each, tried with `nqs contract check`.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::path::{Path, PathBuf};
 
 fn fixtures() -> PathBuf {

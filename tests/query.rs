@@ -2,9 +2,7 @@
 //! own reader, a bad query, the lake kept out of the default scope, and `nqs.duckdb` opened by
 //! Python's `duckdb` from a copy of the output folder.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use polars::prelude::*;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;

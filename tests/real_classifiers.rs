@@ -5,9 +5,7 @@
 //! nqs), which places each row in its tree by following its parent ids to the top and takes
 //! the level from that depth, never from the code's shape.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;

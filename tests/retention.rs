@@ -1,9 +1,7 @@
 //! `nqs retention`: the inbox's raw extracts against the period `pipelines/retention.toml`
 //! declares, counted from the ingest that last read each file.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 #[test]
 fn retention_lists_the_extracts_past_the_declared_period() {

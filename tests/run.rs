@@ -1,9 +1,7 @@
 //! `nqs run` on the committed sample: indicators recomputed independently with polars over the
 //! lake's Parquet files must match `indicators.parquet`; findings are written in both languages.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use polars::prelude::*;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;

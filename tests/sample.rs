@@ -2,9 +2,7 @@
 //! every deliberately bad row is quarantined or flagged. That nothing personal reaches any
 //! output is `tests/privacy.rs`'s scan, over the sample with the input cases laid over it.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use nqs::contract::Catalog;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -1,8 +1,6 @@
 //! `nqs schedule` and `nqs calendar` through the real binary.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 #[test]
 fn schedule_names_the_missing_and_late_submissions() {

@@ -4,9 +4,7 @@
 //! are `indicators.parquet`'s rows. The check is shown to fail on a structure missing a code, on
 //! a code without a Kazakh name and on a changed value.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -151,6 +149,12 @@ fn the_check_fails_when_a_code_has_no_kazakh_name() {
     assert!(!o.status.success());
     // Every code list's total is named "Барлығы": each of them is reported.
     let err = stderr(&o);
-    assert!(err.contains("code CL_REF_AREA._T has no name in kk"), "{err}");
-    assert!(err.contains("code CL_NQF_LEVEL._T has no name in kk"), "{err}");
+    assert!(
+        err.contains("code CL_REF_AREA._T has no name in kk"),
+        "{err}"
+    );
+    assert!(
+        err.contains("code CL_NQF_LEVEL._T has no name in kk"),
+        "{err}"
+    );
 }

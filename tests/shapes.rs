@@ -4,9 +4,7 @@
 //! with the real binary, and the lake, the quarantine, the manifest and the console are read
 //! back.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use nqs::pseudonym::Pseudonymiser;
 use polars::prelude::*;
 use std::path::{Path, PathBuf};
