@@ -28,7 +28,6 @@ fn the_audit_finds_a_planted_leak_and_passes_a_safe_table() {
 }
 
 #[test]
-#[ignore = "4 of 63 primary cells still pinned: the engine does not model the C mark of a share (issue 26)"]
 fn no_withheld_group_of_the_sample_is_pinned_by_a_reader_of_the_published_tables() {
     let dir = sample_output("disclosure-audit", &[2026]);
     // The research extract is published to researchers: the reader has it too.
@@ -43,6 +42,55 @@ fn no_withheld_group_of_the_sample_is_pinned_by_a_reader_of_the_published_tables
         stderr(&o)
     );
     assert!(stdout(&o).contains("summary: 0 of "), "{}", stdout(&o));
+}
+
+/// A seed the engine was not tuned on, published with and without secondary suppression: the
+/// reader finds nothing with it, and the cells subtraction gives back without it.
+#[test]
+fn a_fresh_seed_withstands_the_audit_and_primary_suppression_alone_does_not() {
+    let root = tempfile::tempdir().unwrap().keep();
+    let data = root.join("data");
+    let generate = [
+        "generate",
+        "--seed",
+        "2031",
+        "--scale",
+        "small",
+        "--years",
+        "2022..2026",
+        "--out",
+    ];
+    let o = nqs(&root, &[&generate[..], &[data.to_str().unwrap()]].concat());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = nqs(&root, &["ingest", data.to_str().unwrap(), "--sample"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let shipped = project_root().join("pipelines");
+    let primary_only = root.join("primary-only");
+    copy_tree(&shipped, &primary_only);
+    let policy = primary_only.join("disclosure.toml");
+    let text = std::fs::read_to_string(&policy).unwrap();
+    assert!(text.contains("secondary = true"));
+    std::fs::write(
+        &policy,
+        text.replace("secondary = true", "secondary = false"),
+    )
+    .unwrap();
+    for (pipelines, safe) in [(&shipped, true), (&primary_only, false)] {
+        let args = ["run", "--year", "2026", "--as-of", SAMPLE_AS_OF];
+        let o = nqs_in(pipelines, &root, &args);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let o = nqs_in(pipelines, &root, &["extract", "--year", "2026"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let o = audit(&[&root.join("2026"), pipelines]);
+        let report = format!("{}\n{}", stdout(&o), stderr(&o));
+        assert_eq!(
+            o.status.success(),
+            safe,
+            "{}: {report}",
+            pipelines.display()
+        );
+        assert_eq!(report.contains("LEAK "), !safe, "{report}");
+    }
 }
 
 /// Secondary suppression keeps the key figures' national cells first (`keep_first` in

@@ -635,6 +635,16 @@ impl Model {
                     lp.known(p.1, p.2);
                 }
             }
+            // A C mark on a share tells a reader that one of its groups is small; the attacker
+            // is granted which one (the first: numerator, denominator, complement). Granting
+            // all of them would be more than the mark says: a share over 3 persons would then
+            // pin its numerator to 1..3, a range no suppression can widen.
+            if status[c] == Some(Rule::SmallCount)
+                && cell.unit != Unit::Count
+                && let Some(g) = cell.sensitive.first()
+            {
+                lp.range(g, 1.0, self.policy.min_persons - 1.0);
+            }
             if status[c].is_some() && cell.unit == Unit::Percent {
                 let n = cell.parts.iter().find(|p| p.0 == Part::Numerator);
                 let d = cell.parts.iter().find(|p| p.0 == Part::Denominator);
@@ -863,6 +873,7 @@ struct Attacker {
     unknown: BTreeMap<usize, (f64, f64)>,
     known: BTreeMap<usize, f64>,
     relations: Vec<(Vec<(usize, f64)>, bool)>,
+    ranges: Vec<(Vec<(usize, f64)>, f64, f64)>,
 }
 
 impl Attacker {
@@ -874,6 +885,10 @@ impl Attacker {
     }
     fn relation(&mut self, terms: &[(usize, f64)], equality: bool) {
         self.relations.push((terms.to_vec(), equality));
+    }
+    /// lo ≤ Σ coef·q ≤ hi.
+    fn range(&mut self, terms: &[(usize, f64)], lo: f64, hi: f64) {
+        self.ranges.push((terms.to_vec(), lo, hi));
     }
 
     fn bounds(&self, form: &[(usize, f64)]) -> (f64, f64) {
@@ -896,15 +911,19 @@ impl Attacker {
                 constant += c * v;
             }
         }
-        for (terms, equality) in &self.relations {
-            let mut rhs = 0.0;
+        let substituted = |terms: &[(usize, f64)]| {
+            let mut known = 0.0;
             let mut expr = Vec::new();
             for &(q, c) in terms {
                 match vars.get(&q) {
                     Some(v) => expr.push((*v, c)),
-                    None => rhs -= c * self.known.get(&q).copied().unwrap_or(0.0),
+                    None => known += c * self.known.get(&q).copied().unwrap_or(0.0),
                 }
             }
+            (expr, known)
+        };
+        for (terms, equality) in &self.relations {
+            let (expr, known) = substituted(terms);
             if expr.is_empty() {
                 continue;
             }
@@ -913,7 +932,14 @@ impl Attacker {
             } else {
                 microlp::ComparisonOp::Le
             };
-            p.add_constraint(expr.as_slice(), op, rhs);
+            p.add_constraint(expr.as_slice(), op, -known);
+        }
+        for (terms, lo, hi) in &self.ranges {
+            let (expr, known) = substituted(terms);
+            if !expr.is_empty() {
+                p.add_constraint(expr.as_slice(), microlp::ComparisonOp::Ge, lo - known);
+                p.add_constraint(expr.as_slice(), microlp::ComparisonOp::Le, hi - known);
+            }
         }
         match p.solve() {
             Ok(microlp::SolveOutcome::Solution(s)) => Some(s.objective() + constant),
