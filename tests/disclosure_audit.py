@@ -112,7 +112,7 @@ CERTS = {
     "certificates_revoked": "cr",
     "certificates_valid_year_end": "cv",
 }
-FAMILY = (
+FAMILY = (  # a list: `--same-persons` adds to it and to PERSONS
     list(DECISION_SHARES)
     + [
         "certificates_issued_share_of_passed",
@@ -1121,10 +1121,20 @@ def main(argv=None):
     ap.add_argument("--no-extract", action="store_true", help="leave the research extract out")
     ap.add_argument("--no-explain", action="store_true",
                     help="do not find which relations each leak needs (faster)")
+    ap.add_argument("--same-persons", action="append", default=[], metavar="NEW=KNOWN",
+                    help="indicator NEW counts the persons KNOWN (candidates_assessed or "
+                         "candidates_passed) counts, by breakdowns of its own, as its definition "
+                         "says: the reader models its cells as KNOWN's")
     ap.add_argument("--self-test", action="store_true")
     a = ap.parse_args(argv)
     if a.self_test:
         return self_test()
+    for pair in a.same_persons:
+        new, _, known = pair.partition("=")
+        if known not in PERSONS:
+            ap.error(f"--same-persons {pair}: {known} is not one of {sorted(PERSONS)}")
+        PERSONS[new] = PERSONS[known]
+        FAMILY.append(new)
     if a.year_dir is None or a.pipelines is None:
         ap.error("YEAR_DIR and PIPELINES_DIR are required")
     rows = read_table(a.year_dir)

@@ -93,6 +93,64 @@ fn a_fresh_seed_withstands_the_audit_and_primary_suppression_alone_does_not() {
     }
 }
 
+/// An indicator nobody told disclosure control about: persons assessed by age band and by
+/// region, sharing its units with the pass rate and the persons assessed, with no relation
+/// declared anywhere. The model finds its links in the units; the reader, told by the
+/// definition that it counts `candidates_assessed`'s persons, finds nothing.
+#[test]
+fn an_unseen_person_counting_indicator_stays_protected() {
+    const ID: &str = "candidates_assessed_by_age_and_region";
+    let dir = sample_output("disclosure-unseen", &[]);
+    let pipelines = dir.join("pipelines");
+    copy_tree(&project_root().join("pipelines"), &pipelines);
+    let header = r#"id = "candidates_assessed_by_age_and_region"
+topic = "recognition"
+title = { kk = "Бағалаудан өткен кандидаттар, жас тобы мен өңір бойынша", ru = "Кандидаты, прошедшие оценку, по возрастным группам и регионам" }
+definition = { kk = "Жыл ішінде бағалаудан өткен кандидаттар саны; әр адам бір ұяшықта бір рет.", ru = "Число кандидатов, прошедших оценку в году; каждое лицо в ячейке один раз." }
+formula = "count(distinct person_id of recognition_results: result in (passed, failed))"
+unit = "count"
+breakdowns = ["total", "age_band", "region"]
+higher_is_better = true
+sources = ["recognition_results"]
+counts_persons = true
+"#;
+    let sql = "with r as (\n    select d.year, d.person_id as counted, d.age_band, d.region\n    \
+               from decisions() d where d.result in ('passed', 'failed')\n)\n\
+               select * from count_cells('r', (select min(year(decision_date)) from recognition_results))\n";
+    write(&pipelines, &format!("indicators/{ID}.toml"), header);
+    write(&pipelines, &format!("indicators/{ID}.sql"), sql);
+    let run = ["run", "--year", "2026", "--as-of", SAMPLE_AS_OF];
+    let o = nqs_in(&pipelines, &dir, &run);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = nqs_in(&pipelines, &dir, &["extract", "--year", "2026"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let table = read_parquet(&dir.join("2026/indicators.parquet"));
+    let ids = strs(&table, "indicator_id");
+    let conf = strs(&table, "conf_status");
+    let of_new = |flag: &str| {
+        ids.iter()
+            .zip(&conf)
+            .filter(|(i, c)| i.as_deref() == Some(ID) && c.as_deref() == Some(flag))
+            .count()
+    };
+    assert!(
+        of_new("C") > 0 && of_new("F") > 0,
+        "the new indicator has small groups to protect"
+    );
+    let same = std::ffi::OsString::from(format!("{ID}=candidates_assessed"));
+    let o = Command::new(python())
+        .arg(project_root().join("tests/disclosure_audit.py"))
+        .arg(dir.join("2026"))
+        .arg(&pipelines)
+        .arg("--same-persons")
+        .arg(same)
+        .output()
+        .unwrap();
+    let report = format!("{}\n{}", stdout(&o), stderr(&o));
+    assert!(o.status.success(), "the audit found leaks:\n{report}");
+    assert!(report.contains("summary: 0 of "), "{report}");
+}
+
 /// Secondary suppression keeps the key figures' national cells first (`keep_first` in
 /// `pipelines/disclosure.toml`); the report's part 1 prints those of `layout.toml`. The two
 /// lists must name the same indicators, or a key figure loses its priority unnoticed.
