@@ -368,8 +368,16 @@ fn published_counts(project: &Project, period: &Period) -> Result<disclosure::Pu
             .indicators()
             .map_err(|e| RunError::Editions(Box::new(e)))?
         {
-            if let Some(v) = r.value {
-                out.insert((r.indicator_id, r.year, r.breakdown, r.breakdown_value), v);
+            if r.value.is_some() {
+                let cell = disclosure::PublishedCell {
+                    value: r.value,
+                    numerator: r.numerator,
+                    denominator: r.denominator,
+                };
+                out.insert(
+                    (r.indicator_id, r.year, r.breakdown, r.breakdown_value),
+                    cell,
+                );
             }
         }
     }

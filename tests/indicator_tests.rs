@@ -51,7 +51,7 @@ fn a_wrong_expected_value_fails_naming_the_case_and_row() {
         .path()
         .join("indicators/candidates_absent_share.test.toml");
     let text = std::fs::read_to_string(&file).unwrap();
-    let right = "2025, region,    750000000,       50,    1,         2";
+    let right = "2025, total,     total,           50,    2,         4";
     assert!(
         text.contains(right),
         "the case this test alters has changed"
@@ -60,7 +60,7 @@ fn a_wrong_expected_value_fails_naming_the_case_and_row() {
         &file,
         text.replace(
             right,
-            "2025, region,    750000000,       60,    1,         2",
+            "2025, total,     total,           60,    2,         4",
         ),
     )
     .unwrap();
@@ -77,7 +77,7 @@ fn a_wrong_expected_value_fails_naming_the_case_and_row() {
         "{out}"
     );
     assert!(
-        out.contains("2025 region=750000000 (line ") && out.contains("value expected 60, got 50"),
+        out.contains("2025 total=total (line ") && out.contains("value expected 60, got 50"),
         "{out}"
     );
     assert!(stderr(&o).contains("1 of 2 indicator test cases failed"));
@@ -88,12 +88,12 @@ fn an_extra_row_of_an_expected_breakdown_fails() {
     let dir = pipelines_copy();
     let file = dir
         .path()
-        .join("indicators/candidates_absent_share.test.toml");
+        .join("indicators/recognition_pass_rate.test.toml");
     let text = std::fs::read_to_string(&file).unwrap();
-    let row = "2025, region,    750000000,       50,    1,         2\n";
+    let row = "2025, region,    750000000,       50,    2,         4\n";
     assert!(text.contains(row), "the case this test alters has changed");
     std::fs::write(&file, text.replacen(row, "", 1)).unwrap();
-    let o = nqs_test(dir.path(), &["--indicator", "candidates_absent_share"]);
+    let o = nqs_test(dir.path(), &["--indicator", "recognition_pass_rate"]);
     let out = stdout(&o);
     assert_eq!(o.status.code(), Some(1), "{out}");
     assert!(

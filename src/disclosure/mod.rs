@@ -163,9 +163,18 @@ pub enum Rule {
     EditionDifference,
 }
 
-/// Person counts a published edition printed, by (indicator, year, breakdown, value): what a
+/// What a published edition printed of each person-counting cell, by (indicator, year,
+/// breakdown, value): the count, or a share's or rate's numerator and denominator — what a
 /// reader holding that edition can subtract from this one.
-pub type Published = BTreeMap<(String, i32, String, String), f64>;
+pub type Published = BTreeMap<(String, i32, String, String), PublishedCell>;
+
+/// One cell as an edition printed it (None: withheld, or not part of the cell's unit).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct PublishedCell {
+    pub value: Option<f64>,
+    pub numerator: Option<f64>,
+    pub denominator: Option<f64>,
+}
 
 /// Cells withheld by each rule, out of all published cells.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -242,10 +251,7 @@ pub fn protect(
         .iter()
         .map(|c| {
             c.primary.or_else(|| {
-                let now = rows[c.row].value?;
-                let then = *published.get(&c.key)?;
-                let d = (now - then).abs();
-                (c.unit == Unit::Count && d > 1e-9 && d < policy.min_persons)
+                edition_difference(c, published.get(&c.key)?, policy)
                     .then_some(Rule::EditionDifference)
             })
         })
@@ -660,6 +666,23 @@ impl Model {
     }
 }
 
+/// Whether a group of the cell (a count; a share's or rate's numerator or denominator) moved
+/// since the published edition by fewer than the minimum group: the difference of the two
+/// editions would publish the persons a provider's correction added or removed.
+fn edition_difference(cell: &Cell, then: &PublishedCell, policy: &Policy) -> bool {
+    cell.parts.iter().any(|&(part, _, now)| {
+        let then = match part {
+            Part::Value => then.value,
+            Part::Numerator => then.numerator,
+            Part::Denominator => then.denominator,
+        };
+        then.is_some_and(|then| {
+            let d = (now - then).abs();
+            d > 1e-9 && d < policy.min_persons
+        })
+    })
+}
+
 /// A count of 0 in a cell (year, breakdown, value) where a share is withheld for telling a
 /// small group's outcome (0 % or 100 %) tells the same: "nobody passed" beside 1–4 persons
 /// assessed is the attribute disclosure the share's suppression prevents. Such zeros are
@@ -873,8 +896,11 @@ struct Attacker {
     unknown: BTreeMap<usize, (f64, f64)>,
     known: BTreeMap<usize, f64>,
     relations: Vec<(Vec<(usize, f64)>, bool)>,
-    ranges: Vec<(Vec<(usize, f64)>, f64, f64)>,
+    ranges: Vec<Range>,
 }
+
+/// lo ≤ Σ coef·q ≤ hi.
+type Range = (Vec<(usize, f64)>, f64, f64);
 
 impl Attacker {
     fn unknown(&mut self, q: usize, bounds: (f64, f64)) {

@@ -94,29 +94,44 @@ pub fn read(
     patterns(conn).map_err(setup_err)
 }
 
-/// The patterns of the units read into `disclosure_units`.
+/// The patterns of the units read into `disclosure_units`, one (kind, breakdown) at a time.
+///
+/// At national scale the table holds tens of millions of rows, and a unit's terms are gathered
+/// by an unordered `list` sorted afterwards: an ordered aggregate (`string_agg(… order by …)`)
+/// keeps a sort per unit and needed more than 11 GiB for the two-year national set. Blocks of
+/// different breakdowns share no unit row, so each (kind, breakdown) is grouped on its own; the
+/// order is that of one query over all (kind, breakdown, value, terms).
 fn patterns(conn: &Connection) -> Result<Microdata, duckdb::Error> {
+    let mut blocks = conn.prepare(
+        "select distinct kind, breakdown from disclosure_units order by kind, breakdown",
+    )?;
+    let blocks: Vec<(String, String)> = blocks
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
     let mut stmt = conn.prepare(
         "with u as (
              select kind, breakdown, breakdown_value,
-                    string_agg(indicator || chr(31) || year || chr(31) || part || chr(31) || n,
-                               chr(30) order by indicator, year, part) as terms
+                    array_to_string(list_sort(list(indicator || chr(31) || year || chr(31) ||
+                                                   part || chr(31) || n)), chr(30)) as terms
              from disclosure_units
+             where kind = ? and breakdown = ?
              group by kind, breakdown, breakdown_value, unit_id)
          select kind, breakdown, breakdown_value, terms, count(*)::double as units
          from u group by all order by all",
     )?;
-    let mut rows = stmt.query([])?;
     let mut out = Microdata::default();
-    while let Some(r) = rows.next()? {
-        let terms: String = r.get(3)?;
-        out.patterns.push(Pattern {
-            kind: r.get(0)?,
-            breakdown: r.get(1)?,
-            value: r.get(2)?,
-            terms: terms.split('\u{1e}').filter_map(parse_term).collect(),
-            units: r.get(4)?,
-        });
+    for (kind, breakdown) in &blocks {
+        let mut rows = stmt.query([kind, breakdown])?;
+        while let Some(r) = rows.next()? {
+            let terms: String = r.get(3)?;
+            out.patterns.push(Pattern {
+                kind: r.get(0)?,
+                breakdown: r.get(1)?,
+                value: r.get(2)?,
+                terms: terms.split('\u{1e}').filter_map(parse_term).collect(),
+                units: r.get(4)?,
+            });
+        }
     }
     Ok(out)
 }
