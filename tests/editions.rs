@@ -227,6 +227,8 @@ fn publish_freezes_revisions_are_flagged_and_the_next_year_follows_up() {
         "{}",
         ran["disclosure"]
     );
+    // Every group of persons a cell publishes: a count's value, a share's or rate's numerator
+    // and denominator.
     let person_counts: Vec<String> = std::fs::read_dir(project_root().join("pipelines/indicators"))
         .unwrap()
         .flatten()
@@ -238,11 +240,12 @@ fn publish_freezes_revisions_are_flagged_and_the_next_year_follows_up() {
         .filter_map(|p| {
             let h: toml::Value = toml::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
             (h.get("counts_persons").and_then(|v| v.as_bool()) == Some(true)
-                && h.get("unit").and_then(|v| v.as_str()) == Some("count"))
+                && h.get("units").is_none())
             .then(|| h["id"].as_str().unwrap().to_string())
         })
         .collect();
-    let cells = |dir: &Path| -> std::collections::BTreeMap<(String, i64, String, String), f64> {
+    type Groups = std::collections::BTreeMap<(String, i64, String, String, &'static str), f64>;
+    let cells = |dir: &Path| -> Groups {
         let df = read_parquet(&dir.join("indicators.parquet"));
         let col = |n: &str| strs(&df, n);
         let (ids, bs, vs) = (
@@ -257,26 +260,32 @@ fn publish_freezes_revisions_are_flagged_and_the_next_year_follows_up() {
             .unwrap()
             .into_iter()
             .collect();
-        let values: Vec<Option<f64>> = df
-            .column("value")
-            .unwrap()
-            .f64()
-            .unwrap()
-            .into_iter()
-            .collect();
-        (0..df.height())
-            .filter_map(|i| {
-                Some((
-                    (
-                        ids[i].clone()?,
-                        years[i]? as i64,
-                        bs[i].clone()?,
-                        vs[i].clone()?,
-                    ),
-                    values[i]?,
-                ))
-            })
-            .collect()
+        let floats = |n: &str| -> Vec<Option<f64>> {
+            df.column(n).unwrap().f64().unwrap().into_iter().collect()
+        };
+        let parts = [
+            ("value", floats("value")),
+            ("numerator", floats("numerator")),
+            ("denominator", floats("denominator")),
+        ];
+        let mut out = Groups::new();
+        for i in 0..df.height() {
+            let (Some(id), Some(y), Some(b), Some(v)) =
+                (ids[i].clone(), years[i], bs[i].clone(), vs[i].clone())
+            else {
+                continue;
+            };
+            // A share's value is a percentage, not a group: its parts are.
+            let has_parts = parts[1].1[i].is_some();
+            for (name, column) in &parts {
+                if let Some(x) = column[i]
+                    && (*name != "value" || !has_parts)
+                {
+                    out.insert((id.clone(), y as i64, b.clone(), v.clone(), *name), x);
+                }
+            }
+        }
+        out
     };
     let (then, now) = (cells(&edition), cells(&out.join("2025")));
     let mut compared = 0;
