@@ -30,7 +30,7 @@ pub const MANIFEST_FILE: &str = "manifest.json";
 const KEPT: [&str; 6] = [
     "indicators.parquet",
     "findings.json",
-    crate::run::RECORD_FILE,
+    crate::connection::RECORD_FILE,
     crate::sdmx::DATA_FILE,
     crate::sdmx::STRUCTURE_FILE,
     crate::dictionary::MARKDOWN_FILE,
@@ -89,7 +89,7 @@ pub enum EditionError {
     )]
     Deadline { year: i32, text: String },
     #[error(transparent)]
-    Run(#[from] crate::run::RunError),
+    Run(#[from] crate::connection::ConnectionError),
     #[error("rendering the edition")]
     Report(#[source] Box<crate::report::ReportError>),
     #[error(transparent)]
@@ -385,7 +385,7 @@ pub fn seal(
         project.lake_dir().join(crate::lake::MANIFEST_NAME),
         MANIFEST_FILE,
     )?;
-    let record = crate::run::RunRecord::read(project, year)?;
+    let record = crate::connection::RunRecord::read(project, year)?;
     let findings = crate::findings::read_outputs(&year_dir)?;
     let mut files = BTreeMap::new();
     let mut names: Vec<String> = std::fs::read_dir(staging)

@@ -12,6 +12,7 @@
 pub mod atomic;
 pub mod calendar;
 pub mod charts;
+pub mod connection;
 pub mod contract;
 pub mod dictionary;
 pub mod disclosure;

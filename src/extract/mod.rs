@@ -50,7 +50,7 @@ pub enum ExtractError {
     #[error(transparent)]
     Disclosure(#[from] crate::disclosure::DisclosureError),
     #[error(transparent)]
-    Run(#[from] crate::run::RunError),
+    Connection(#[from] crate::connection::ConnectionError),
     #[error("describing the extract in the data dictionary")]
     Dictionary(#[from] crate::dictionary::DictionaryError),
     /// DuckDB refused a step; `step` says which (the rows' SQL, a level's expression, ...).
@@ -114,12 +114,12 @@ pub struct LevelChosen {
 /// `extract.json`, then refreshes the catalogue (`output/nqs.duckdb`) so it has a view of it,
 /// and the year's data dictionary and `datapackage.json` so they describe it.
 ///
-/// Errors: the declaration's ([`Spec::load`]); the lake's ([`crate::run::connect`]); DuckDB's
+/// Errors: the declaration's ([`Spec::load`]); the lake's ([`crate::connection::connect`]); DuckDB's
 /// for a step of the declared SQL ([`ExtractError::Duck`]); [`ExtractError::Identifying`] when a
 /// column would carry an IIN, a BIN or a lake pseudonym; [`ExtractError::Write`].
 pub fn extract(project: &Project, period: &Period) -> Result<ExtractSummary, ExtractError> {
     let spec = Spec::load(project.pipelines())?;
-    let conn = crate::run::connect(project, period)?;
+    let conn = crate::connection::connect(project, period)?;
     let duck = |step: &str| {
         let step = step.to_string();
         move |e: duckdb::Error| ExtractError::Duck {

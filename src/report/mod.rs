@@ -76,8 +76,9 @@ pub enum ReportError {
     Pdf(Vec<TypstDiagnostic>),
     #[error(transparent)]
     Chart(#[from] ChartError),
+    /// The run record `nqs run` left (or its absence).
     #[error(transparent)]
-    Run(#[from] crate::run::RunError),
+    RunRecord(#[from] crate::connection::ConnectionError),
     #[error(transparent)]
     Layout(#[from] layout::LayoutError),
     #[error(transparent)]
@@ -1002,7 +1003,7 @@ pub fn render_into(
     out: &Path,
     edition: Option<u32>,
 ) -> Result<ReportSummary, ReportError> {
-    use crate::run::RunRecord;
+    use crate::connection::RunRecord;
     let record = RunRecord::read(project, year)?;
     if let Some(day) = as_of
         && day != record.as_of
