@@ -31,6 +31,7 @@ pub mod lock;
 pub mod period;
 pub mod project;
 pub mod pseudonym;
+pub mod publish;
 pub mod quarantine;
 pub mod query;
 pub mod report;
