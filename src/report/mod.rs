@@ -1047,12 +1047,18 @@ pub fn render_into(
     };
     // Submissions of the year due by the judging day and never received make its figures
     // incomplete; the tables drawing on their sources say so.
-    let missing: Vec<crate::schedule::Expected> = crate::schedule::assess(project, &period)
-        .map_err(|e| ReportError::Context(format!("the schedule of submissions: {e}")))?
-        .submissions
-        .into_iter()
-        .filter(|e| e.status == crate::schedule::Status::Missing)
-        .collect();
+    let missing: Vec<crate::schedule::Expected> = crate::schedule::assess(
+        &project.schedule,
+        &project.calendar,
+        &project.lake_dir(),
+        project.output(),
+        &period,
+    )
+    .map_err(|e| ReportError::Context(format!("the schedule of submissions: {e}")))?
+    .submissions
+    .into_iter()
+    .filter(|e| e.status == crate::schedule::Status::Missing)
+    .collect();
     let labels = |b: &str, v: &str, l: &str| {
         let l = if l == "kk" {
             crate::findings::Lang::Kk
