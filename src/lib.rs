@@ -28,6 +28,7 @@ pub mod infer;
 pub mod ingest;
 pub mod lake;
 pub mod lock;
+pub mod outputs;
 pub mod period;
 pub mod project;
 pub mod pseudonym;

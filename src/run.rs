@@ -27,12 +27,9 @@ pub enum RunError {
     Findings(#[from] FindingsError),
     #[error("writing the indicator tables")]
     Output(#[from] OutputError),
-    #[error("writing the indicators as SDMX")]
-    Sdmx(#[from] crate::sdmx::SdmxError),
-    #[error("writing the DuckDB catalogue of the published tables")]
-    Catalogue(#[from] crate::query::QueryError),
-    #[error("writing the data dictionary")]
-    Dictionary(#[from] crate::dictionary::DictionaryError),
+    /// SDMX, the catalogue or the dictionary: see [`crate::outputs::OutputsError`].
+    #[error(transparent)]
+    Outputs(#[from] crate::outputs::OutputsError),
     #[error("cannot write {}", path.display())]
     Write {
         path: PathBuf,
@@ -158,9 +155,7 @@ pub fn run(
         lake_runs,
     };
     write_json(&dir.join(RECORD_FILE), &record)?;
-    crate::query::write_catalogue(project.output())?;
-    crate::sdmx::write(project, period, &dir, &rows, &indicators)?;
-    crate::dictionary::write_all(project, period.year)?;
+    crate::outputs::write(project, period, &dir, &rows, &indicators)?;
     Ok(RunSummary {
         period: *period,
         first_year: period.window().first(),

@@ -26,6 +26,7 @@
 //! text column is checked to hold no 12-digit number (an IIN or a BIN) and none of the lake's
 //! pseudonyms; the files are written beside their place and renamed into it.
 
+use crate::outputs::OutputsError;
 use crate::period::Period;
 use crate::project::Project;
 use crate::pseudonym::Pseudonymiser;
@@ -52,7 +53,10 @@ pub enum ExtractError {
     #[error(transparent)]
     Connection(#[from] crate::connection::ConnectionError),
     #[error("describing the extract in the data dictionary")]
-    Dictionary(#[from] crate::dictionary::DictionaryError),
+    Dictionary(#[source] crate::dictionary::DictionaryError),
+    /// Any other output the refresh writes (none but the catalogue and the dictionary today).
+    #[error(transparent)]
+    Outputs(OutputsError),
     /// DuckDB refused a step; `step` says which (the rows' SQL, a level's expression, ...).
     #[error("{step}: {message}")]
     Duck { step: String, message: String },
@@ -274,17 +278,22 @@ pub fn extract(project: &Project, period: &Period) -> Result<ExtractSummary, Ext
             source,
         }
     })?;
-    crate::query::write_catalogue(project.output()).map_err(|e| ExtractError::Duck {
-        step: "refreshing the catalogue".into(),
-        message: e.to_string(),
-    })?;
-    // The dictionary and the data package describe the extract from now on; before the year's
-    // `nqs run` there is nothing to describe yet, and that run will include it.
-    match crate::dictionary::write_all(project, period.year) {
-        Ok(_) | Err(crate::dictionary::DictionaryError::NotRun { .. }) => {}
-        Err(e) => return Err(e.into()),
-    }
+    // The catalogue and the dictionary describe the extract from now on.
+    crate::outputs::refresh(project, period.year).map_err(refresh_error)?;
     Ok(summary)
+}
+
+/// A failed refresh as the extract has always said it: the catalogue's as a DuckDB step, the
+/// dictionary's as describing the extract.
+fn refresh_error(e: OutputsError) -> ExtractError {
+    match e {
+        OutputsError::Catalogue(e) => ExtractError::Duck {
+            step: "refreshing the catalogue".into(),
+            message: e.to_string(),
+        },
+        OutputsError::Dictionary(e) => ExtractError::Dictionary(e),
+        other => ExtractError::Outputs(other),
+    }
 }
 
 /// `extract_recoded`: the person, each quasi-identifier at its level and the kept columns.
