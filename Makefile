@@ -26,6 +26,7 @@ test: setup
 	cargo test --locked
 
 lint: setup
+	python3 scripts/check_imports.py
 	cargo fmt --all -- --check
 	cargo clippy --locked --all-targets -- -D warnings
 

@@ -30,13 +30,13 @@ use std::path::{Path, PathBuf};
 /// The published tables' wording, in the pipelines folder.
 pub const WORDING_FILE: &str = "dictionary.toml";
 /// The research extract's declaration, in the pipelines folder.
-pub const EXTRACT_FILE: &str = crate::extract::SPEC_FILE;
+pub const EXTRACT_FILE: &str = crate::extract::spec::SPEC_FILE;
 /// The dictionary for people, in the year's folder.
 pub const MARKDOWN_FILE: &str = "dictionary.md";
 /// The Frictionless Data Package descriptor, in the year's folder.
 pub const PACKAGE_FILE: &str = "datapackage.json";
 /// The folder of the research extract, in the year's folder.
-pub const RESEARCH_DIR: &str = crate::extract::DIR;
+pub const RESEARCH_DIR: &str = crate::extract::spec::DIR;
 
 /// Why the dictionary could not be made.
 #[derive(Debug, thiserror::Error)]
@@ -230,7 +230,7 @@ struct ColumnWording {
 }
 
 /// A column of the research extract as the dictionary describes it (a quasi-identifier or a
-/// kept column of [`crate::extract::Spec`]).
+/// kept column of [`crate::extract::spec::Spec`]).
 #[derive(Debug)]
 struct ExtractColumn {
     name: String,
@@ -250,8 +250,8 @@ impl From<&crate::contract::Titles> for Text {
     }
 }
 
-impl From<&crate::extract::QuasiIdentifier> for ExtractColumn {
-    fn from(q: &crate::extract::QuasiIdentifier) -> ExtractColumn {
+impl From<&crate::extract::spec::QuasiIdentifier> for ExtractColumn {
+    fn from(q: &crate::extract::spec::QuasiIdentifier) -> ExtractColumn {
         ExtractColumn {
             name: q.name.clone(),
             codes: q.codes.clone(),
@@ -262,8 +262,8 @@ impl From<&crate::extract::QuasiIdentifier> for ExtractColumn {
     }
 }
 
-impl From<&crate::extract::Column> for ExtractColumn {
-    fn from(c: &crate::extract::Column) -> ExtractColumn {
+impl From<&crate::extract::spec::Column> for ExtractColumn {
+    fn from(c: &crate::extract::spec::Column) -> ExtractColumn {
         ExtractColumn {
             name: c.name.clone(),
             codes: c.codes.clone(),
@@ -420,7 +420,7 @@ impl Dictionary {
                 path: extract_toml.clone(),
                 message,
             };
-            let extract: crate::extract::Spec =
+            let extract: crate::extract::spec::Spec =
                 toml::from_str(&text).map_err(|e| invalid(e.to_string()))?;
             let k = extract.k.to_string();
             for t in dictionary.personal.values_mut() {
@@ -777,7 +777,7 @@ fn check_schema(table: &Table, schema: &[FileColumn]) -> Result<(), String> {
 /// The research extract's table: its columns as `extract.toml` declares them (the person, the
 /// quasi-identifiers, the kept columns), typed as its file holds them.
 fn extract_table(
-    extract: &crate::extract::Spec,
+    extract: &crate::extract::spec::Spec,
     path: String,
     schema: &[FileColumn],
     rows: usize,

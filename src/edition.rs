@@ -1,8 +1,8 @@
 //! Published editions: what the National body sent the Ministry (para. 21), frozen.
 //!
-//! `nqs publish --year Y` renders both reports without the draft mark and keeps them, with the
-//! indicators, the findings, the run record and the lake's manifest they were drawn from, in
-//! `output/editions/<Y>/<N>/` (N = 1, 2, … for a corrected re-issue). An edition is written in a
+//! `nqs publish --year Y` ([`crate::publish`]) renders both reports without the draft mark and
+//! keeps them, with the indicators, the findings, the run record and the lake's manifest they
+//! were drawn from, in `output/editions/<Y>/<N>/` (N = 1, 2, … for a corrected re-issue). An edition is written in a
 //! temporary folder, synced, renamed into place and made read-only; nothing nqs does later
 //! writes into it. `edition.json` lists every file's SHA-256 and each recommendation under a
 //! stable id (`<year>.<rule>.<k>`), which the analyst uses to record the Ministry's decision.
@@ -24,17 +24,6 @@ pub const EDITIONS_DIR: &str = "editions";
 pub const RECORD_FILE: &str = "edition.json";
 /// The lake's manifest as it stood at publication (its file name inside an edition).
 pub const MANIFEST_FILE: &str = "manifest.json";
-/// The year folder's files an edition keeps besides the PDFs: the figures and findings first
-/// (what makes an edition new), then the run record, the figures in SDMX and the dictionary
-/// that describes them.
-const KEPT: [&str; 6] = [
-    "indicators.parquet",
-    "findings.json",
-    crate::run::RECORD_FILE,
-    crate::sdmx::DATA_FILE,
-    crate::sdmx::STRUCTURE_FILE,
-    crate::dictionary::MARKDOWN_FILE,
-];
 
 #[derive(Debug, thiserror::Error)]
 pub enum EditionError {
@@ -88,10 +77,6 @@ pub enum EditionError {
         "the report deadline `{text}` in pipelines/schedule.toml ([report] deadline) is not a day of {year} in MM-DD"
     )]
     Deadline { year: i32, text: String },
-    #[error(transparent)]
-    Run(#[from] crate::run::RunError),
-    #[error("rendering the edition")]
-    Report(#[source] Box<crate::report::ReportError>),
     #[error(transparent)]
     Findings(#[from] crate::findings::FindingsError),
     #[error(transparent)]
@@ -279,199 +264,6 @@ pub fn staging_dir(output: &Path, year: i32, number: u32) -> PathBuf {
 /// The number the next edition of `year` gets.
 pub fn next_number(output: &Path, year: i32) -> Result<u32, EditionError> {
     Ok(latest(output, year)?.map_or(1, |s| s.edition.number + 1))
-}
-
-fn sha256_of(path: &Path) -> Result<String, EditionError> {
-    use sha2::Digest;
-    let bytes = std::fs::read(path).map_err(|source| EditionError::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    Ok(hex::encode(sha2::Sha256::digest(&bytes)))
-}
-
-fn sync(path: &Path) -> Result<(), EditionError> {
-    std::fs::File::open(path)
-        .and_then(|f| f.sync_all())
-        .map_err(|source| EditionError::Write {
-            path: path.to_path_buf(),
-            source,
-        })
-}
-
-/// What `nqs publish` made.
-#[derive(Debug, Clone, Serialize)]
-pub struct Published {
-    pub dir: PathBuf,
-    pub edition: Edition,
-    pub report: crate::report::ReportSummary,
-}
-
-/// `nqs publish --year Y`: renders both reports of `year` (from the year's current outputs,
-/// without the draft mark, numbered as the next edition) and seals them with their inputs as
-/// the next edition. `published` is the day of publication, kept in the record; after the
-/// para. 21 deadline the edition needs `late`, the reason, which the record keeps too.
-pub fn publish(
-    project: &crate::project::Project,
-    year: i32,
-    published: chrono::NaiveDate,
-    late: Option<&str>,
-) -> Result<Published, EditionError> {
-    // Judged before anything is rendered: a refused edition leaves no trace.
-    let deadline =
-        project
-            .schedule
-            .report_deadline(year)
-            .ok_or_else(|| EditionError::Deadline {
-                year,
-                text: project.schedule.report.deadline.clone(),
-            })?;
-    let late = lateness(year, deadline, published, late)?;
-    let number = next_number(project.output(), year)?;
-    let staging = staging_dir(project.output(), year, number);
-    // A staging folder left by an interrupted publish is not an edition: start it afresh.
-    if staging.exists() {
-        std::fs::remove_dir_all(&staging).map_err(|source| EditionError::Write {
-            path: staging.clone(),
-            source,
-        })?;
-    }
-    std::fs::create_dir_all(&staging).map_err(|source| EditionError::Write {
-        path: staging.clone(),
-        source,
-    })?;
-    let langs: Vec<String> = crate::report::LANGS.iter().map(|l| l.to_string()).collect();
-    let report = crate::report::render_into(project, year, None, &langs, &staging, Some(number))
-        .map_err(|e| {
-            let _ = std::fs::remove_dir_all(&staging);
-            EditionError::Report(Box::new(e))
-        })?;
-    let stored = seal(project, year, number, &staging, published, late)?;
-    let mut report = report;
-    for f in &mut report.files {
-        f.path = stored
-            .dir
-            .join(f.path.file_name().expect("a PDF's file name"));
-    }
-    Ok(Published {
-        dir: stored.dir,
-        edition: stored.edition,
-        report,
-    })
-}
-
-/// Completes an edition whose PDFs the report stage already rendered into `staging`: copies the
-/// year's outputs and the lake's manifest beside them, writes `edition.json`, syncs, renames the
-/// folder to its number and makes it read-only. Refuses (and removes `staging`) when the latest
-/// edition holds the same indicators and findings.
-pub fn seal(
-    project: &crate::project::Project,
-    year: i32,
-    number: u32,
-    staging: &Path,
-    published: chrono::NaiveDate,
-    late: Option<Late>,
-) -> Result<Stored, EditionError> {
-    let year_dir = project.year_dir(year);
-    let copy = |from: PathBuf, name: &str| -> Result<(), EditionError> {
-        let to = staging.join(name);
-        std::fs::copy(&from, &to).map_err(|source| EditionError::Read { path: from, source })?;
-        Ok(())
-    };
-    for name in KEPT {
-        copy(year_dir.join(name), name)?;
-    }
-    copy(
-        project.lake_dir().join(crate::lake::MANIFEST_NAME),
-        MANIFEST_FILE,
-    )?;
-    let record = crate::run::RunRecord::read(project, year)?;
-    let findings = crate::findings::read_outputs(&year_dir)?;
-    let mut files = BTreeMap::new();
-    let mut names: Vec<String> = std::fs::read_dir(staging)
-        .map_err(|source| EditionError::Read {
-            path: staging.to_path_buf(),
-            source,
-        })?
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().to_string())
-        .collect();
-    names.sort();
-    for name in names {
-        let path = staging.join(&name);
-        sync(&path)?;
-        files.insert(name, sha256_of(&path)?);
-    }
-    if let Some(last) = latest(project.output(), year)?
-        && KEPT[..2]
-            .iter()
-            .all(|n| last.edition.files.get(*n) == files.get(*n))
-    {
-        let _ = std::fs::remove_dir_all(staging);
-        return Err(EditionError::Unchanged {
-            year,
-            number: last.edition.number,
-            published: last.edition.published,
-        });
-    }
-    let edition = Edition {
-        year,
-        number,
-        as_of: record.as_of,
-        published,
-        files,
-        recommendations: recommendations_of(&findings),
-        late,
-    };
-    let record_path = staging.join(RECORD_FILE);
-    let write_err = |source| EditionError::Write {
-        path: record_path.clone(),
-        source,
-    };
-    crate::atomic::write_atomic(
-        &record_path,
-        serde_json::to_string_pretty(&edition)
-            .expect("an edition serialises")
-            .as_bytes(),
-    )
-    .map_err(write_err)?;
-    sync(&record_path)?;
-    let dir = staging
-        .parent()
-        .expect("the staging folder sits in the year's editions")
-        .join(number.to_string());
-    crate::atomic::step("rename", &dir)
-        .and_then(|()| std::fs::rename(staging, &dir))
-        .map_err(|source| EditionError::Write {
-            path: dir.clone(),
-            source,
-        })?;
-    sync(dir.parent().expect("an editions folder"))?;
-    read_only(&dir)?;
-    Ok(Stored { edition, dir })
-}
-
-/// Files 0444, the folder 0555: a published edition is not edited by mistake.
-fn read_only(dir: &Path) -> Result<(), EditionError> {
-    use std::os::unix::fs::PermissionsExt;
-    let set = |p: &Path, mode: u32| {
-        std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode)).map_err(|source| {
-            EditionError::Write {
-                path: p.to_path_buf(),
-                source,
-            }
-        })
-    };
-    for e in std::fs::read_dir(dir)
-        .map_err(|source| EditionError::Read {
-            path: dir.to_path_buf(),
-            source,
-        })?
-        .flatten()
-    {
-        set(&e.path(), 0o444)?;
-    }
-    set(dir, 0o555)
 }
 
 /// How a source's files changed between a published manifest and the lake now.

@@ -6,6 +6,7 @@
 //! nothing. Writes go to a staging folder first and are moved into place only when the whole
 //! run has succeeded, so a failed run leaves the lake as it was.
 
+use crate::contract::{ColumnType, Contract, Personal};
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -578,11 +579,40 @@ impl Drop for Staging {
     }
 }
 
+/// The lake's columns for a contract: declared columns (personal data transformed, dropped
+/// ones absent) and the lineage columns.
+pub(crate) fn lake_columns(contract: &Contract) -> Vec<(usize, String, DataType)> {
+    contract
+        .columns
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| {
+            let name = c.lake_name()?;
+            let dtype = match (c.personal, c.ty) {
+                (Some(Personal::Year), _) => DataType::Int64,
+                (_, ColumnType::List) => DataType::List(Box::new(scalar_dtype(c.value_type()))),
+                (_, t) => scalar_dtype(t),
+            };
+            Some((i, name, dtype))
+        })
+        .collect()
+}
+
+fn scalar_dtype(t: ColumnType) -> DataType {
+    match t {
+        ColumnType::Integer => DataType::Int64,
+        ColumnType::Float => DataType::Float64,
+        ColumnType::Date => DataType::Date,
+        ColumnType::Bool => DataType::Boolean,
+        _ => DataType::String,
+    }
+}
+
 /// `create table` for a source with no data yet: the lake's columns and types (as ingest
 /// writes them, lineage columns included), so SQL over an empty source returns no rows instead
 /// of failing on a missing view.
-pub fn empty_table_sql(contract: &crate::contract::Contract) -> String {
-    let mut cols: Vec<String> = crate::ingest::lake_columns(contract)
+pub fn empty_table_sql(contract: &Contract) -> String {
+    let mut cols: Vec<String> = lake_columns(contract)
         .into_iter()
         .map(|(_, name, dtype)| format!("\"{name}\" {}", duck_type(&dtype)))
         .collect();

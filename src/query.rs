@@ -163,7 +163,7 @@ fn published_views(output: &Path, relative: bool) -> Vec<String> {
     // `year` column.
     let mut research: std::collections::BTreeMap<String, Vec<String>> = Default::default();
     for (year, dir) in &years {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(dir.join(crate::extract::DIR))
+        let mut files: Vec<PathBuf> = std::fs::read_dir(dir.join(crate::extract::spec::DIR))
             .map(|d| d.flatten().map(|e| e.path()).collect())
             .unwrap_or_default();
         files.sort();
@@ -182,7 +182,7 @@ fn published_views(output: &Path, relative: bool) -> Vec<String> {
                 continue;
             }
             let path = if relative {
-                format!("{year}/{}/{name}.parquet", crate::extract::DIR)
+                format!("{year}/{}/{name}.parquet", crate::extract::spec::DIR)
             } else {
                 file.to_string_lossy().to_string()
             };
@@ -253,7 +253,7 @@ fn published_years(output: &Path) -> Vec<(i32, PathBuf)> {
                     let year: i32 = name.parse().ok().filter(|_| name.len() == 4)?;
                     let dir = e.path();
                     (dir.join("indicators.parquet").is_file()
-                        || dir.join(crate::extract::DIR).is_dir())
+                        || dir.join(crate::extract::spec::DIR).is_dir())
                     .then_some((year, dir))
                 })
                 .collect()

@@ -1511,14 +1511,18 @@ pub fn still_due(submissions: &[Expected], run_by: NaiveDate, published: bool) -
 }
 
 /// The schedule stage: the deadlines of `period.year` and the para. 7 submissions the lake
-/// holds, judged as of `period.as_of`.
+/// holds, judged as of `period.as_of`. It reads the deadlines (`schedule`), the working days
+/// (`calendar`), the submission log and the centres in the `lake` folder and the published
+/// editions in the `output` folder; the project's other parts are not its business (and a
+/// schedule that took the whole project would tie the two modules together).
 pub fn assess(
-    project: &crate::project::Project,
+    schedule: &Schedule,
+    calendar: &Calendar,
+    lake: &Path,
+    output: &Path,
     period: &crate::period::Period,
 ) -> Result<ScheduleSummary, ScheduleError> {
-    let schedule = &project.schedule;
-    let calendar = &project.calendar;
-    let lake = project.lake_dir();
+    let lake = lake.to_path_buf();
     let invalid = |message: String| ScheduleError::Invalid {
         path: lake.clone(),
         message,
@@ -1550,7 +1554,7 @@ pub fn assess(
     } else {
         None
     };
-    let editions: Vec<EditionSent> = crate::edition::editions(project.output(), period.year)
+    let editions: Vec<EditionSent> = crate::edition::editions(output, period.year)
         .map_err(|source| ScheduleError::Editions {
             year: period.year,
             source: Box::new(source),

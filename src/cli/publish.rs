@@ -19,7 +19,7 @@ pub fn run(g: &Global, a: Args) -> Result<ExitCode> {
     let _lock = super::lock_output(project.output(), &format!("nqs publish --year {}", a.year))?;
     // The deadline is judged on the same day every command judges from (`--as-of`, NQS_AS_OF).
     let day = g.as_of_or_today();
-    let published = nqs::edition::publish(&project, a.year, day, a.late.as_deref()).with_context(|| {
+    let published = nqs::publish::publish(&project, a.year, day, a.late.as_deref()).with_context(|| {
         format!(
             "publishing {} (it publishes what `nqs run --year {}` last computed; run it first if the data changed)",
             a.year, a.year

@@ -18,7 +18,13 @@ pub struct Args {
 
 pub fn run(g: &Global, a: Args) -> Result<ExitCode> {
     let project = g.project()?;
-    let summary = nqs::schedule::assess(&project, &g.period(a.year))?;
+    let summary = nqs::schedule::assess(
+        &project.schedule,
+        &project.calendar,
+        &project.lake_dir(),
+        project.output(),
+        &g.period(a.year),
+    )?;
     if g.json {
         g.print_json(&summary)?;
     } else {

@@ -23,13 +23,13 @@ pub struct Args {
 
 pub fn run(g: &Global, a: Args) -> Result<ExitCode> {
     if let (Some(dir), Some(year)) = (&a.export_setup, a.year) {
-        let script = nqs::run::export_setup(&g.project()?, &g.period(Some(year)), dir)?;
+        let script = nqs::connection::export_setup(&g.project()?, &g.period(Some(year)), dir)?;
         println!("{}", script.display());
         return Ok(ExitCode::SUCCESS);
     }
     let query = a.query.unwrap_or_default();
     let conn = match a.year {
-        Some(year) => nqs::run::connect(&g.project()?, &g.period(Some(year)))?,
+        Some(year) => nqs::connection::connect(&g.project()?, &g.period(Some(year)))?,
         None => nqs::sql::open_lake(&g.output.join("lake"))?,
     };
     let (header, rows) = nqs::sql::query_text(&conn, &query)?;

@@ -58,7 +58,13 @@ pub fn run(g: &Global, a: Args) -> Result<ExitCode> {
     };
     let reported = super::report::report_year(&project, g, &report_args)
         .with_context(|| format!("the yearly run of {} stopped after run", period.year))?;
-    let schedule = nqs::schedule::assess(&project, &period)?;
+    let schedule = nqs::schedule::assess(
+        &project.schedule,
+        &project.calendar,
+        &project.lake_dir(),
+        project.output(),
+        &period,
+    )?;
     let missing = schedule.still_due.missing;
     let (outcome, code) = if missing > 0 {
         ("done_with_missing", ExitCode::from(EXIT_MISSING))

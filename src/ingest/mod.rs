@@ -10,7 +10,7 @@
 pub mod read;
 pub mod shape;
 
-use crate::contract::{Catalog, ColumnType, Contract, Partition};
+use crate::contract::{Catalog, Contract, Partition};
 use crate::lake::{self, FileEntry, Lake, LakeError, PartitionKey, Staging};
 use crate::pseudonym::Pseudonymiser;
 use crate::quarantine::{self, ReasonCode, ReasonCount};
@@ -1306,35 +1306,6 @@ fn partitions_of(contract: &Contract, df: &DataFrame) -> PolarsResult<Vec<Partit
         .collect())
 }
 
-/// The lake's columns for a contract: declared columns (personal data transformed, dropped
-/// ones absent) and the lineage columns.
-pub(crate) fn lake_columns(contract: &Contract) -> Vec<(usize, String, DataType)> {
-    contract
-        .columns
-        .iter()
-        .enumerate()
-        .filter_map(|(i, c)| {
-            let name = c.lake_name()?;
-            let dtype = match (c.personal, c.ty) {
-                (Some(crate::contract::Personal::Year), _) => DataType::Int64,
-                (_, ColumnType::List) => DataType::List(Box::new(scalar_dtype(c.value_type()))),
-                (_, t) => scalar_dtype(t),
-            };
-            Some((i, name, dtype))
-        })
-        .collect()
-}
-
-fn scalar_dtype(t: ColumnType) -> DataType {
-    match t {
-        ColumnType::Integer => DataType::Int64,
-        ColumnType::Float => DataType::Float64,
-        ColumnType::Date => DataType::Date,
-        ColumnType::Bool => DataType::Boolean,
-        _ => DataType::String,
-    }
-}
-
 /// One file's accepted rows as the lake keeps them: `lake_columns`, then the file, the row
 /// number and the flags.
 fn batch_frame(
@@ -1344,7 +1315,7 @@ fn batch_frame(
 ) -> Result<DataFrame, PolarsError> {
     let height = checked.numbers.len();
     let mut columns: Vec<Column> = Vec::new();
-    for (i, name, dtype) in lake_columns(contract) {
+    for (i, name, dtype) in lake::lake_columns(contract) {
         let series = match &checked.columns[i] {
             Some(cells) => cells_series(&name, &dtype, cells)?,
             None => Series::full_null(name.into(), height, &dtype),
@@ -1518,7 +1489,7 @@ fn write_source(
             .filter(|k| !staging.is_staged(&lake.partition_path(&contract.id, **k))),
     );
     let nothing = BTreeSet::new();
-    let expected: Vec<String> = lake_columns(contract)
+    let expected: Vec<String> = lake::lake_columns(contract)
         .into_iter()
         .map(|(_, n, _)| n)
         .chain([lake::SOURCE_FILE, lake::SOURCE_ROW, lake::FLAGS].map(String::from))

@@ -76,8 +76,9 @@ pub enum ReportError {
     Pdf(Vec<TypstDiagnostic>),
     #[error(transparent)]
     Chart(#[from] ChartError),
+    /// The run record `nqs run` left (or its absence).
     #[error(transparent)]
-    Run(#[from] crate::run::RunError),
+    RunRecord(#[from] crate::connection::ConnectionError),
     #[error(transparent)]
     Layout(#[from] layout::LayoutError),
     #[error(transparent)]
@@ -1002,7 +1003,7 @@ pub fn render_into(
     out: &Path,
     edition: Option<u32>,
 ) -> Result<ReportSummary, ReportError> {
-    use crate::run::RunRecord;
+    use crate::connection::RunRecord;
     let record = RunRecord::read(project, year)?;
     if let Some(day) = as_of
         && day != record.as_of
@@ -1046,12 +1047,18 @@ pub fn render_into(
     };
     // Submissions of the year due by the judging day and never received make its figures
     // incomplete; the tables drawing on their sources say so.
-    let missing: Vec<crate::schedule::Expected> = crate::schedule::assess(project, &period)
-        .map_err(|e| ReportError::Context(format!("the schedule of submissions: {e}")))?
-        .submissions
-        .into_iter()
-        .filter(|e| e.status == crate::schedule::Status::Missing)
-        .collect();
+    let missing: Vec<crate::schedule::Expected> = crate::schedule::assess(
+        &project.schedule,
+        &project.calendar,
+        &project.lake_dir(),
+        project.output(),
+        &period,
+    )
+    .map_err(|e| ReportError::Context(format!("the schedule of submissions: {e}")))?
+    .submissions
+    .into_iter()
+    .filter(|e| e.status == crate::schedule::Status::Missing)
+    .collect();
     let labels = |b: &str, v: &str, l: &str| {
         let l = if l == "kk" {
             crate::findings::Lang::Kk
