@@ -59,6 +59,22 @@ pub struct RunSummary {
     pub indicator_seconds: f64,
     /// The five slowest indicator queries, slowest first: where to look when a run is slow.
     pub slowest: Vec<IndicatorTime>,
+    /// What disclosure control read and how long it took (varies run to run; never written).
+    pub disclosure_time: DisclosureTime,
+}
+
+/// Seconds of disclosure control: reading the units (profiles, then the representatives'
+/// rows) and choosing the cells to withhold, with the units and profiles read.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct DisclosureTime {
+    pub units: disclosure::units::ReadStats,
+    pub suppression_seconds: f64,
+}
+
+impl DisclosureTime {
+    pub fn seconds(&self) -> f64 {
+        self.units.profile_seconds + self.units.unit_seconds + self.suppression_seconds
+    }
 }
 
 /// How long one indicator's query took.
@@ -110,17 +126,18 @@ pub fn run(
     times.truncate(5);
     let entities = findings::entities_of(&book, &conn)?;
     // Last use of the connection: reading the units redefines the cell macros.
-    let micro = disclosure::units::read(
-        &conn,
-        &indicators,
-        &project.pipelines().join("disclosure.sql"),
-    )?;
+    let micro = disclosure::units::read(&conn, &indicators, project.pipelines())?;
     drop(conn);
     for r in rows.iter_mut() {
         r.provisional = period.is_provisional(r.year);
     }
     let published = published_counts(project, period)?;
+    let suppression_started = std::time::Instant::now();
     let protection = disclosure::protect(&mut rows, &indicators, &policy, &published, &micro)?;
+    let disclosure_time = DisclosureTime {
+        units: micro.read,
+        suppression_seconds: suppression_started.elapsed().as_secs_f64(),
+    };
     let dir = project.year_dir(period.year);
     indicators::write_outputs(&rows, &indicators, &dir)?;
     let values = Values::new(&rows, &indicators);
@@ -170,6 +187,7 @@ pub fn run(
         dir,
         indicator_seconds,
         slowest: times,
+        disclosure_time,
     })
 }
 

@@ -79,6 +79,17 @@ pub fn print(s: &RunSummary) {
             slowest.join(", ")
         );
     }
+    let d = &s.disclosure_time;
+    println!(
+        "disclosure control: {:.1} s ({} units in {} profiles: profiles {:.1} s, \
+         representatives' cells {:.1} s; suppression {:.1} s)",
+        d.seconds(),
+        d.units.units,
+        d.units.profiles,
+        d.units.profile_seconds,
+        d.units.unit_seconds,
+        d.suppression_seconds
+    );
     let dropped = s.withheld_by(Rule::BreakdownOfSmallTotal);
     if dropped > 0 {
         println!("not published: {dropped} breakdown cells of totals under 5 persons");

@@ -505,6 +505,7 @@ mod tests {
                     units,
                 })
                 .collect(),
+            ..Default::default()
         };
         (rows, micro)
     }
