@@ -144,3 +144,86 @@ fn a_lake_of_the_earlier_layout_is_refused_by_readers_and_upgraded_in_place_to_t
     assert!(o.status.success(), "{}", stderr(&o));
     let _ = std::fs::remove_dir_all(&out);
 }
+
+/// The upgrade is one journalled commit: crashed at its first staged link, at the journal's
+/// write and at a rename inside the commit, the next command finishes (or starts over) and
+/// gives the same files as an uninterrupted upgrade.
+#[test]
+fn an_upgrade_crashed_at_any_step_is_finished_by_the_next_command() {
+    let out = sample_output("lake-upgrade-crash", &[]);
+    let want = files(&out);
+    to_old_layout(&out);
+    let old = std::env::temp_dir().join(format!("nqs-lake-old-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&old);
+    copy_tree(&out, &old);
+    let sample = project_root().join("datasets/sample");
+    let args = ["ingest", sample.to_str().unwrap(), "--sample"];
+    let run = |failpoint: Option<&str>| {
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_nqs"));
+        c.arg("--output")
+            .arg(&out)
+            .arg("--pipelines")
+            .arg(project_root().join("pipelines"))
+            .args(args)
+            .env_remove("NQS_FAILPOINT");
+        if let Some(f) = failpoint {
+            c.env("NQS_FAILPOINT", f);
+        }
+        c.output().unwrap()
+    };
+    let listed = run(Some("list"));
+    assert!(listed.status.success(), "{}", stderr(&listed));
+    let steps: Vec<String> = stderr(&listed)
+        .lines()
+        .filter_map(|l| l.strip_prefix("nqs-failpoint "))
+        .map(str::to_string)
+        .collect();
+    // The upgrade's steps come first: a staged write per file, the journal, then the renames.
+    let journal = steps
+        .iter()
+        .position(|s| s.contains(".commit.json"))
+        .expect("the upgrade writes a journal")
+        + 1;
+    let rename = journal
+        + steps[journal..]
+            .iter()
+            .position(|s| s.split(' ').nth(1) == Some("rename"))
+            .unwrap()
+        + 3;
+    for n in [1, journal, rename] {
+        let _ = std::fs::remove_dir_all(&out);
+        copy_tree(&old, &out);
+        let o = run(Some(&n.to_string()));
+        assert!(
+            !o.status.success(),
+            "step {n} ({}) did not crash",
+            steps[n - 1]
+        );
+        let o = run(None);
+        assert!(o.status.success(), "after step {n}: {}", stderr(&o));
+        let got = files(&out);
+        let manifest = |m: &BTreeMap<String, Vec<u8>>| -> serde_json::Value {
+            serde_json::from_slice(&m["lake/_manifest.json"]).unwrap()
+        };
+        assert_eq!(
+            manifest(&got),
+            manifest(&want),
+            "after a crash at {}",
+            steps[n - 1]
+        );
+        let data = |m: &BTreeMap<String, Vec<u8>>| -> Vec<(String, Vec<u8>)> {
+            m.iter()
+                .filter(|(k, _)| k.ends_with(".parquet"))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect()
+        };
+        assert!(
+            data(&got) == data(&want),
+            "after a crash at {}",
+            steps[n - 1]
+        );
+        assert!(!out.join("lake/_quarantine").exists());
+    }
+    let _ = std::fs::remove_dir_all(&out);
+    let _ = std::fs::remove_dir_all(&old);
+}
