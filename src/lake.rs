@@ -1,5 +1,13 @@
-//! The Parquet lake: `output/lake/<source>/[year=YYYY/[month=MM/]]data.parquet`, zstd
-//! compressed, one file per partition, plus `_quarantine/<source>.parquet` and the manifest.
+//! The Parquet lake: `output/lake/<source>/[YYYY/[MM/]]data.parquet`, zstd compressed, one
+//! file per partition, and the manifest; beside it, `output/quarantine/<source>.parquet`.
+//!
+//! The partition folders are named by the year and month alone, not Hive's `year=YYYY`: a
+//! `key=value` folder makes pandas and pyarrow add the key as a dictionary (categorical)
+//! column, which clashes with a source's own `year` column and is no integer anywhere else.
+//! Readers filter on the rows' own columns instead, and every file carries full min/max
+//! statistics, so a year's filter still skips the other years' row groups. A lake written
+//! in the earlier layout (`year=YYYY/month=MM/`, `lake/_quarantine/`) is moved to this one by
+//! [`upgrade_layout`], journalled like any commit.
 //!
 //! Every row carries the file it came from (`_source_file`) so that a corrected resubmission
 //! of a file replaces exactly that file's rows, and ingesting the same file twice changes
@@ -18,7 +26,12 @@ pub const SOURCE_ROW: &str = "_source_row";
 pub const FLAGS: &str = "_flags";
 /// The manifest's file name in the lake's root.
 pub const MANIFEST_NAME: &str = "_manifest.json";
-const QUARANTINE: &str = "_quarantine";
+/// The quarantine's folder, beside the lake (`output/quarantine/`), outside the lake's
+/// `<source>/**/*.parquet` globs.
+pub const QUARANTINE_DIR: &str = "quarantine";
+/// Where the quarantine was kept before: inside the lake, where a glob over every source's
+/// files caught it.
+const LEGACY_QUARANTINE: &str = "_quarantine";
 const MANIFEST_FORMAT: u32 = 1;
 
 #[derive(Debug, thiserror::Error)]
@@ -50,6 +63,10 @@ pub enum LakeError {
         dir: PathBuf,
     },
     #[error(
+        "the lake at {lake} is in the layout of an earlier nqs (Hive folders such as {example}); `nqs ingest`, `nqs run`, `nqs report` and `nqs extract` move it to this version's layout in place before they start: run one of them (e.g. `nqs ingest` on the same inbox) once"
+    )]
+    OldLayout { lake: PathBuf, example: PathBuf },
+    #[error(
         "{path} was written by another version of nqs (its columns are {found}); ingest into a new lake, or delete {lake} and ingest every source again"
     )]
     QuarantineChanged {
@@ -77,23 +94,45 @@ impl PartitionKey {
     pub fn rel_dir(&self) -> String {
         match self {
             PartitionKey::All => String::new(),
-            PartitionKey::Year(y) => format!("year={y}"),
-            PartitionKey::Month(y, m) => format!("year={y}/month={m:02}"),
+            PartitionKey::Year(y) => format!("{y:04}"),
+            PartitionKey::Month(y, m) => format!("{y:04}/{m:02}"),
         }
     }
 
+    /// The key of a partition folder (`2024`, `2024/03`, or `""` for the whole source).
     pub fn parse(rel_dir: &str) -> Option<PartitionKey> {
+        Self::parse_with(rel_dir, "", "")
+    }
+
+    /// The key of a partition folder of the earlier, Hive-style layout (`year=2024/month=03`).
+    fn parse_legacy(rel_dir: &str) -> Option<PartitionKey> {
+        Self::parse_with(rel_dir, "year=", "month=")
+    }
+
+    fn parse_with(rel_dir: &str, year_key: &str, month_key: &str) -> Option<PartitionKey> {
         if rel_dir.is_empty() {
             return Some(PartitionKey::All);
         }
         let mut parts = rel_dir.split('/');
-        let year = parts.next()?.strip_prefix("year=")?.parse().ok()?;
-        match parts.next() {
-            None => Some(PartitionKey::Year(year)),
-            Some(m) => Some(PartitionKey::Month(
-                year,
-                m.strip_prefix("month=")?.parse().ok()?,
-            )),
+        let year = parts.next()?.strip_prefix(year_key)?.parse().ok()?;
+        let key = match parts.next() {
+            None => PartitionKey::Year(year),
+            Some(m) => {
+                let m = m.strip_prefix(month_key)?;
+                if m.len() != 2 {
+                    return None;
+                }
+                PartitionKey::Month(year, m.parse().ok().filter(|m| (1..=12).contains(m))?)
+            }
+        };
+        parts.next().is_none().then_some(key)
+    }
+
+    /// The partition's year, when it has one.
+    pub fn year(&self) -> Option<i32> {
+        match self {
+            PartitionKey::All => None,
+            PartitionKey::Year(y) | PartitionKey::Month(y, _) => Some(*y),
         }
     }
 }
@@ -184,7 +223,7 @@ impl Lake {
     }
 
     pub fn quarantine_path(&self, source: &str) -> PathBuf {
-        self.root.join(QUARANTINE).join(format!("{source}.parquet"))
+        quarantine_dir(&self.root).join(format!("{source}.parquet"))
     }
 
     /// The partitions a source has in the lake now.
@@ -223,6 +262,122 @@ impl Lake {
     ) -> Result<(), LakeError> {
         let text = serde_json::to_string_pretty(manifest).expect("manifest serialises");
         staging.write_bytes(&self.root.join(MANIFEST_NAME), text.as_bytes())
+    }
+}
+
+/// The quarantine's folder for the lake at `root` (`output/lake` → `output/quarantine`).
+pub fn quarantine_dir(root: &Path) -> PathBuf {
+    match root.parent() {
+        Some(parent) => parent.join(QUARANTINE_DIR),
+        None => PathBuf::from(QUARANTINE_DIR),
+    }
+}
+
+/// The files of a lake in the layout before this one (`<source>/year=YYYY[/month=MM]/` and
+/// `lake/_quarantine/`), each with where it goes now; empty when the lake is in today's layout.
+pub fn legacy_files(root: &Path) -> Vec<(PathBuf, PathBuf)> {
+    let lake = Lake::new(root);
+    let mut moves = Vec::new();
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(root)
+        .map(|d| d.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    entries.sort();
+    for dir in entries.into_iter().filter(|d| d.is_dir()) {
+        let name = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if name == LEGACY_QUARANTINE {
+            let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+                .map(|d| d.flatten().map(|e| e.path()).collect())
+                .unwrap_or_default();
+            files.sort();
+            for f in files {
+                if let Some(source) = f
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .and_then(|n| n.strip_suffix(".parquet"))
+                {
+                    moves.push((f.clone(), lake.quarantine_path(source)));
+                }
+            }
+            continue;
+        }
+        if name.starts_with('_') || name.starts_with('.') {
+            continue;
+        }
+        let mut stack = vec![dir.clone()];
+        while let Some(d) = stack.pop() {
+            let Ok(found) = std::fs::read_dir(&d) else {
+                continue;
+            };
+            for e in found.flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if p.file_name().is_some_and(|n| n == "data.parquet") {
+                    let rel = p
+                        .parent()
+                        .and_then(|parent| parent.strip_prefix(&dir).ok())
+                        .map(|r| r.to_string_lossy().replace('\\', "/"))
+                        .unwrap_or_default();
+                    if rel.is_empty() {
+                        continue;
+                    }
+                    if let Some(key) = PartitionKey::parse_legacy(&rel) {
+                        moves.push((p.clone(), lake.partition_path(&name, key)));
+                    }
+                }
+            }
+        }
+    }
+    moves.sort();
+    moves
+}
+
+/// Moves a lake written in the earlier layout (`year=YYYY/month=MM/` folders, the quarantine
+/// in `lake/_quarantine/`) to this one, in place, as one journalled commit: each file is
+/// linked (or copied) into the staging folder, then the journal renames it to its new path,
+/// deletes the old one and rewrites the manifest's partition names, so a crash leaves the
+/// lake old or new, never half of each ([`recover`] finishes an interrupted one). The rows
+/// and the files' bytes are unchanged. Returns the files moved (0 for a lake already in this
+/// layout). Callers hold the output folder's lock.
+pub fn upgrade_layout(root: &Path) -> Result<usize, LakeError> {
+    let moves = legacy_files(root);
+    if moves.is_empty() {
+        return Ok(0);
+    }
+    let lake = Lake::new(root);
+    let mut manifest = lake.manifest()?;
+    let mut staging = Staging::new(&lake)?;
+    for (from, to) in &moves {
+        staging.link(from, to)?;
+        staging.delete(from);
+    }
+    let manifest_path = root.join(MANIFEST_NAME);
+    if manifest_path.exists() {
+        for entry in manifest.files.values_mut() {
+            for p in entry.partitions.iter_mut() {
+                if let Some(key) = PartitionKey::parse_legacy(p) {
+                    *p = key.rel_dir();
+                }
+            }
+        }
+        lake.write_manifest(&mut staging, &manifest)?;
+    }
+    staging.commit()?;
+    Ok(moves.len())
+}
+
+/// Refuses a lake in the earlier layout, naming what upgrades it (for commands that only
+/// read the lake and do not take the output folder's lock).
+pub fn check_layout(root: &Path) -> Result<(), LakeError> {
+    match legacy_files(root).first() {
+        None => Ok(()),
+        Some((old, _)) => Err(LakeError::OldLayout {
+            lake: root.to_path_buf(),
+            example: old.clone(),
+        }),
     }
 }
 
@@ -431,6 +586,18 @@ impl Staging {
         let staged = self.staged_path();
         crate::atomic::step("write", &staged).map_err(io(target))?;
         std::fs::write(&staged, bytes).map_err(io(&staged))?;
+        self.moves.insert(target.to_path_buf(), Some(staged));
+        Ok(())
+    }
+
+    /// Stages `from`'s bytes for `target`: a hard link into the staging folder (a copy where
+    /// the file system has none), so `from` stays as it is until the commit.
+    pub fn link(&mut self, from: &Path, target: &Path) -> Result<(), LakeError> {
+        let staged = self.staged_path();
+        crate::atomic::step("write", &staged).map_err(io(target))?;
+        if std::fs::hard_link(from, &staged).is_err() {
+            std::fs::copy(from, &staged).map_err(io(from))?;
+        }
         self.moves.insert(target.to_path_buf(), Some(staged));
         Ok(())
     }
@@ -652,7 +819,76 @@ mod tests {
         ] {
             assert_eq!(PartitionKey::parse(&k.rel_dir()), Some(k));
         }
-        assert_eq!(PartitionKey::Month(2024, 3).rel_dir(), "year=2024/month=03");
+        assert_eq!(PartitionKey::Month(2024, 3).rel_dir(), "2024/03");
+        assert_eq!(PartitionKey::parse("year=2024"), None);
+        assert_eq!(
+            PartitionKey::parse_legacy("year=2024/month=03"),
+            Some(PartitionKey::Month(2024, 3))
+        );
+        assert_eq!(PartitionKey::parse("2024/13"), None);
+        assert_eq!(PartitionKey::parse("2024/03/x"), None);
+    }
+
+    #[test]
+    fn a_lake_of_the_hive_layout_is_moved_to_year_folders_with_its_manifest() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("lake");
+        let old = root.join("rr/year=2024/month=03/data.parquet");
+        let old_q = root.join("_quarantine/rr.parquet");
+        for p in [&old, &old_q] {
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, p.to_string_lossy().as_bytes()).unwrap();
+        }
+        let entry = FileEntry {
+            source: "rr".into(),
+            sha256: String::new(),
+            bytes: 0,
+            format: "csv".into(),
+            encoding: None,
+            contract_version: 1,
+            rows_read: 0,
+            accepted: 0,
+            quarantined: 0,
+            flagged: 0,
+            excluded: 0,
+            partitions: vec!["year=2024/month=03".into()],
+            last_date: None,
+            missing_columns: vec![],
+            ignored_columns: vec![],
+            run_id: "r".into(),
+        };
+        let manifest = Manifest {
+            format: MANIFEST_FORMAT,
+            key_fingerprint: "k".into(),
+            files: [("a.csv".to_string(), entry)].into(),
+        };
+        std::fs::write(
+            root.join(MANIFEST_NAME),
+            serde_json::to_string(&manifest).unwrap(),
+        )
+        .unwrap();
+        assert!(check_layout(&root).is_err());
+        assert_eq!(upgrade_layout(&root).unwrap(), 2);
+        let lake = Lake::new(&root);
+        let new = lake.partition_path("rr", PartitionKey::Month(2024, 3));
+        assert_eq!(
+            std::fs::read_to_string(&new).unwrap(),
+            old.to_string_lossy()
+        );
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("quarantine/rr.parquet")).unwrap(),
+            old_q.to_string_lossy()
+        );
+        assert!(!root.join("rr/year=2024").exists());
+        assert!(!root.join("_quarantine").exists());
+        assert!(!root.join(JOURNAL).exists());
+        assert_eq!(
+            lake.manifest().unwrap().files["a.csv"].partitions,
+            ["2024/03"]
+        );
+        assert_eq!(lake.partitions("rr"), vec![PartitionKey::Month(2024, 3)]);
+        check_layout(&root).unwrap();
+        assert_eq!(upgrade_layout(&root).unwrap(), 0);
     }
 
     #[test]

@@ -106,7 +106,8 @@ impl Project {
         &self.paths.output
     }
 
-    /// The Parquet lake: one folder per source, `_quarantine`, the manifest.
+    /// The Parquet lake: one folder per source and the manifest (the quarantine is beside it,
+    /// `output/quarantine/`).
     pub fn lake_dir(&self) -> PathBuf {
         self.paths.output.join("lake")
     }

@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The quarantine table's columns, in order (`_quarantine/<source>.parquet`). `column`,
+/// The quarantine table's columns, in order (`output/quarantine/<source>.parquet`). `column`,
 /// `value`, `reason` and `reason_code` describe the row's first error; `all_errors` lists every
 /// error as `column: message`.
 pub const COLUMNS: [&str; 10] = [

@@ -236,10 +236,71 @@ pub fn write_catalogue(output: &Path) -> Result<PathBuf, QueryError> {
         for view in published_views(output, true) {
             conn.execute_batch(&view)?;
         }
+        for view in lake_views(output) {
+            conn.execute_batch(&view)?;
+        }
         conn.execute_batch("checkpoint")?;
     }
     crate::atomic::rename_durable(&tmp, &path).map_err(io(&path))?;
     Ok(path)
+}
+
+/// `create view` statements for the catalogue's schema `lake`: one view per lake source with
+/// data (`lake.recognition_results`, every file of `lake/<source>/`) and `lake.quarantine`
+/// (`quarantine/*.parquet`), by paths relative to `output`. Globs, so files ingested after
+/// the catalogue was written are seen too. The lake is pseudonymised microdata for the
+/// National body's analysts: a reader without access to `lake/` gets DuckDB's "No files
+/// found" from these views and nothing else.
+fn lake_views(output: &Path) -> Vec<String> {
+    let lake = output.join("lake");
+    let has_parquet = |dir: &Path| {
+        let mut stack = vec![dir.to_path_buf()];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if p.extension().is_some_and(|x| x == "parquet") {
+                    return true;
+                }
+            }
+        }
+        false
+    };
+    let mut sources: Vec<String> = std::fs::read_dir(&lake)
+        .map(|d| {
+            d.flatten()
+                .filter(|e| e.path().is_dir())
+                .map(|e| e.file_name().to_string_lossy().to_string())
+                .filter(|n| {
+                    !n.starts_with(['_', '.'])
+                        && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                })
+                .filter(|n| has_parquet(&lake.join(n)))
+                .collect()
+        })
+        .unwrap_or_default();
+    sources.sort();
+    let mut views = Vec::new();
+    let quarantine = crate::lake::quarantine_dir(&lake);
+    let quarantined = has_parquet(&quarantine);
+    if sources.is_empty() && !quarantined {
+        return views;
+    }
+    views.push("create schema if not exists lake".to_string());
+    for name in sources {
+        views.push(format!(
+            "create or replace view lake.\"{name}\" as select * from read_parquet({}, hive_partitioning = false)",
+            sql_text(&format!("lake/{name}/**/*.parquet"))
+        ));
+    }
+    if quarantined {
+        views.push(format!(
+            "create or replace view lake.quarantine as select * from read_parquet({}, union_by_name = true)",
+            sql_text(&format!("{}/*.parquet", crate::lake::QUARANTINE_DIR))
+        ));
+    }
+    views
 }
 
 /// The years with an output folder (`output/<YEAR>/`) holding indicators or a research
@@ -394,25 +455,33 @@ fn tempdir() -> Result<PathBuf, QueryError> {
     Ok(dir)
 }
 
-/// A JSON array of objects, one per line. Written here rather than by DuckDB's `COPY ... (format
-/// json)`, which prints some doubles to a neighbouring value (3.8944723618090453 came back as
-/// ...458); serde_json prints the shortest text that reads back as the same double.
+/// A JSON array of objects, one per line, each object's keys in the result's column order.
+/// Written here rather than by DuckDB's `COPY ... (format json)`, which prints some doubles to a
+/// neighbouring value (3.8944723618090453 came back as ...458); serde_json prints the shortest
+/// text that reads back as the same double. The objects are written key by key, since
+/// serde_json's map sorts its keys.
 fn json_text(batches: &[RecordBatch]) -> Result<(u64, String), QueryError> {
-    use serde_json::{Map, Value};
+    use serde_json::Value;
     let mut lines = Vec::new();
     for batch in batches {
         let schema = batch.schema();
+        let keys: Vec<String> = schema
+            .fields()
+            .iter()
+            .map(|f| Value::String(f.name().clone()).to_string())
+            .collect();
         let columns: Vec<Vec<Value>> = batch
             .columns()
             .iter()
             .map(json_column)
             .collect::<Result<_, _>>()?;
         for i in 0..batch.num_rows() {
-            let mut object = Map::new();
-            for (field, column) in schema.fields().iter().zip(&columns) {
-                object.insert(field.name().clone(), column[i].clone());
-            }
-            lines.push(Value::Object(object).to_string());
+            let members: Vec<String> = keys
+                .iter()
+                .zip(&columns)
+                .map(|(key, column)| format!("{key}:{}", column[i]))
+                .collect();
+            lines.push(format!("{{{}}}", members.join(",")));
         }
     }
     let rows = lines.len() as u64;
@@ -424,9 +493,23 @@ fn json_text(batches: &[RecordBatch]) -> Result<(u64, String), QueryError> {
     Ok((rows, text))
 }
 
-/// A column's values as JSON: integers and floats as numbers, booleans, the rest as text.
+/// The largest integer a JSON reader that keeps numbers as doubles (JavaScript, pandas) reads
+/// exactly: 2^53. Integers beyond it are written as strings.
+const JSON_SAFE_INTEGER: u64 = 1 << 53;
+
+/// An integer as JSON: a number up to 2^53 either side of zero, else its digits as a string.
+fn json_integer(v: i128) -> serde_json::Value {
+    if v.unsigned_abs() <= u128::from(JSON_SAFE_INTEGER) {
+        serde_json::Value::from(v as i64)
+    } else {
+        serde_json::Value::String(v.to_string())
+    }
+}
+
+/// A column's values as JSON: integers and floats as numbers (integers beyond 2^53 as
+/// strings), booleans, the rest as text.
 fn json_column(column: &ArrayRef) -> Result<Vec<serde_json::Value>, QueryError> {
-    use duckdb::arrow::datatypes::Int64Type;
+    use duckdb::arrow::datatypes::{Decimal128Type, Int64Type, UInt64Type};
     use serde_json::Value;
     // Each row's value, or null where the column has none.
     let each = |value: &dyn Fn(usize) -> Value| {
@@ -454,7 +537,17 @@ fn json_column(column: &ArrayRef) -> Result<Vec<serde_json::Value>, QueryError> 
         let cast = duckdb::arrow::compute::cast(column, &DataType::Int64)
             .map_err(|e| QueryError::Print(e.to_string()))?;
         let ints = cast.as_primitive::<Int64Type>();
-        return Ok(each(&|i| Value::from(ints.value(i))));
+        return Ok(each(&|i| json_integer(i128::from(ints.value(i)))));
+    }
+    if let DataType::UInt64 = column.data_type() {
+        let ints = column.as_primitive::<UInt64Type>();
+        return Ok(each(&|i| json_integer(i128::from(ints.value(i)))));
+    }
+    // DuckDB's HUGEINT (a `sum` of integers) and decimals without a fraction arrive as
+    // decimals of scale 0: integers too.
+    if let DataType::Decimal128(_, 0) = column.data_type() {
+        let ints = column.as_primitive::<Decimal128Type>();
+        return Ok(each(&|i| json_integer(ints.value(i))));
     }
     if let DataType::Boolean = column.data_type() {
         let b = column.as_boolean();
@@ -476,7 +569,10 @@ fn json_column(column: &ArrayRef) -> Result<Vec<serde_json::Value>, QueryError> 
         .collect())
 }
 
-/// One sheet, the header in bold, numbers as numbers, everything else as text.
+/// One sheet, the header in bold, numbers as numbers, dates and timestamps as Excel dates (with
+/// a date format: `yyyy-mm-dd`, `yyyy-mm-dd hh:mm:ss`; a zoned timestamp at its UTC time),
+/// booleans as booleans, everything else as text. A date Excel cannot hold (before 1900 or
+/// after 9999) is written as its ISO 8601 text.
 fn write_xlsx(batches: &[RecordBatch], path: &Path) -> Result<u64, QueryError> {
     use rust_xlsxwriter::{Format as Cell, Workbook};
     let xerr = |e: rust_xlsxwriter::XlsxError| QueryError::Xlsx {
@@ -495,6 +591,8 @@ fn write_xlsx(batches: &[RecordBatch], path: &Path) -> Result<u64, QueryError> {
     let fixed = rust_xlsxwriter::ExcelDateTime::from_ymd(2000, 1, 1).map_err(xerr)?;
     book.set_properties(&rust_xlsxwriter::DocProperties::new().set_creation_datetime(&fixed));
     let bold = Cell::new().set_bold();
+    let date_format = Cell::new().set_num_format("yyyy-mm-dd");
+    let timestamp_format = Cell::new().set_num_format("yyyy-mm-dd hh:mm:ss");
     let sheet = book.add_worksheet();
     sheet.set_name("query").map_err(xerr)?;
     if let Some(first) = batches.first() {
@@ -508,6 +606,37 @@ fn write_xlsx(batches: &[RecordBatch], path: &Path) -> Result<u64, QueryError> {
     for batch in batches {
         for (c, column) in batch.columns().iter().enumerate() {
             let c = c as u16;
+            if let DataType::Boolean = column.data_type() {
+                let b = column.as_boolean();
+                for i in (0..b.len()).filter(|i| !b.is_null(*i)) {
+                    sheet
+                        .write_boolean(row + i as u32, c, b.value(i))
+                        .map_err(xerr)?;
+                }
+                continue;
+            }
+            if let Some(dates) = date_column(column) {
+                let text = text_column(column)?;
+                let format = match column.data_type() {
+                    DataType::Date32 | DataType::Date64 => &date_format,
+                    _ => &timestamp_format,
+                };
+                for (i, d) in dates.iter().enumerate() {
+                    let r = row + i as u32;
+                    match (d, &text[i]) {
+                        (Some(d), _) => {
+                            sheet
+                                .write_datetime_with_format(r, c, d, format)
+                                .map_err(xerr)?;
+                        }
+                        (None, Some(t)) => {
+                            sheet.write_string(r, c, t).map_err(xerr)?;
+                        }
+                        (None, None) => {}
+                    }
+                }
+                continue;
+            }
             match number_column(column) {
                 Some(numbers) => {
                     for (i, v) in numbers.iter().enumerate() {
@@ -535,6 +664,49 @@ fn write_xlsx(batches: &[RecordBatch], path: &Path) -> Result<u64, QueryError> {
         source,
     })?;
     Ok(rows as u64)
+}
+
+/// A date or timestamp column as Excel dates (`None` for a null or a day Excel cannot hold);
+/// `None` for any other column.
+fn date_column(column: &ArrayRef) -> Option<Vec<Option<rust_xlsxwriter::ExcelDateTime>>> {
+    use chrono::{Datelike, NaiveDateTime, Timelike};
+    use duckdb::arrow::datatypes::TimeUnit;
+    let as_timestamp = match column.data_type() {
+        DataType::Date32 | DataType::Date64 => None,
+        DataType::Timestamp(_, _) => Some(()),
+        _ => return None,
+    };
+    // Microseconds since 1970-01-01 (UTC for a zoned timestamp).
+    let micros =
+        duckdb::arrow::compute::cast(column, &DataType::Timestamp(TimeUnit::Microsecond, None))
+            .ok()?;
+    let micros = micros.as_primitive::<duckdb::arrow::datatypes::TimestampMicrosecondType>();
+    let excel = |t: NaiveDateTime| {
+        let year = u16::try_from(t.year()).ok()?;
+        let d =
+            rust_xlsxwriter::ExcelDateTime::from_ymd(year, t.month() as u8, t.day() as u8).ok()?;
+        if as_timestamp.is_none() {
+            return Some(d);
+        }
+        d.and_hms_milli(
+            t.hour() as u16,
+            t.minute() as u8,
+            t.second() as u8,
+            (t.nanosecond() / 1_000_000).min(999) as u16,
+        )
+        .ok()
+    };
+    Some(
+        (0..micros.len())
+            .map(|i| {
+                if micros.is_null(i) {
+                    return None;
+                }
+                chrono::DateTime::from_timestamp_micros(micros.value(i))
+                    .and_then(|t| excel(t.naive_utc()))
+            })
+            .collect(),
+    )
 }
 
 /// A numeric column as floats (XLSX stores every number as a double); `None` otherwise.

@@ -20,6 +20,10 @@
 //! - SDMX-CSV 1.0 (the CSV format for SDMX 2.1): first column `DATAFLOW`
 //!   (`AGENCY:ID(VERSION)`), then the dimensions in the DSD's order, `TIME_PERIOD`, `OBS_VALUE`
 //!   and the attributes, one observation a row, an empty field for no value.
+//! - SDMX-CSV 2.0 (`indicators.sdmx2.csv`, beside the 1.0 file, for the tools that read 2.0
+//!   only, such as sdmx1 and pysdmx): the same rows with the `DATAFLOW` column replaced by
+//!   `STRUCTURE` (`dataflow`), `STRUCTURE_ID` (the same `AGENCY:ID(VERSION)`) and `ACTION`
+//!   (`I`, information: the whole year's table as published).
 //!
 //! The design: one dimension per breakdown the indicators declare (`region` is `REF_AREA`, coded
 //! by KATO; `sex`, `nqf_level`, `sector`, `age_band` as `AGE`, `level` as `EDU_LEVEL`, `source`
@@ -51,8 +55,10 @@ pub const DATAFLOW: &str = "NQS_INDICATORS";
 pub const DSD: &str = "DSD_NQS_INDICATORS";
 /// The version of every artefact.
 pub const VERSION: &str = "1.0";
-/// The SDMX-CSV file, in the year's folder.
+/// The SDMX-CSV 1.0 file, in the year's folder.
 pub const DATA_FILE: &str = "indicators.sdmx.csv";
+/// The SDMX-CSV 2.0 file (the same observations), in the year's folder.
+pub const DATA_FILE_2: &str = "indicators.sdmx2.csv";
 /// The SDMX-ML structure message, in the year's folder.
 pub const STRUCTURE_FILE: &str = "structure.xml";
 /// The code for "all" (no breakdown) in every breakdown dimension.
@@ -77,6 +83,8 @@ pub enum SdmxError {
 #[derive(Debug, Clone)]
 pub struct Written {
     pub data: PathBuf,
+    /// The same observations in SDMX-CSV 2.0.
+    pub data_2: PathBuf,
     pub structure: PathBuf,
     /// Observations in the SDMX-CSV file (one per row of the tidy table).
     pub observations: usize,
@@ -107,9 +115,12 @@ pub fn write(
         path: data.clone(),
         source,
     };
-    let mut out = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(Vec::new());
+    let writer = || {
+        csv::WriterBuilder::new()
+            .terminator(csv::Terminator::Any(b'\n'))
+            .from_writer(Vec::new())
+    };
+    let (mut out, mut out_2) = (writer(), writer());
     let mut head = vec!["DATAFLOW", "INDICATOR"];
     head.extend(structure.dimensions.iter().map(|d| d.id.as_str()));
     head.extend([
@@ -120,6 +131,11 @@ pub fn write(
         "OBS_STATUS",
     ]);
     out.write_record(&head).map_err(csv_err)?;
+    let head_2: Vec<&str> = ["STRUCTURE", "STRUCTURE_ID", "ACTION"]
+        .into_iter()
+        .chain(head[1..].iter().copied())
+        .collect();
+    out_2.write_record(&head_2).map_err(csv_err)?;
     let flow = format!("{AGENCY}:{DATAFLOW}({VERSION})");
     for r in rows {
         let unit = units
@@ -140,11 +156,20 @@ pub fn write(
         record.push(r.confidentiality.code().to_string());
         record.push(if r.provisional { "P" } else { "A" }.to_string());
         out.write_record(&record).map_err(csv_err)?;
+        let record_2 = ["dataflow", flow.as_str(), "I"]
+            .into_iter()
+            .chain(record[1..].iter().map(String::as_str));
+        out_2.write_record(record_2).map_err(csv_err)?;
     }
     let bytes = out
         .into_inner()
         .map_err(|e| csv_err(csv::Error::from(e.into_error())))?;
     write_atomically(&data, &bytes)?;
+    let data_2 = dir.join(DATA_FILE_2);
+    let bytes = out_2
+        .into_inner()
+        .map_err(|e| csv_err(csv::Error::from(e.into_error())))?;
+    write_atomically(&data_2, &bytes)?;
     let structure_path = dir.join(STRUCTURE_FILE);
     write_atomically(
         &structure_path,
@@ -152,6 +177,7 @@ pub fn write(
     )?;
     Ok(Written {
         data,
+        data_2,
         structure: structure_path,
         observations: rows.len(),
     })

@@ -10,12 +10,30 @@ pub enum SqlError {
     Duck(#[from] duckdb::Error),
     #[error("the lake at {0} holds no data yet: run `nqs ingest` first")]
     EmptyLake(String),
+    #[error(transparent)]
+    Layout(#[from] crate::lake::LakeError),
 }
 
 /// An in-memory DuckDB with one view per lake source and `quarantine` over all sources'
-/// quarantined rows.
+/// quarantined rows (`output/quarantine/`, beside the lake).
+///
+/// Errors: [`SqlError::EmptyLake`]; a lake in the earlier layout is refused
+/// ([`crate::lake::LakeError::OldLayout`], naming the commands that upgrade it).
 pub fn open_lake(lake: &Path) -> Result<Connection, SqlError> {
+    crate::lake::check_layout(lake)?;
     let conn = Connection::open_in_memory()?;
+    let quarantine = crate::lake::quarantine_dir(lake);
+    let any_quarantine = std::fs::read_dir(&quarantine).is_ok_and(|d| {
+        d.flatten()
+            .any(|e| e.path().extension().is_some_and(|x| x == "parquet"))
+    });
+    if any_quarantine {
+        let glob = quarantine.join("*.parquet");
+        let glob = glob.to_string_lossy().replace('\'', "''");
+        conn.execute_batch(&format!(
+            "create view quarantine as select * from read_parquet('{glob}', union_by_name = true)"
+        ))?;
+    }
     let mut any = false;
     let mut entries: Vec<_> = std::fs::read_dir(lake)
         .map(|d| d.flatten().map(|e| e.path()).collect())
@@ -30,17 +48,11 @@ pub fn open_lake(lake: &Path) -> Result<Connection, SqlError> {
         }
         let glob = dir.join("**").join("*.parquet");
         let glob = glob.to_string_lossy().replace('\'', "''");
-        if name == "_quarantine" {
-            conn.execute_batch(&format!(
-                "create view quarantine as select * from read_parquet('{glob}', union_by_name = true)"
-            ))?;
-            continue;
-        }
         if name.starts_with('_') || !is_identifier(&name) {
             continue;
         }
-        // Hive partitioning is off: the partition columns repeat what the rows already say,
-        // and a source's own `year` column would clash with `year=`.
+        // The partition folders carry no `key=value` (`2024/03/`); Hive partitioning stays off
+        // so that a folder above the lake named like one adds no column either.
         conn.execute_batch(&format!(
             "create view \"{name}\" as select * from read_parquet('{glob}', hive_partitioning = false)"
         ))?;

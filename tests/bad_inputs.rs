@@ -317,7 +317,7 @@ fn observed(code: i32, ran: &Ran) -> String {
         "[outcome]\nexit = 0\nread = {}\naccepted = {}\nquarantined = {}\nflagged = {}\n",
         s["rows_read"], s["accepted"], s["quarantined"], s["flagged"]
     );
-    if let Some(q) = frame_or_empty(&ran.out.join("lake/_quarantine/results.parquet")) {
+    if let Some(q) = frame_or_empty(&ran.out.join("quarantine/results.parquet")) {
         let codes = strs(&q, "reason_code");
         let reasons = strs(&q, "reason");
         let rows = q.column("row").unwrap().cast(&DataType::Int64).unwrap();
@@ -387,7 +387,7 @@ fn check(name: &str, expected: &Expected, ran: &Ran) -> Vec<String> {
         Ok(v) => v,
         Err(e) => return vec![format!("--json summary unreadable: {e}")],
     };
-    let quarantine_dir = lake.join("_quarantine");
+    let quarantine_dir = lake.with_file_name("quarantine");
     for (source, s) in summary["sources"].as_object().unwrap() {
         let n = |k: &str| s[k].as_u64().unwrap_or(0);
         let excluded: u64 = s["excluded"]

@@ -249,8 +249,8 @@ fn the_same_extracts_give_the_same_files_whatever_the_threads_and_the_listing_or
     let names: Vec<&str> = a[1].iter().map(|(n, _)| n.as_str()).collect();
     for must in [
         "lake/_manifest.json",
-        "lake/_quarantine/recognition_results.parquet",
-        "lake/recognition_results/year=2026/month=01/data.parquet",
+        "quarantine/recognition_results.parquet",
+        "lake/recognition_results/2026/01/data.parquet",
         "lake/_runs/",
         "2026/indicators.parquet",
         "2026/indicators.xlsx",

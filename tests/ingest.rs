@@ -205,7 +205,11 @@ fn recognition_file(dir: &Path, fx: &Fixture) -> Vec<(&'static str, &'static str
 }
 
 fn quarantine(lake: &Path, source: &str) -> DataFrame {
-    read_parquet(&lake.join("_quarantine").join(format!("{source}.parquet")))
+    read_parquet(
+        &lake
+            .with_file_name("quarantine")
+            .join(format!("{source}.parquet")),
+    )
 }
 
 #[test]
@@ -255,7 +259,7 @@ fn every_kind_of_bad_row_is_quarantined_with_its_reason_and_counts_add_up() {
         }
     }
 
-    let accepted = read_parquet(&lake.join("recognition_results/year=2024/month=03/data.parquet"));
+    let accepted = read_parquet(&lake.join("recognition_results/2024/03/data.parquet"));
     assert_eq!(accepted.height(), 4);
     let flags: Vec<Option<&str>> = accepted
         .column("_flags")
@@ -395,11 +399,12 @@ fn ingesting_the_same_files_twice_changes_nothing_and_a_resubmission_replaces_it
             .status
             .success()
     );
-    let accepted = read_parquet(&lake.join("recognition_results/year=2024/month=03/data.parquet"));
+    let accepted = read_parquet(&lake.join("recognition_results/2024/03/data.parquet"));
     assert_eq!(accepted.height(), 1);
     assert!(
         !lake
-            .join("_quarantine/recognition_results.parquet")
+            .with_file_name("quarantine")
+            .join("recognition_results.parquet")
             .exists()
     );
 }
@@ -454,7 +459,7 @@ fn windows_1251_semicolon_files_with_russian_headers_are_read() {
         &["ingest", input.path().to_str().unwrap(), "--sample"],
     );
     assert!(o.status.success(), "{}", stderr(&o));
-    let df = read_parquet(&out.path().join("lake/wages/year=2024/data.parquet"));
+    let df = read_parquet(&out.path().join("lake/wages/2024/data.parquet"));
     assert_eq!(strs(&df, "nco_major"), ["2"]);
     assert_eq!(
         df.column("avg_wage_kzt").unwrap().f64().unwrap().get(0),
@@ -585,7 +590,7 @@ fn chunked_ingest_gives_the_same_lake_as_one_pass() {
     let may = read_parquet(
         &many
             .path()
-            .join("lake/recognition_results/year=2024/month=05/data.parquet"),
+            .join("lake/recognition_results/2024/05/data.parquet"),
     );
     assert_eq!(strs(&may, "record_id"), ["R41"]);
 }
@@ -687,7 +692,9 @@ fn the_report_groups_the_quarantine_by_code_and_column_never_by_message() {
     assert_eq!(rr[0], *iin, "most rows first");
 
     // Every message reworded, each differently: the grouping does not move.
-    let path = lake.join("_quarantine/recognition_results.parquet");
+    let path = lake
+        .with_file_name("quarantine")
+        .join("recognition_results.parquet");
     let mut q = read_parquet(&path);
     for column in ["reason", "all_errors"] {
         let reworded: Vec<String> = (0..q.height())
@@ -707,7 +714,9 @@ fn a_quarantine_without_reason_codes_is_refused_not_completed() {
     let (input, out, _) = ingested_fixture();
     let lake = out.path().join("lake");
     // As an nqs before reason codes wrote it.
-    let path = lake.join("_quarantine/recognition_results.parquet");
+    let path = lake
+        .with_file_name("quarantine")
+        .join("recognition_results.parquet");
     let mut q = read_parquet(&path).drop("reason_code").unwrap();
     ParquetWriter::new(std::fs::File::create(&path).unwrap())
         .finish(&mut q)

@@ -23,6 +23,7 @@ mod findings;
 mod grammar;
 mod indicator_tests;
 mod ingest;
+mod lake_readers;
 mod layout;
 mod notebooks;
 mod privacy;

@@ -437,7 +437,7 @@ fn nothing_written_or_printed_holds_an_iin_phone_email_or_name() {
     let places: Vec<&str> = everything.texts.iter().map(|(p, _)| p.as_str()).collect();
     for must in [
         "lake/_manifest.json",
-        "lake/_quarantine/support_requests.parquet:record",
+        "quarantine/support_requests.parquet:record",
         "lake/_runs/",
         "2026/indicators.xlsx:xl/worksheets/",
         "2026/report-context.kk.json",
@@ -496,7 +496,7 @@ fn an_iin_in_a_file_name_or_a_kept_text_is_masked_in_every_output() {
     let lake = out.path().join("lake");
     let manifest = std::fs::read_to_string(lake.join("_manifest.json")).unwrap();
     assert!(manifest.contains(&shown_file), "{manifest}");
-    let accepted = read_parquet(&lake.join("support_requests/year=2026/month=09/data.parquet"));
+    let accepted = read_parquet(&lake.join("support_requests/2026/09/data.parquet"));
     assert_eq!(
         strs(&accepted, "request_id"),
         vec![Some(format!("SR-{masked}-1"))]
@@ -505,7 +505,11 @@ fn an_iin_in_a_file_name_or_a_kept_text_is_masked_in_every_output() {
         strs(&accepted, "_source_file"),
         vec![Some(shown_file.clone())]
     );
-    let q = read_parquet(&lake.join("_quarantine/support_requests.parquet"));
+    let q = read_parquet(
+        &lake
+            .with_file_name("quarantine")
+            .join("support_requests.parquet"),
+    );
     assert_eq!(strs(&q, "file"), vec![Some(shown_file.clone())]);
     assert!(
         strs(&q, "record")[0]

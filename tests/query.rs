@@ -216,10 +216,17 @@ fn the_catalogue_opens_in_python_duckdb_from_a_copy_of_the_output_folder() {
     let script = r#"
 import duckdb, json
 con = duckdb.connect("nqs.duckdb", read_only=True)
-views = [r[0] for r in con.execute("select view_name from duckdb_views() where not internal order by 1").fetchall()]
+views = [r[0] for r in con.execute("select view_name from duckdb_views() where not internal and schema_name = 'main' order by 1").fetchall()]
 counts = {v: con.execute(f'select count(*) from "{v}"').fetchone()[0] for v in views}
+# The lake's views are there too, but the copy holds no lake: they find no files.
+lake = [r[0] for r in con.execute("select view_name from duckdb_views() where schema_name = 'lake' order by 1").fetchall()]
+try:
+    con.execute("select count(*) from lake.recognition_results").fetchone()
+    lake_readable = True
+except duckdb.Error:
+    lake_readable = False
 total = con.execute("select value from indicators where indicator_id = 'candidates_assessed' and breakdown = 'total' and year = 2026").fetchone()[0]
-print(json.dumps({"views": counts, "candidates_assessed": total}))
+print(json.dumps({"views": counts, "candidates_assessed": total, "lake": lake, "lake_readable": lake_readable}))
 "#;
     let py = python();
     let o = std::process::Command::new(&py)
@@ -236,10 +243,90 @@ print(json.dumps({"views": counts, "candidates_assessed": total}))
         "{v}"
     );
     assert!(views.values().all(|n| n.as_u64().unwrap() > 0), "{v}");
+    let lake = v["lake"].as_array().unwrap();
+    assert!(
+        lake.iter().any(|s| s == "recognition_results") && lake.iter().any(|s| s == "quarantine"),
+        "{v}"
+    );
+    assert_eq!(v["lake_readable"], false, "{v}");
     let expected = published_totals()
         .into_iter()
         .find(|(id, y, _)| id == "candidates_assessed" && *y == 2026)
         .and_then(|(_, _, v)| v);
     assert_eq!(v["candidates_assessed"].as_f64(), expected);
     let _ = std::fs::remove_dir_all(&copy);
+}
+
+/// Dates, timestamps and booleans of every kind a query gives, read back by openpyxl.
+const TYPED: &str = "select * from (values \
+    (1, date '2022-01-28', timestamp '2022-01-28 13:45:30', true, date '1850-06-01'), \
+    (2, date '2026-12-31', timestamp '2026-12-31 00:00:00', false, null), \
+    (3, null, null, null, date '2024-02-29')) v(n, d, ts, flag, old) order by n";
+
+#[test]
+fn xlsx_writes_dates_and_timestamps_as_excel_dates_and_booleans_as_booleans() {
+    let file = output().join("typed.xlsx");
+    let o = query(&[TYPED, "--format", "xlsx", "--out", file.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let script = r#"
+import json, sys, openpyxl
+ws = openpyxl.load_workbook(sys.argv[1])["query"]
+print(json.dumps([[{"type": type(c.value).__name__, "value": str(c.value), "is_date": c.is_date, "format": c.number_format} for c in row] for row in ws.iter_rows(min_row=2)]))
+"#;
+    let o = std::process::Command::new(python())
+        .args(["-c", script])
+        .arg(&file)
+        .output()
+        .expect("the test venv's python runs (scripts/setup.sh)");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let rows: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let cell = |r: usize, c: usize| &rows[r][c];
+    // A date is a datetime cell (openpyxl has no date-only cell) at midnight, formatted as a day.
+    assert_eq!(cell(0, 1)["type"], "datetime", "{rows}");
+    assert_eq!(cell(0, 1)["value"], "2022-01-28 00:00:00");
+    assert_eq!(cell(0, 1)["is_date"], true);
+    assert_eq!(cell(0, 1)["format"], "yyyy-mm-dd");
+    assert_eq!(cell(0, 2)["type"], "datetime");
+    assert_eq!(cell(0, 2)["value"], "2022-01-28 13:45:30");
+    assert_eq!(cell(0, 2)["format"], "yyyy-mm-dd hh:mm:ss");
+    assert_eq!(cell(1, 1)["value"], "2026-12-31 00:00:00");
+    assert_eq!(cell(1, 2)["value"], "2026-12-31 00:00:00");
+    assert_eq!(cell(0, 3)["type"], "bool");
+    assert_eq!(cell(0, 3)["value"], "True");
+    assert_eq!(cell(1, 3)["type"], "bool");
+    assert_eq!(cell(1, 3)["value"], "False");
+    // Nulls are empty cells; a day before Excel's first (1900) stays its ISO text.
+    for c in 1..4 {
+        assert_eq!(cell(2, c)["type"], "NoneType", "{rows}");
+    }
+    assert_eq!(cell(0, 4)["type"], "str");
+    assert_eq!(cell(0, 4)["value"], "1850-06-01");
+    assert_eq!(cell(2, 4)["value"], "2024-02-29 00:00:00");
+}
+
+#[test]
+fn json_keeps_the_column_order_and_writes_integers_beyond_2_53_as_strings() {
+    let sql = "select 'x' as zeta, 9007199254740993::bigint as big, -9007199254740993::bigint as neg, \
+               9007199254740992::bigint as edge, 18446744073709551615::ubigint as ubig, \
+               sum(v) as total, 1 as alpha from (values (9007199254740993::bigint), (1)) t(v)";
+    let o = query(&[sql, "--format", "json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    let object = text.lines().nth(1).unwrap();
+    assert_eq!(
+        object,
+        r#"{"zeta":"x","big":"9007199254740993","neg":"-9007199254740993","edge":9007199254740992,"ubig":"18446744073709551615","total":"9007199254740994","alpha":1}"#
+    );
+    // The published totals still come in the columns' order.
+    let o = query(&[TOTALS, "--format", "json"]);
+    let first = stdout(&o).lines().nth(1).unwrap().to_string();
+    let keys: Vec<&str> = ["indicator_id", "year", "value", "conf_status"]
+        .iter()
+        .map(|k| first.find(&format!("\"{k}\":")).map(|_| *k).unwrap())
+        .collect();
+    let positions: Vec<usize> = keys
+        .iter()
+        .map(|k| first.find(&format!("\"{k}\":")).unwrap())
+        .collect();
+    assert!(positions.windows(2).all(|w| w[0] < w[1]), "{first}");
 }

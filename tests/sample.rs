@@ -90,9 +90,7 @@ fn check_source(id: &str) {
         .chain(["_source_file", "_source_row", "_flags"].map(String::from))
         .collect();
     assert_eq!(names, expected, "{id}: lake columns");
-    let q = output()
-        .join("lake/_quarantine")
-        .join(format!("{id}.parquet"));
+    let q = output().join("quarantine").join(format!("{id}.parquet"));
     let quarantined = if q.exists() {
         read_parquet(&q).height() as u64
     } else {

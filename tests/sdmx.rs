@@ -23,7 +23,12 @@ fn output() -> &'static Path {
     })
 }
 
-const FILES: [&str; 3] = ["indicators.parquet", "indicators.sdmx.csv", "structure.xml"];
+const FILES: [&str; 4] = [
+    "indicators.parquet",
+    "indicators.sdmx.csv",
+    "indicators.sdmx2.csv",
+    "structure.xml",
+];
 
 /// Runs the sdmx1 check on a year's folder.
 fn check(year_dir: &Path) -> std::process::Output {
@@ -118,7 +123,8 @@ fn the_check_fails_when_a_used_code_is_missing_from_its_list() {
 
 #[test]
 fn the_check_fails_when_a_value_differs_from_the_parquet() {
-    let dir = tampered("value", "indicators.sdmx.csv", |text| {
+    // In the 2.0 file, which sdmx1 and pysdmx read: it differs from the 1.0 file too.
+    let dir = tampered("value", "indicators.sdmx2.csv", |text| {
         let mut lines: Vec<String> = text.lines().map(String::from).collect();
         let head: Vec<&str> = lines[0].split(',').collect();
         let value = head.iter().position(|h| *h == "OBS_VALUE").unwrap();
@@ -135,6 +141,31 @@ fn the_check_fails_when_a_value_differs_from_the_parquet() {
     let o = check(&dir);
     assert!(!o.status.success());
     assert!(stderr(&o).contains("SDMX ("), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("the SDMX-CSV 2.0 file's rows are not the 1.0 file's"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn the_sdmx_csv_2_0_file_is_the_1_0_rows_with_structure_id_and_action() {
+    let one = std::fs::read_to_string(output().join("2026/indicators.sdmx.csv")).unwrap();
+    let two = std::fs::read_to_string(output().join("2026/indicators.sdmx2.csv")).unwrap();
+    assert!(!output().join("2026/.indicators.sdmx2.csv.tmp").exists());
+    let (one, two): (Vec<&str>, Vec<&str>) = (one.lines().collect(), two.lines().collect());
+    assert_eq!(one.len(), two.len());
+    let rest = |l: &str| l.split_once(',').unwrap().1.to_string();
+    assert_eq!(
+        two[0],
+        format!("STRUCTURE,STRUCTURE_ID,ACTION,{}", rest(one[0]))
+    );
+    for (a, b) in one[1..].iter().zip(&two[1..]) {
+        assert_eq!(
+            *b,
+            format!("dataflow,KZ_NQS:NQS_INDICATORS(1.0),I,{}", rest(a))
+        );
+    }
 }
 
 #[test]

@@ -7,13 +7,14 @@ Usage: sdmx_check.py YEAR_DIR PIPELINES_DIR
   en, ru and kk; REF_AREA must hold every KATO code of pipelines/codes/regions.toml, NQF_LEVEL
   1-8, CONF_STATUS F, C, D and OBS_STATUS A, P; SEX, when an indicator is published by sex, M
   and F.
-- indicators.sdmx.csv is SDMX-CSV 1.0. sdmx1 2.28 reads SDMX-CSV 2.0 only (its reader refuses a
-  first column other than STRUCTURE), so the 1.0 header is checked here against the DSD (DATAFLOW
-  then the dimensions, the measure and the attributes, in the DSD's order) and the file is then
-  handed to sdmx1's reader as the equivalent 2.0 file: the DATAFLOW column becomes STRUCTURE
-  (= "dataflow"), STRUCTURE_ID (the same AGENCY:ID(VERSION)) and ACTION (= "I", information),
-  every other byte as written. sdmx1 reads the observations against the dataflow; the codes
-  are then checked against the parsed code lists here (sdmx1 does not check them itself).
+- indicators.sdmx.csv is SDMX-CSV 1.0 (its header checked here against the DSD: DATAFLOW then
+  the dimensions, the measure and the attributes, in the DSD's order), and indicators.sdmx2.csv
+  SDMX-CSV 2.0, the same rows with STRUCTURE (= "dataflow"), STRUCTURE_ID (the same
+  AGENCY:ID(VERSION)) and ACTION (= "I") in place of DATAFLOW. sdmx1 2.28 reads 2.0 only: the
+  2.0 file is handed to its reader as it is, and read against the dataflow; the codes are then
+  checked against the parsed code lists here (sdmx1 does not check them itself).
+- pysdmx (when installed) reads the 2.0 file as it is too; its observations must be sdmx1's,
+  key for key, with the same value and flags.
 - The observations must be indicators.parquet's rows, one for one: same count, same cells
   (rebuilt from the dimensions' NQS_BREAKDOWN and the codes' NQS_VALUE annotations), equal
   values, no value where the parquet has none, the same CONF_STATUS and OBS_STATUS.
@@ -144,14 +145,17 @@ def main() -> int:
     if bad := sorted({r[0] for r in body if r[0] != flow_ref}):
         fail(f"DATAFLOW column holds {bad[:5]}, not {flow_ref}")
 
-    # sdmx1 reads SDMX-CSV 2.0 only: the same file with the 1.0 DATAFLOW column spelt the 2.0
-    # way (STRUCTURE, STRUCTURE_ID, ACTION); the other columns are untouched.
-    out = io.StringIO()
-    w = csv.writer(out, lineterminator="\n")
-    w.writerow(["STRUCTURE", "STRUCTURE_ID", "ACTION"] + header[1:])
-    for r in body:
-        w.writerow(["dataflow", r[0], "I"] + r[1:])
-    data = sdmx.read_sdmx(io.BytesIO(out.getvalue().encode()), format="CSV", structure=flow)
+    # --- The SDMX-CSV 2.0 file: the same rows, read by sdmx1 as it is -----------------------
+    path_2 = year_dir / "indicators.sdmx2.csv"
+    rows_2 = list(csv.reader(io.StringIO(path_2.read_text(encoding="utf-8"))))
+    if rows_2[0] != ["STRUCTURE", "STRUCTURE_ID", "ACTION"] + header[1:]:
+        fail(f"SDMX-CSV 2.0 header {rows_2[0]} is not the 1.0 one's with STRUCTURE, STRUCTURE_ID, ACTION")
+        return report()
+    if [r[3:] for r in rows_2[1:]] != [r[1:] for r in body] or any(
+        r[:3] != ["dataflow", flow_ref, "I"] for r in rows_2[1:]
+    ):
+        fail("the SDMX-CSV 2.0 file's rows are not the 1.0 file's")
+    data = sdmx.read_sdmx(path_2, format="CSV", structure=flow)
     observations = [o for ds in data.data for o in ds.obs]
     if len(observations) != len(body):
         fail(f"sdmx1 read {len(observations)} observations from {len(body)} rows")
@@ -196,6 +200,42 @@ def main() -> int:
         if k in published:
             fail(f"{where}: a second observation of {k}")
         published[k] = (value, attributes.get("CONF_STATUS"), attributes.get("OBS_STATUS"))
+
+    # --- pysdmx reads the 2.0 file as it is, to the same observations ----------------------
+    try:
+        import pysdmx.io
+    except ImportError:
+        print("pysdmx is not installed: its reading is not checked", file=sys.stderr)
+    else:
+        sets = pysdmx.io.read_sdmx(path_2).data
+        if len(sets) != 1 or str(sets[0].structure) != f"Dataflow={flow_ref}":
+            fail(f"pysdmx read {[str(d.structure) for d in sets]}, not one dataset of {flow_ref}")
+        else:
+            frame = sets[0].data
+            ids = [d.id for d in dims]
+
+            def number(v):
+                return None if v is None or v != v or v == "" else float(v)
+
+            theirs = {
+                tuple(r[i] for i in ids): (
+                    number(r["OBS_VALUE"]),
+                    r["CONF_STATUS"],
+                    r["OBS_STATUS"],
+                )
+                for r in frame.to_dict("records")
+            }
+            ours = {
+                tuple(o.dimension.values[i].value for i in ids): (
+                    number(o.value),
+                    o.attached_attribute["CONF_STATUS"].value,
+                    o.attached_attribute["OBS_STATUS"].value,
+                )
+                for o in observations
+            }
+            if len(frame) != len(observations) or theirs != ours:
+                differ = sorted(k for k in set(theirs) | set(ours) if theirs.get(k) != ours.get(k))
+                fail(f"pysdmx reads {len(frame)} observations, sdmx1 {len(observations)}; differing: {differ[:3]}")
 
     # --- sdmx1's own SDMX-CSV 1.0 writer lays the same observations out as nqs did ------------
     # (OBS_VALUE aside: the writer formats numbers its own way, and needs NaN for no value.)

@@ -128,7 +128,7 @@ pub fn print(report: &IngestReport, lake: &Path) {
         }
         println!(
             "every quarantined row, with file, row, column and value: {}",
-            lake.join("_quarantine").display()
+            nqs::lake::quarantine_dir(lake).display()
         );
     }
     for (id, s) in &report.sources {

@@ -197,6 +197,16 @@ pub fn lock_output(output: &Path, command: &str) -> Result<OutputLock> {
     let lake = output.join("lake");
     if lake.is_dir() {
         nqs::lake::recover(&lake)?;
+        // A lake of an earlier nqs (Hive `year=` folders, the quarantine inside) is moved to
+        // this version's layout, one journalled commit, before anything reads it.
+        let moved = nqs::lake::upgrade_layout(&lake)?;
+        if moved > 0 {
+            eprintln!(
+                "note: moved {moved} files of the lake at {} to this version's layout (`<source>/YYYY/MM/`, the quarantine in {}); their rows are unchanged",
+                lake.display(),
+                nqs::lake::quarantine_dir(&lake).display()
+            );
+        }
     }
     if let Some(stale) = &lock.stale {
         eprintln!(

@@ -1384,7 +1384,7 @@ fn sources(c: &Ctx) -> Sources {
         let years: Vec<i32> = entries
             .iter()
             .flat_map(|(_, e)| e.partitions.iter())
-            .filter_map(|p| p.strip_prefix("year=")?.get(..4)?.parse().ok())
+            .filter_map(|p| crate::lake::PartitionKey::parse(p)?.year())
             .collect();
         let period = match (years.iter().min(), years.iter().max()) {
             (Some(a), Some(b)) if a != b => format!("{a}–{b}"),

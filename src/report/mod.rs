@@ -276,7 +276,7 @@ pub fn quarantine_reasons(
     lake: &Path,
 ) -> Result<std::collections::BTreeMap<String, Vec<ReasonCount>>, ReportError> {
     let mut out: std::collections::BTreeMap<String, Vec<ReasonCount>> = Default::default();
-    let dir = lake.join("_quarantine");
+    let dir = crate::lake::quarantine_dir(lake);
     if !dir.exists() {
         return Ok(out);
     }

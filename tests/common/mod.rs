@@ -190,12 +190,16 @@ pub fn lake_rows_of(lake: &Path, source: &str, file: &str) -> polars::prelude::D
 /// The quarantined rows of `source` from input `file`, in row order.
 pub fn quarantine_rows_of(lake: &Path, source: &str, file: &str) -> polars::prelude::DataFrame {
     use polars::prelude::*;
-    read_parquet(&lake.join("_quarantine").join(format!("{source}.parquet")))
-        .lazy()
-        .filter(col("file").eq(lit(file)))
-        .sort(["row"], SortMultipleOptions::default())
-        .collect()
-        .unwrap()
+    read_parquet(
+        &lake
+            .with_file_name("quarantine")
+            .join(format!("{source}.parquet")),
+    )
+    .lazy()
+    .filter(col("file").eq(lit(file)))
+    .sort(["row"], SortMultipleOptions::default())
+    .collect()
+    .unwrap()
 }
 
 /// A text column's values (`None` where null).
