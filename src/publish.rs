@@ -118,7 +118,7 @@ pub fn publish(
 }
 
 /// Completes an edition whose PDFs the report stage already rendered into `staging`: copies the
-/// year's outputs and the lake's manifest beside them, writes `edition.json`, syncs, renames the
+/// year's outputs and the lake's manifest the run froze beside them, writes `edition.json`, syncs, renames the
 /// folder to its number and makes it read-only. Refuses (and removes `staging`) when the latest
 /// edition holds the same indicators and findings.
 pub fn seal(
@@ -138,10 +138,15 @@ pub fn seal(
     for name in KEPT {
         copy(year_dir.join(name), name)?;
     }
-    copy(
-        project.lake_dir().join(crate::lake::MANIFEST_NAME),
-        MANIFEST_FILE,
-    )?;
+    // The lake's manifest as the run saw it (`lake_state.json`), not as it stands now: the
+    // edition's figures were computed from those files.
+    let lake = crate::connection::LakeState::read(project, year)?;
+    let manifest_path = staging.join(MANIFEST_FILE);
+    let manifest = serde_json::to_vec_pretty(&lake.manifest).unwrap_or_default();
+    std::fs::write(&manifest_path, manifest).map_err(|source| EditionError::Write {
+        path: manifest_path.clone(),
+        source,
+    })?;
     let record = crate::connection::RunRecord::read(project, year)?;
     let findings = crate::findings::read_outputs(&year_dir).map_err(EditionError::from)?;
     let mut files = BTreeMap::new();

@@ -155,10 +155,14 @@ pub fn run(
         problems,
     };
     findings::write_outputs(&found, &dir)?;
-    let manifest = crate::lake::Lake::new(&project.lake_dir()).manifest().ok();
-    let mut lake_runs: Vec<String> = manifest
-        .map(|m| m.files.values().map(|e| e.run_id.clone()).collect())
-        .unwrap_or_default();
+    let lake = crate::connection::LakeState::of_lake(project, period)?;
+    write_json(&dir.join(crate::connection::LAKE_STATE_FILE), &lake)?;
+    let mut lake_runs: Vec<String> = lake
+        .manifest
+        .files
+        .values()
+        .map(|e| e.run_id.clone())
+        .collect();
     lake_runs.sort();
     lake_runs.dedup();
     let record = RunRecord {

@@ -680,7 +680,7 @@ fn every_quarantined_row_stores_the_code_of_the_check_it_failed() {
 fn the_report_groups_the_quarantine_by_code_and_column_never_by_message() {
     let (_input, out, _) = ingested_fixture();
     let lake = out.path().join("lake");
-    let before = nqs::report::quarantine_reasons(&lake).unwrap();
+    let before = nqs::connection::quarantine_reasons(&lake).unwrap();
     let rr = &before["recognition_results"];
     let total: u64 = rr.iter().map(|r| r.rows).sum();
     assert_eq!(total, EXPECTED_CODES.len() as u64);
@@ -706,7 +706,7 @@ fn the_report_groups_the_quarantine_by_code_and_column_never_by_message() {
     ParquetWriter::new(std::fs::File::create(&path).unwrap())
         .finish(&mut q)
         .unwrap();
-    assert_eq!(nqs::report::quarantine_reasons(&lake).unwrap(), before);
+    assert_eq!(nqs::connection::quarantine_reasons(&lake).unwrap(), before);
 }
 
 #[test]
@@ -721,7 +721,7 @@ fn a_quarantine_without_reason_codes_is_refused_not_completed() {
     ParquetWriter::new(std::fs::File::create(&path).unwrap())
         .finish(&mut q)
         .unwrap();
-    let err = nqs::report::quarantine_reasons(&lake).unwrap_err();
+    let err = nqs::connection::quarantine_reasons(&lake).unwrap_err();
     assert!(err.to_string().contains("another version of nqs"), "{err}");
 
     // A new file of the same source has the quarantine rewritten: refused, lake untouched.

@@ -562,3 +562,27 @@ fn the_exported_setup_reproduces_every_indicator_in_plain_duckdb() {
     assert!(sql_files.len() > 50);
     assert!(compared > 1000, "only {compared} values compared");
 }
+
+/// `nqs report` prints what the run froze of the lake (files, quarantine by reason, missing
+/// submissions: `lake_state.json`), never the lake itself: with the lake moved away after the
+/// run, both editions read the same, word for word.
+#[test]
+fn the_report_reads_the_lake_as_the_run_froze_it() {
+    let out = sample_output("frozen-lake", &[2026]);
+    let report = |out: &Path| {
+        let o = nqs(out, &["report", "--year", "2026"]);
+        assert!(o.status.success(), "report: {}", stderr(&o));
+        ["kk", "ru"].map(|l| pdf_text(&out.join(format!("2026/report-{l}.pdf"))))
+    };
+    let before = report(&out);
+    assert!(
+        before[1].contains("карантин") || before[1].contains("Карантин"),
+        "the Russian edition reports the quarantine"
+    );
+    std::fs::rename(out.join("lake"), out.join("lake-elsewhere")).unwrap();
+    let after = report(&out);
+    for (b, a) in before.iter().zip(&after) {
+        assert_eq!(b, a);
+    }
+    let _ = std::fs::remove_dir_all(&out);
+}

@@ -34,7 +34,7 @@ use typst_layout::PagedDocument;
 pub use escape::{markup as escape_markup, number as escape_number, string as escape_string};
 
 use crate::charts::{self, ChartError, ChartSpec, NumberFormat};
-use crate::quarantine::{ReasonCode, ReasonCount};
+use crate::quarantine::ReasonCode;
 
 /// The languages the platform works in (para. 5), and so the report.
 pub const LANGS: [&str; 2] = ["kk", "ru"];
@@ -263,61 +263,6 @@ pub fn render_typst(templates: &Path, lang: &str, context: &Json) -> Result<Stri
     ctx.insert("wording", &wording);
     ctx.insert("meta", &meta.to_json());
     tera.render(MAIN_TEMPLATE, &ctx).map_err(template_error)
-}
-
-/// Quarantined rows per source, by the column and reason code of their first error, most rows
-/// first (see [`crate::quarantine::sort_reasons`]). Only `source`, `column` and `reason_code`
-/// are read: the validator's messages are for analysts, carry row-level detail, and may be
-/// reworded without moving a row to another group. The wording files name each code.
-///
-/// Errors: the lake cannot be opened, or its quarantine has rows without a code this version
-/// knows (written by an earlier or later nqs).
-pub fn quarantine_reasons(
-    lake: &Path,
-) -> Result<std::collections::BTreeMap<String, Vec<ReasonCount>>, ReportError> {
-    let mut out: std::collections::BTreeMap<String, Vec<ReasonCount>> = Default::default();
-    let dir = crate::lake::quarantine_dir(lake);
-    if !dir.exists() {
-        return Ok(out);
-    }
-    // `Context` holds text, not a source: the error's causes go into the text.
-    let context = |e: crate::sql::SqlError| {
-        let mut text = format!("{}: {e}", dir.display());
-        let mut cause = std::error::Error::source(&e);
-        while let Some(c) = cause {
-            text.push_str(&format!(": {c}"));
-            cause = c.source();
-        }
-        ReportError::Context(text)
-    };
-    let conn = crate::sql::open_lake(lake).map_err(context)?;
-    let (_, columns) = crate::sql::query_text(&conn, "describe quarantine").map_err(context)?;
-    let stale = || {
-        ReportError::Context(format!(
-            "{} was written by another version of nqs (rows without a reason code it knows); ingest into a new lake",
-            dir.display()
-        ))
-    };
-    if !columns.iter().any(|c| c[0] == "reason_code") {
-        return Err(stale());
-    }
-    let (_, rows) = crate::sql::query_text(
-        &conn,
-        "select source, \"column\", reason_code, count(*) from quarantine group by all",
-    )
-    .map_err(context)?;
-    for r in rows {
-        let code = ReasonCode::parse(&r[2]).ok_or_else(stale)?;
-        out.entry(r[0].clone()).or_default().push(ReasonCount {
-            column: r[1].clone(),
-            code,
-            rows: r[3].parse().unwrap_or_default(),
-        });
-    }
-    for counts in out.values_mut() {
-        crate::quarantine::sort_reasons(counts);
-    }
-    Ok(out)
 }
 
 /// SVG files for the figures whose context entry carries a `chart` spec, named by their `file`.
@@ -1027,13 +972,13 @@ pub fn render_into(
     let findings = crate::findings::read_outputs(&dir)?;
     let layout = layout::Layout::load(project.templates(), &indicators)?;
     let warnings = layout.place(&indicators).warnings;
-    let manifest = crate::lake::Lake::new(&project.lake_dir()).manifest()?;
-    let reasons = quarantine_reasons(&project.lake_dir())?;
+    // The lake as the run saw it: a later ingest changes none of what this report prints.
+    let lake = crate::connection::LakeState::read(project, year)?;
+    let (manifest, reasons) = (&lake.manifest, &lake.quarantine);
     let notes = notes::load(project.templates(), year)?;
     let edition_err = |e| ReportError::Edition(Box::new(e));
-    let revisions =
-        crate::edition::revisions(project.output(), year, &rows, &indicators, &manifest)
-            .map_err(edition_err)?;
+    let revisions = crate::edition::revisions(project.output(), year, &rows, &indicators, manifest)
+        .map_err(edition_err)?;
     let follow_up = match crate::edition::latest(project.output(), year - 1).map_err(edition_err)? {
         None => None,
         Some(last) => {
@@ -1047,18 +992,7 @@ pub fn render_into(
     };
     // Submissions of the year due by the judging day and never received make its figures
     // incomplete; the tables drawing on their sources say so.
-    let missing: Vec<crate::schedule::Expected> = crate::schedule::assess(
-        &project.schedule,
-        &project.calendar,
-        &project.lake_dir(),
-        project.output(),
-        &period,
-    )
-    .map_err(|e| ReportError::Context(format!("the schedule of submissions: {e}")))?
-    .submissions
-    .into_iter()
-    .filter(|e| e.status == crate::schedule::Status::Missing)
-    .collect();
+    let missing = &lake.missing;
     let labels = |b: &str, v: &str, l: &str| {
         let l = if l == "kk" {
             crate::findings::Lang::Kk
@@ -1083,15 +1017,15 @@ pub fn render_into(
         layout: &layout,
         rows: &rows,
         findings: &findings,
-        manifest: &manifest,
-        reasons: &reasons,
+        manifest,
+        reasons,
         labels: &labels,
         edition,
         dictionary: &dictionary,
         notes: &notes,
         revisions: &revisions,
         follow_up: follow_up.as_ref().map(|(e, items)| (e, items.as_slice())),
-        missing: &missing,
+        missing,
     };
     let mut files = Vec::new();
     for l in langs {
