@@ -203,6 +203,18 @@ fn the_yearly_run_refuses_what_is_missing_and_then_runs_every_stage() {
     assert!(text.contains("Annual analysis of 2026"), "{text}");
     let record = std::fs::read_to_string(out.join("2026/run.json")).unwrap();
     assert!(record.contains("\"as_of\": \"2026-11-25\""), "{record}");
+
+    // The timer fires again with nothing new in the inbox: the same exit status, and the lake
+    // and every output the same, byte for byte (no new ingest record either).
+    let before = snapshot(&out);
+    let again = yearly(&sample, Some("a-test-key-for-the-yearly-run-0123456789"));
+    assert_eq!(again.status.code(), Some(3), "{}", stderr(&again));
+    let after = snapshot(&out);
+    let names = |s: &[(String, Vec<u8>)]| s.iter().map(|f| f.0.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&before), names(&after), "files added or removed");
+    for ((name, a), (_, b)) in before.iter().zip(&after) {
+        assert!(a == b, "{name} changed on a run with nothing new");
+    }
 }
 
 /// Sources the Rules name (para. 9.4 expertise of standards, 9.5 trainings, 14 incidents,
