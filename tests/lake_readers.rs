@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 #[test]
-fn pandas_pyarrow_polars_and_duckdb_read_every_source_and_the_quarantine_alike() {
+fn every_reader_opens_the_lake_alike_and_the_readme_snippets_agree() {
     let out = sample_output("lake-readers", &[2026]);
     let o = std::process::Command::new(python())
         .arg(project_root().join("tests/lake_readers.py"))
@@ -20,6 +20,20 @@ fn pandas_pyarrow_polars_and_duckdb_read_every_source_and_the_quarantine_alike()
     assert!(o.status.success(), "{}\n{}", stdout(&o), stderr(&o));
     assert!(stdout(&o).starts_with("ok: "), "{}", stdout(&o));
     eprintln!("{}", stdout(&o).lines().next().unwrap_or_default());
+    // The same sample answers the README's researcher snippets.
+    let o = std::process::Command::new(python())
+        .arg(project_root().join("tests/readme_snippets.py"))
+        .arg(project_root().join("README.md"))
+        .arg(&out)
+        .output()
+        .expect("the test venv's python runs (scripts/setup.sh)");
+    assert!(o.status.success(), "{}\n{}", stdout(&o), stderr(&o));
+    assert!(
+        stdout(&o).starts_with("summary: 6 snippets ran"),
+        "{}",
+        stdout(&o)
+    );
+    eprintln!("{}", stdout(&o).trim());
     let _ = std::fs::remove_dir_all(&out);
 }
 
