@@ -190,6 +190,9 @@ pub struct IndicatorEntry {
 pub struct Dictionary {
     pub tables: Vec<Table>,
     pub indicators: Vec<IndicatorEntry>,
+    /// What changed for researchers, version by version, oldest first; the last is
+    /// [`crate::indicators::SCHEMA_VERSION`].
+    pub changes: Vec<SchemaChange>,
     types: BTreeMap<String, Text>,
     units: BTreeMap<String, Text>,
     personal: BTreeMap<String, Text>,
@@ -197,10 +200,19 @@ pub struct Dictionary {
     list_titles: BTreeMap<String, Titles>,
 }
 
+/// One version of the published tables' schema and what changed in it for their readers.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SchemaChange {
+    pub version: String,
+    pub what: Text,
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct WordingFile {
     table: Vec<TableWording>,
+    change: Vec<SchemaChange>,
     types: BTreeMap<String, Text>,
     units: BTreeMap<String, Text>,
     personal: BTreeMap<String, Text>,
@@ -383,12 +395,14 @@ impl Dictionary {
                     breakdowns: i.header.breakdowns.clone(),
                 })
                 .collect(),
+            changes: file.change,
             types: file.types,
             units: file.units,
             personal: file.personal,
             list_titles,
         };
         dictionary.check_words().map_err(invalid)?;
+        check_changes(&dictionary.changes).map_err(invalid)?;
         Ok(dictionary)
     }
 
@@ -537,6 +551,11 @@ impl Dictionary {
              the flags' meanings on two more sheets), `findings.json` the problems of \
              `findings.parquet` with the current-state sentences.\n\n"
         ));
+        md.push_str(&format!(
+            "Schema version {} (every Parquet file of the folder carries it in its key-value \
+             metadata as `nqs_schema_version`; what changed, version by version, is at the end).\n\n",
+            crate::indicators::SCHEMA_VERSION
+        ));
         md.push_str("| table | file | rows | published | title (kk / ru / en) |\n");
         md.push_str("|---|---|---:|---|---|\n");
         for t in &self.tables {
@@ -606,6 +625,7 @@ impl Dictionary {
                 }),
             ));
         }
+        md.push_str(&self.changes_markdown());
         md
     }
 
@@ -684,8 +704,37 @@ impl Dictionary {
                 "The tables nqs wrote for the report year {year}; see {MARKDOWN_FILE} for the \
                  columns in Kazakh, Russian and English."
             ),
+            "version": crate::indicators::SCHEMA_VERSION,
+            "nqs_changes": self.changes,
             "resources": resources,
         })
+    }
+
+    /// The dictionary's last section: what changed for researchers, newest first.
+    fn changes_markdown(&self) -> String {
+        let mut md = String::from("\n## Changes for researchers\n\n");
+        md.push_str("| schema version | what changed (kk / ru / en) |\n|---|---|\n");
+        for c in self.changes.iter().rev() {
+            md.push_str(&format!(
+                "| {} | {} |\n",
+                cell(&c.version),
+                cell(&format!("{} / {} / {}", c.what.kk, c.what.ru, c.what.en))
+            ));
+        }
+        md
+    }
+}
+
+/// The changelog must end at the schema version the files carry.
+fn check_changes(changes: &[SchemaChange]) -> Result<(), String> {
+    let version = crate::indicators::SCHEMA_VERSION;
+    match changes.last() {
+        Some(c) if c.version == version => Ok(()),
+        latest => Err(format!(
+            "the published tables are schema {version} but the latest [[change]] is {}: add a \
+             [[change]] with version = \"{version}\" saying what changed for researchers",
+            latest.map_or("missing", |c| c.version.as_str()),
+        )),
     }
 }
 
@@ -939,6 +988,43 @@ mod tests {
                 .unwrap();
         }
         df
+    }
+
+    /// The schema version is in the dictionary (Markdown and Data Package), in both published
+    /// Parquet files' metadata, and a dictionary whose changelog stops short of it is refused.
+    #[test]
+    fn the_schema_version_is_published_with_what_changed() {
+        let out = tempfile::tempdir().unwrap();
+        let project = project(out.path());
+        published(&project, 2026);
+        let d = Dictionary::build(&project, 2026).unwrap();
+        let version = crate::indicators::SCHEMA_VERSION;
+        assert_eq!(d.changes.last().unwrap().version, version);
+        let md = d.to_markdown(2026);
+        assert!(md.contains(&format!("Schema version {version}")), "{md}");
+        assert!(md.contains("## Changes for researchers"));
+        assert_eq!(d.to_datapackage(2026)["version"], version);
+        let conn = duckdb::Connection::open_in_memory().unwrap();
+        for file in ["indicators.parquet", "findings.parquet"] {
+            let path = project.year_dir(2026).join(file);
+            let found: String = conn
+                .query_row(
+                    &format!(
+                        "select decode(value) from parquet_kv_metadata('{}') \
+                         where decode(key) = 'nqs_schema_version'",
+                        path.display()
+                    ),
+                    [],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            assert_eq!(found, version, "{file}");
+        }
+        let mut short = d.changes.clone();
+        short.pop();
+        let e = check_changes(&short).unwrap_err();
+        assert!(e.contains("latest [[change]] is 1.0"), "{e}");
+        assert!(check_changes(&[]).unwrap_err().contains("is missing"));
     }
 
     #[test]

@@ -1176,6 +1176,7 @@ pub fn write_outputs(findings: &Findings, dir: &Path) -> Result<(), FindingsErro
     let mut file = crate::atomic::AtomicFile::create(&path).map_err(io(&path))?;
     ParquetWriter::new(&mut file)
         .with_compression(ParquetCompression::Zstd(None))
+        .with_key_value_metadata(Some(crate::indicators::schema_metadata()))
         .finish(&mut df)
         .map_err(table)?;
     file.commit().map_err(io(&path))?;

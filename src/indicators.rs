@@ -484,6 +484,20 @@ mod tests {
     }
 }
 
+/// The version of the published tables' schema (columns, types, units, layout), written into
+/// every published Parquet file's key-value metadata as `nqs_schema_version`. Raised with each
+/// change researchers must know of; `pipelines/dictionary.toml` says what changed (`[[change]]`)
+/// and refuses to load unless its latest entry is this version.
+pub const SCHEMA_VERSION: &str = "2.0";
+
+/// The key-value metadata every published Parquet file carries: its schema version.
+pub fn schema_metadata() -> polars::prelude::KeyValueMetadata {
+    polars::prelude::KeyValueMetadata::from_static(vec![(
+        "nqs_schema_version".to_string(),
+        SCHEMA_VERSION.to_string(),
+    )])
+}
+
 /// The tidy table, as Parquet for researchers and XLSX for analysts (with a sheet of
 /// definitions), both without any suppressed value.
 pub fn write_outputs(
@@ -517,6 +531,7 @@ pub fn write_outputs(
     let mut file = crate::atomic::AtomicFile::create(&path).map_err(io)?;
     ParquetWriter::new(&mut file)
         .with_compression(ParquetCompression::Zstd(None))
+        .with_key_value_metadata(Some(schema_metadata()))
         .finish(&mut df)
         .map_err(OutputError::Table)?;
     file.commit().map_err(io)?;
