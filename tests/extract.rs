@@ -264,6 +264,18 @@ fn only_the_declared_columns_leave_and_no_identifier() {
         exact_dates, 0,
         "dates are recoded to the month at the finest"
     );
+    let version: String = conn
+        .query_row(
+            &format!(
+                "select decode(value) from parquet_kv_metadata('{}') \
+                 where decode(key) = 'nqs_schema_version'",
+                e.second.display()
+            ),
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(version, nqs::indicators::SCHEMA_VERSION);
 }
 
 #[test]

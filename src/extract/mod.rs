@@ -236,9 +236,12 @@ pub fn extract(project: &Project, period: &Period) -> Result<ExtractSummary, Ext
         path: file.clone(),
         source,
     })?;
+    // The schema version every published Parquet file carries (see the dictionary).
     conn.execute_batch(&format!(
-        "copy extract_out to '{}' (format parquet, compression zstd)",
-        tmp.to_string_lossy().replace('\'', "''")
+        "copy extract_out to '{}' (format parquet, compression zstd, \
+         kv_metadata {{nqs_schema_version: '{}'}})",
+        tmp.to_string_lossy().replace('\'', "''"),
+        crate::indicators::SCHEMA_VERSION
     ))
     .map_err(duck("writing the extract"))?;
     drop(conn);
