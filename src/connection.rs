@@ -68,14 +68,7 @@ impl RunRecord {
 
     /// Reads the record `nqs run` left in a year's folder.
     pub fn read(project: &Project, year: i32) -> Result<RunRecord, ConnectionError> {
-        let path = project.year_dir(year).join(RECORD_FILE);
-        let not_run = |source: Box<dyn std::error::Error + Send + Sync>| ConnectionError::NotRun {
-            year,
-            path: path.clone(),
-            source,
-        };
-        let text = std::fs::read_to_string(&path).map_err(|e| not_run(Box::new(e)))?;
-        serde_json::from_str(&text).map_err(|e| not_run(Box::new(e)))
+        read_year_json(project, year, RECORD_FILE)
     }
 }
 
@@ -118,14 +111,7 @@ impl LakeState {
 
     /// Reads the state `nqs run` froze in a year's folder.
     pub fn read(project: &Project, year: i32) -> Result<LakeState, ConnectionError> {
-        let path = project.year_dir(year).join(LAKE_STATE_FILE);
-        let not_run = |source: Box<dyn std::error::Error + Send + Sync>| ConnectionError::NotRun {
-            year,
-            path: path.clone(),
-            source,
-        };
-        let text = std::fs::read_to_string(&path).map_err(|e| not_run(Box::new(e)))?;
-        serde_json::from_str(&text).map_err(|e| not_run(Box::new(e)))
+        read_year_json(project, year, LAKE_STATE_FILE)
     }
 }
 
@@ -177,6 +163,22 @@ pub fn quarantine_reasons(
         crate::quarantine::sort_reasons(counts);
     }
     Ok(out)
+}
+
+/// A JSON file `nqs run` left in a year's folder; missing or unreadable, the error says to run.
+fn read_year_json<T: serde::de::DeserializeOwned>(
+    project: &Project,
+    year: i32,
+    name: &str,
+) -> Result<T, ConnectionError> {
+    let path = project.year_dir(year).join(name);
+    let not_run = |source: Box<dyn std::error::Error + Send + Sync>| ConnectionError::NotRun {
+        year,
+        path: path.clone(),
+        source,
+    };
+    let text = std::fs::read_to_string(&path).map_err(|e| not_run(Box::new(e)))?;
+    serde_json::from_str(&text).map_err(|e| not_run(Box::new(e)))
 }
 
 /// A DuckDB connection over the lake with everything indicators read prepared for `period`:
